@@ -1,0 +1,1 @@
+//! Tokenizers per language family (being written).

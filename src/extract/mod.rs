@@ -1,0 +1,197 @@
+//! From a file's text to reconstructed string expressions.
+//!
+//! Every extractor produces the same shapes: an [`Expr`] is a string as the
+//! program would build it (literals joined by concatenation, interpolation,
+//! format arguments and same-file constants), made of [`Seg`]ments that
+//! remember where each piece of text came from, so a finding can point at
+//! the right span and a fix can tell whether one literal holds the version.
+//! Unresolved pieces (a variable defined elsewhere, a runtime value) are a
+//! single [`HOLE`] character.
+
+pub mod assemble;
+pub mod lexer;
+pub mod markup;
+pub mod rust;
+pub mod structured;
+
+use crate::finding::FindingKind;
+
+/// Stands for a piece of a string that cannot be known statically.
+pub const HOLE: char = '\u{0}';
+
+/// A piece of reconstructed text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Seg {
+    /// The text; a single [`HOLE`] when unresolved.
+    pub text: String,
+    /// Byte offset in the file of `text[0]` when `text` is a verbatim copy
+    /// of the source (no escapes inside): then byte `i` of `text` is byte
+    /// `src + i` of the file.
+    pub src: Option<usize>,
+    /// Byte span, at the place the expression is written, of the token that
+    /// supplied this text (the literal itself, or the identifier that was
+    /// resolved to it).
+    pub site: (usize, usize),
+    /// The variable or constant whose value supplied this text, with the
+    /// byte offset of its definition.
+    pub via: Option<(String, usize)>,
+    /// For a hole: the identifier (last dotted name) that could not be
+    /// resolved in this file, for cross-file resolution.
+    pub hole: Option<String>,
+}
+
+impl Seg {
+    pub fn literal(text: impl Into<String>, src: Option<usize>, site: (usize, usize)) -> Seg {
+        Seg { text: text.into(), src, site, via: None, hole: None }
+    }
+
+    pub fn hole(name: Option<String>, site: (usize, usize)) -> Seg {
+        Seg { text: HOLE.to_string(), src: None, site, via: None, hole: name }
+    }
+
+    pub fn is_hole(&self) -> bool {
+        self.text.starts_with(HOLE)
+    }
+}
+
+/// A reconstructed string (or a comment / prose text for mentions).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Expr {
+    pub segs: Vec<Seg>,
+    /// `Call` for code, curl commands, request definitions; `Mention` for
+    /// comments and prose.
+    pub kind: Option<FindingKind>,
+}
+
+impl Expr {
+    pub fn new(kind: FindingKind) -> Expr {
+        Expr { segs: Vec::new(), kind: Some(kind) }
+    }
+
+    pub fn kind(&self) -> FindingKind {
+        self.kind.unwrap_or(FindingKind::Call)
+    }
+
+    /// The whole text, holes included.
+    pub fn text(&self) -> String {
+        self.segs.iter().map(|s| s.text.as_str()).collect()
+    }
+
+    /// Byte span covering every site of the expression.
+    pub fn site(&self) -> Option<(usize, usize)> {
+        let start = self.segs.iter().map(|s| s.site.0).min()?;
+        let end = self.segs.iter().map(|s| s.site.1).max()?;
+        Some((start, end))
+    }
+
+    /// Appends a segment, merging adjacent literal text from one site.
+    pub fn push(&mut self, seg: Seg) {
+        self.segs.push(seg);
+    }
+}
+
+/// A name bound to a string value in a file (`BASE = "https://…/api/2.0/fo/"`,
+/// `base_url: …` in a settings file), kept for cross-file resolution.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Binding {
+    /// The bound name as written (last dotted component, without `$`).
+    pub name: String,
+    pub value: Expr,
+    /// Byte offset of the definition.
+    pub offset: usize,
+}
+
+/// Everything extracted from one file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Extracted {
+    pub exprs: Vec<Expr>,
+    pub bindings: Vec<Binding>,
+    /// Identifiers the file refers to (for picking a cross-file base by name).
+    pub idents: Vec<String>,
+}
+
+/// The language family of a file, from its name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Language {
+    Python,
+    /// JS, TS, Java, C#, Go, C, C++, Kotlin, Swift, Scala, Groovy, Dart.
+    CLike,
+    JavaScript,
+    Go,
+    CSharp,
+    Php,
+    Ruby,
+    Shell,
+    PowerShell,
+    Rust,
+    Json,
+    Yaml,
+    Markdown,
+    /// Anything else: plain text, config files, logs.
+    Text,
+}
+
+impl Language {
+    /// The language of a file, by extension or name.
+    pub fn of_path(path: &std::path::Path) -> Language {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        match ext.as_str() {
+            "py" | "pyw" | "pyi" => Language::Python,
+            "js" | "mjs" | "cjs" | "jsx" | "ts" | "tsx" | "mts" | "cts" | "vue" | "svelte" => {
+                Language::JavaScript
+            }
+            "go" => Language::Go,
+            "cs" | "csx" => Language::CSharp,
+            "java" | "kt" | "kts" | "scala" | "groovy" | "gradle" | "swift" | "c" | "h" | "cc"
+            | "cpp" | "hpp" | "cxx" | "m" | "mm" | "dart" => Language::CLike,
+            "php" | "phtml" => Language::Php,
+            "rb" | "rake" | "gemspec" => Language::Ruby,
+            "sh" | "bash" | "zsh" | "ksh" | "fish" | "env" | "bats" => Language::Shell,
+            "ps1" | "psm1" | "psd1" => Language::PowerShell,
+            "rs" => Language::Rust,
+            "json" | "ipynb" | "jsonc" | "json5" | "har" => Language::Json,
+            "yml" | "yaml" => Language::Yaml,
+            "md" | "markdown" | "mdx" | "rst" | "adoc" => Language::Markdown,
+            _ => match name {
+                "Dockerfile" | "Makefile" | "Jenkinsfile" | "Vagrantfile" => Language::Shell,
+                "Rakefile" | "Gemfile" => Language::Ruby,
+                _ => Language::Text,
+            },
+        }
+    }
+
+    /// The language of a Markdown code fence's info string.
+    pub fn of_fence(info: &str) -> Language {
+        let word = info.split(|c: char| c.is_whitespace() || c == ',' || c == '{').next().unwrap_or("");
+        match word.to_ascii_lowercase().as_str() {
+            "python" | "py" | "python3" | "ipython" => Language::Python,
+            "js" | "javascript" | "ts" | "typescript" | "jsx" | "tsx" | "node" => Language::JavaScript,
+            "go" | "golang" => Language::Go,
+            "cs" | "csharp" | "c#" => Language::CSharp,
+            "java" | "kotlin" | "c" | "cpp" | "swift" | "scala" | "groovy" => Language::CLike,
+            "php" => Language::Php,
+            "ruby" | "rb" => Language::Ruby,
+            "sh" | "bash" | "shell" | "zsh" | "console" | "shell-session" | "curl" => Language::Shell,
+            "powershell" | "ps1" | "pwsh" | "ps" => Language::PowerShell,
+            "rust" | "rs" => Language::Rust,
+            "json" | "jsonc" => Language::Json,
+            "yaml" | "yml" => Language::Yaml,
+            _ => Language::Text,
+        }
+    }
+}
+
+/// Extracts expressions from `text` (already decoded, BOM removed).
+/// `base` is added to every byte offset (for embedded code such as a
+/// Markdown fence).
+pub fn extract(lang: Language, text: &str, base: usize) -> Extracted {
+    match lang {
+        Language::Rust => rust::extract(text, base),
+        Language::Json => structured::extract_json(text, base),
+        Language::Yaml => structured::extract_yaml(text, base),
+        Language::Markdown => markup::extract_markdown(text, base),
+        Language::Text => markup::extract_text(text, base),
+        _ => assemble::extract_code(lang, text, base),
+    }
+}

@@ -1,0 +1,2 @@
+//! Matching reconstructed text against endpoint identities.
+pub mod normalize;

@@ -1,0 +1,1 @@
+//! `sunset rules` listing (stub: being written).

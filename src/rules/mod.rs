@@ -1,0 +1,248 @@
+//! The ruleset: one [`Rule`] per endpoint version, loaded from TOML data.
+//!
+//! No endpoint fact lives in Rust: the bundled rules are `rules/**/*.toml`,
+//! embedded at build time ([`bundled`]), and a user's `--rules` files go
+//! through the same loader ([`load`]). `schema` holds the raw serde types.
+
+pub mod bundled;
+pub mod lifecycle;
+pub mod load;
+pub mod schema;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+pub use lifecycle::{next_deadline, status_on, Date, Deadline, Milestone, Status};
+pub use load::RuleError;
+
+/// How well a fact is sourced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Evidence {
+    /// Read on a vendor page (release note, API guide).
+    Primary,
+    /// Only a third party quoting the vendor: reported as unconfirmed and
+    /// never fails a gate by default.
+    Secondary,
+}
+
+/// A publication a rule rests on.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Source {
+    pub title: String,
+    /// Publication date, `YYYY-MM-DD` or `YYYY-MM`.
+    pub date: String,
+    pub url: Option<String>,
+    pub evidence: Evidence,
+}
+
+/// A deadline as published, with where it was published.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DatedFact {
+    pub deadline: Deadline,
+    /// The source of this date when it differs from the rule's own source.
+    pub source: Option<Source>,
+}
+
+/// An earlier published value of a rule's date, superseded by a later source.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct HistoryEntry {
+    /// `"eos"` or `"eol"`.
+    pub field: String,
+    /// The earlier value as published (`YYYY-MM`, `YYYY-MM-DD` or `active`).
+    pub value: String,
+    pub source: Source,
+}
+
+/// Where a rule was loaded from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuleOrigin {
+    Bundled(&'static str),
+    File(PathBuf),
+}
+
+/// One path segment of an endpoint pattern.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Segment {
+    Literal(String),
+    /// `{scanId}`: any one non-empty segment.
+    Param(String),
+}
+
+/// An endpoint's identity: its canonical path (no host, no query, no
+/// `index.php`, no trailing slash), possibly with `{param}` segments.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct EndpointPattern {
+    /// Canonical text, e.g. `/api/2.0/fo/scan` or `/pci/scan/{scanId}/details`.
+    pub canonical: String,
+    pub segments: Vec<Segment>,
+}
+
+impl EndpointPattern {
+    /// Builds a pattern from a published path; `None` if it is not a path.
+    pub fn parse(path: &str) -> Option<EndpointPattern> {
+        let canonical = crate::matcher::normalize::canonical_path(path)?;
+        let segments = canonical
+            .split('/')
+            .skip(1)
+            .map(|s| {
+                if s.len() > 2 && s.starts_with('{') && s.ends_with('}') {
+                    Segment::Param(s[1..s.len() - 1].to_string())
+                } else {
+                    Segment::Literal(s.to_string())
+                }
+            })
+            .collect();
+        Some(EndpointPattern { canonical, segments })
+    }
+
+    pub fn has_params(&self) -> bool {
+        self.segments.iter().any(|s| matches!(s, Segment::Param(_)))
+    }
+
+    /// Whether a canonical path is this endpoint (whole-path identity).
+    pub fn matches(&self, canonical: &str) -> bool {
+        let mut parts = canonical.split('/').skip(1);
+        for seg in &self.segments {
+            match (seg, parts.next()) {
+                (Segment::Literal(l), Some(p)) if l == p => {}
+                (Segment::Param(_), Some(p)) if !p.is_empty() => {}
+                _ => return false,
+            }
+        }
+        parts.next().is_none()
+    }
+
+    /// The first path segment (`api`, `pcrs`, `pci`, …), used to find
+    /// endpoints inside longer text.
+    pub fn root(&self) -> &str {
+        match self.segments.first() {
+            Some(Segment::Literal(s)) => s,
+            _ => "",
+        }
+    }
+}
+
+/// One endpoint version and what is known about its lifecycle.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    /// Stable, kebab-case, never reused.
+    pub id: String,
+    /// The API's name, e.g. "Knowledge Base Vulnerability API".
+    pub name: String,
+    pub product: String,
+    pub category: String,
+    /// The endpoint this rule is about (legacy or active).
+    pub endpoint: EndpointPattern,
+    /// The endpoint as published (for display), e.g. `/api/2.0/fo/scan/`.
+    pub endpoint_display: String,
+    /// The recommended latest version, as published; `None` for an active
+    /// endpoint with no successor.
+    pub replacement: Option<String>,
+    /// Every version of this API still active (as published paths).
+    pub active_versions: Vec<String>,
+    /// HTTP methods where published.
+    pub methods: Vec<String>,
+    pub eos: Option<DatedFact>,
+    pub eol: Option<DatedFact>,
+    pub source: Source,
+    pub history: Vec<HistoryEntry>,
+    /// Migration notes stated in the sources (parameters, DTD changes…).
+    pub notes: Vec<String>,
+    /// Whether the replacement is a drop-in for this version.
+    pub safe_fix: bool,
+    pub origin: RuleOrigin,
+}
+
+impl Rule {
+    pub fn eos(&self) -> Option<Deadline> {
+        self.eos.as_ref().map(|d| d.deadline)
+    }
+
+    pub fn eol(&self) -> Option<Deadline> {
+        self.eol.as_ref().map(|d| d.deadline)
+    }
+
+    /// False when the rule rests only on secondary evidence.
+    pub fn is_confirmed(&self) -> bool {
+        self.source.evidence == Evidence::Primary
+    }
+
+    pub fn status_on(&self, today: Date) -> Status {
+        status_on(self.eos(), self.eol(), self.replacement.is_some(), today)
+    }
+
+    pub fn next_deadline(&self, today: Date) -> Option<(Milestone, Deadline, i64)> {
+        next_deadline(self.eos(), self.eol(), today)
+    }
+}
+
+/// All rules, indexed for lookup by canonical endpoint path.
+#[derive(Clone, Debug, Default)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    /// Canonical path → rule index, for patterns without parameters.
+    exact: HashMap<String, usize>,
+    /// Indices of rules whose pattern has `{param}` segments.
+    parametric: Vec<usize>,
+}
+
+impl RuleSet {
+    /// Builds the index. A later rule with the same id replaces an earlier
+    /// one (a user's file overrides a bundled rule by id).
+    pub fn from_rules(rules: Vec<Rule>) -> RuleSet {
+        let mut by_id: Vec<Rule> = Vec::with_capacity(rules.len());
+        for rule in rules {
+            match by_id.iter_mut().find(|r| r.id == rule.id) {
+                Some(slot) => *slot = rule,
+                None => by_id.push(rule),
+            }
+        }
+        let mut set = RuleSet { rules: by_id, ..RuleSet::default() };
+        for (i, rule) in set.rules.iter().enumerate() {
+            if rule.endpoint.has_params() {
+                set.parametric.push(i);
+            } else {
+                // A later rule for the same endpoint wins, as with ids.
+                set.exact.insert(rule.endpoint.canonical.clone(), i);
+            }
+        }
+        set
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// The rule whose endpoint is exactly this canonical path.
+    pub fn lookup(&self, canonical: &str) -> Option<&Rule> {
+        if let Some(&i) = self.exact.get(canonical) {
+            return Some(&self.rules[i]);
+        }
+        self.parametric
+            .iter()
+            .map(|&i| &self.rules[i])
+            .find(|r| r.endpoint.matches(canonical))
+    }
+
+    /// The distinct root segments of all endpoints (`api`, `pcrs`, …).
+    pub fn roots(&self) -> Vec<String> {
+        let mut roots: Vec<String> = self.rules.iter().map(|r| r.endpoint.root().to_string()).collect();
+        roots.sort();
+        roots.dedup();
+        roots.retain(|r| !r.is_empty());
+        roots
+    }
+}

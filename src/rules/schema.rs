@@ -1,0 +1,1 @@
+//! Raw serde types of a rule file (stub: being written).

@@ -1,0 +1,1 @@
+//! Walking, reading and scanning files (being written).

@@ -1,5 +1,652 @@
-//! Expression assembly (being written).
-use super::{Extracted, Language};
-pub fn extract_code(_lang: Language, _text: &str, _base: usize) -> Extracted {
-    Extracted::default()
+//! From tokens to reconstructed string expressions.
+//!
+//! One pass over the token stream with a same-file symbol table: string
+//! operands joined by concatenation (`+`, PHP `.`, adjacent literals, line
+//! continuations), interpolations resolved against same-file constants and
+//! variables, `printf`-style and `.format` calls with their arguments
+//! substituted, and environment defaults (`os.getenv("X", "https://…")`).
+//! Whatever cannot be resolved becomes a named hole.
+
+use std::collections::HashMap;
+
+use super::lexer::{lex, Part, Tok, Token};
+use super::{Binding, Expr, Extracted, Language, Seg, HOLE};
+use crate::finding::FindingKind;
+
+/// Functions whose first string argument is a format string.
+const FORMAT_FNS: &[&str] = &[
+    "Sprintf", "Printf", "Errorf", "Fprintf", "sprintf", "printf", "format", "Format", "formatted",
+    "String.format", "fmt",
+];
+
+/// Functions that read the environment or a map with a default value.
+const DEFAULT_FNS: &[&str] = &[
+    "getenv", "Getenv", "get", "GetEnvironmentVariable", "fetch", "environ", "LookupEnv", "getOrDefault",
+    "get_env", "env", "getProperty",
+];
+
+/// Tokens that end a statement in every language.
+fn is_terminator(t: &Tok) -> bool {
+    matches!(t, Tok::Newline | Tok::Op(";"))
+}
+
+/// Extracts expressions from code in `lang`.
+pub fn extract_code(lang: Language, text: &str, base: usize) -> Extracted {
+    let toks = lex(lang, text, base);
+    let mut asm = Assembler { lang, toks: &toks, syms: HashMap::new(), out: Extracted::default() };
+    asm.run();
+    let mut idents: Vec<String> = toks
+        .iter()
+        .filter_map(|t| match &t.tok {
+            Tok::Ident(n) => Some(n.clone()),
+            _ => None,
+        })
+        .collect();
+    idents.sort();
+    idents.dedup();
+    asm.out.idents = idents;
+    asm.out
+}
+
+struct Assembler<'t> {
+    lang: Language,
+    toks: &'t [Token],
+    /// name → definitions in file order: (offset, value).
+    syms: HashMap<String, Vec<(usize, Expr)>>,
+    out: Extracted,
+}
+
+impl Assembler<'_> {
+    fn tok(&self, i: usize) -> Option<&Tok> {
+        self.toks.get(i).map(|t| &t.tok)
+    }
+
+    fn is_op(&self, i: usize, op: &str) -> bool {
+        matches!(self.tok(i), Some(Tok::Op(o)) if *o == op)
+    }
+
+    fn concat_op(&self, i: usize) -> bool {
+        match self.tok(i) {
+            Some(Tok::Op("+")) => true,
+            Some(Tok::Op(".")) => self.lang == Language::Php,
+            Some(Tok::Op("..")) => false,
+            _ => false,
+        }
+    }
+
+    /// Adjacent literals are joined (Python, Ruby, C/C++, Go raw?) — not in
+    /// shell, where words are separate arguments.
+    fn adjacency(&self) -> bool {
+        matches!(self.lang, Language::Python | Language::Ruby | Language::CLike)
+    }
+
+    fn skip_newlines(&self, mut i: usize) -> usize {
+        while matches!(self.tok(i), Some(Tok::Newline)) {
+            i += 1;
+        }
+        i
+    }
+
+    fn run(&mut self) {
+        let mut i = 0;
+        while i < self.toks.len() {
+            let t = &self.toks[i];
+            match &t.tok {
+                Tok::Comment(text, offset) => {
+                    let mut e = Expr::new(FindingKind::Mention);
+                    e.push(Seg::literal(text.clone(), Some(*offset), (t.start, t.end)));
+                    self.out.exprs.push(e);
+                    i += 1;
+                }
+                Tok::Op("=" | ":=" | "?=" | ".=" | "+=") => {
+                    let name = self.assigned_name(i);
+                    let (expr, next) = self.parse_expr(i + 1, true);
+                    if let Some(name) = name {
+                        if !expr.segs.is_empty() {
+                            self.bind(name, t.start, expr.clone());
+                        }
+                    }
+                    i = self.emit(expr, i + 1, next);
+                }
+                Tok::Op(":") if self.key_before(i).is_some() && self.starts_value(i + 1) => {
+                    let name = self.key_before(i);
+                    let (expr, next) = self.parse_expr(i + 1, true);
+                    if let Some(name) = name {
+                        if expr.segs.iter().any(|s| !s.is_hole()) {
+                            self.bind(name, t.start, expr.clone());
+                        }
+                    }
+                    i = self.emit(expr, i + 1, next);
+                }
+                Tok::Str(_) | Tok::Ident(_) => {
+                    let (expr, next) = self.parse_expr(i, false);
+                    i = self.emit(expr, i, next);
+                }
+                _ => i += 1,
+            }
+        }
+    }
+
+    /// Emits `expr` when it holds literal text; returns where to continue.
+    fn emit(&mut self, expr: Expr, at: usize, next: usize) -> usize {
+        if expr.segs.iter().any(|s| !s.is_hole() && s.via.is_none()) || expr.segs.iter().any(|s| s.via.is_some()) && expr.segs.iter().any(|s| !s.is_hole()) {
+            self.out.exprs.push(expr);
+            next.max(at + 1)
+        } else {
+            at + 1
+        }
+    }
+
+    fn bind(&mut self, name: String, offset: usize, value: Expr) {
+        self.out.bindings.push(Binding { name: name.clone(), value: value.clone(), offset });
+        self.syms.entry(name).or_default().push((offset, value));
+    }
+
+    /// The name on the left of the assignment operator at `i`.
+    fn assigned_name(&self, i: usize) -> Option<String> {
+        let ident = |k: usize| match self.tok(k) {
+            Some(Tok::Ident(n)) => Some(n.clone()),
+            _ => None,
+        };
+        let prev = i.checked_sub(1)?;
+        match self.tok(prev)? {
+            Tok::Ident(n) => {
+                // `x: T = …` (TS, Rust, Python annotations).
+                if let Some(k) = prev.checked_sub(2) {
+                    if self.is_op(prev - 1, ":") {
+                        if let Some(name) = ident(k) {
+                            return Some(name);
+                        }
+                    }
+                }
+                // Go `var name string = …`.
+                if self.lang == Language::Go && matches!(n.as_str(), "string") {
+                    return prev.checked_sub(1).and_then(ident);
+                }
+                Some(n.clone())
+            }
+            // `config["base_url"] = …`
+            Tok::Op("]") => {
+                let k = prev.checked_sub(1)?;
+                match self.tok(k)? {
+                    Tok::Str(parts) => literal_text(parts),
+                    _ => None,
+                }
+            }
+            Tok::Op(">") | Tok::Op("&") | Tok::Op("*") => None,
+            _ => None,
+        }
+    }
+
+    /// The key of a `key: value` pair whose colon is at `i`.
+    fn key_before(&self, i: usize) -> Option<String> {
+        let prev = i.checked_sub(1)?;
+        let name = match self.tok(prev)? {
+            Tok::Ident(n) => n.clone(),
+            Tok::Str(parts) => literal_text(parts)?,
+            _ => return None,
+        };
+        // `a ? b : c` and `case x:` are not pairs.
+        let before = prev.checked_sub(1).and_then(|k| self.tok(k));
+        if matches!(before, Some(Tok::Op("?"))) || matches!(before, Some(Tok::Ident(k)) if k == "case") {
+            return None;
+        }
+        Some(name)
+    }
+
+    fn starts_value(&self, i: usize) -> bool {
+        matches!(self.tok(i), Some(Tok::Str(_)))
+    }
+
+    /// Parses a concatenation chain starting at `i`. Returns the expression
+    /// (empty when `i` does not start an operand) and the index after it.
+    fn parse_expr(&self, i: usize, after_assign: bool) -> (Expr, usize) {
+        let mut expr = Expr::new(FindingKind::Call);
+        let Some(mut j) = self.operand(i, &mut expr, after_assign) else {
+            return (expr, i);
+        };
+        loop {
+            let k = j;
+            if self.concat_op(k) {
+                let n = self.skip_newlines(k + 1);
+                match self.operand(n, &mut expr, false) {
+                    Some(next) => j = next,
+                    None => break,
+                }
+            } else if matches!(self.tok(k), Some(Tok::Str(_))) && self.adjacency() {
+                match self.operand(k, &mut expr, false) {
+                    Some(next) => j = next,
+                    None => break,
+                }
+            } else if (self.is_op(k, "||") || self.is_op(k, "??") || matches!(self.tok(k), Some(Tok::Ident(w)) if w == "or"))
+                && expr.segs.iter().all(Seg::is_hole)
+            {
+                // `process.env.X || "https://…"`: the default is the value.
+                let mut alt = Expr::new(FindingKind::Call);
+                match self.operand(k + 1, &mut alt, false) {
+                    Some(next) => {
+                        expr = alt;
+                        j = next;
+                    }
+                    None => break,
+                }
+            } else if self.is_op(k, "%") && matches!(self.lang, Language::Python | Language::Ruby) && has_printf(&expr) {
+                // "…%s…" % (a, b)
+                let (args, next) = if self.is_op(k + 1, "(") { self.args(k + 2) } else {
+                    let mut one = Expr::new(FindingKind::Call);
+                    match self.operand(k + 1, &mut one, false) {
+                        Some(next) => (vec![one], next),
+                        None => break,
+                    }
+                };
+                expr = substitute(&expr, &args);
+                j = next;
+            } else if self.is_op(k, ".")
+                && matches!(self.tok(k + 1), Some(Tok::Ident(f)) if f == "format" || f == "formatted")
+                && self.is_op(k + 2, "(")
+            {
+                let (args, next) = self.args(k + 3);
+                expr = substitute(&expr, &args);
+                j = next;
+            } else {
+                break;
+            }
+        }
+        (expr, j)
+    }
+
+    /// Parses one operand at `i` into `expr`; returns the index after it.
+    fn operand(&self, i: usize, expr: &mut Expr, after_assign: bool) -> Option<usize> {
+        let t = self.toks.get(i)?;
+        match &t.tok {
+            Tok::Str(parts) => {
+                for p in parts {
+                    match p {
+                        Part::Text { text, src } => expr.push(Seg::literal(text.clone(), *src, (t.start, t.end))),
+                        Part::Interp { expr: inner, start, end } => self.interpolate(inner, (*start, *end), expr),
+                    }
+                }
+                Some(i + 1)
+            }
+            Tok::Num(n) if after_assign => {
+                expr.push(Seg::literal(n.clone(), Some(t.start), (t.start, t.end)));
+                Some(i + 1)
+            }
+            Tok::Ident(_) => {
+                let (name, full, end) = self.dotted(i);
+                if self.is_op(end, "(") {
+                    let last = name.as_str();
+                    if FORMAT_FNS.contains(&last) {
+                        let (args, next) = self.args(end + 1);
+                        let mut args = args.into_iter();
+                        let mut fmt = args.next()?;
+                        if last == "Fprintf" {
+                            fmt = args.next()?;
+                        }
+                        if !fmt.segs.iter().any(|s| !s.is_hole()) {
+                            return None;
+                        }
+                        let rest: Vec<Expr> = args.collect();
+                        expr.segs.extend(substitute(&fmt, &rest).segs);
+                        return Some(next);
+                    }
+                    if DEFAULT_FNS.contains(&last) || full.ends_with("environ.get") {
+                        let (args, next) = self.args(end + 1);
+                        let span = (t.start, self.toks.get(next.saturating_sub(1)).map_or(t.end, |x| x.end));
+                        match args.as_slice() {
+                            [key, .., default] if !default.segs.is_empty() => {
+                                let _ = key;
+                                expr.segs.extend(default.segs.iter().cloned());
+                            }
+                            [key] => {
+                                let hole_name = key.segs.iter().find(|s| !s.is_hole()).map(|s| s.text.clone());
+                                expr.push(Seg::hole(hole_name, span));
+                            }
+                            _ => expr.push(Seg::hole(Some(name.clone()), span)),
+                        }
+                        return Some(next);
+                    }
+                    return None;
+                }
+                let span = (t.start, self.toks.get(end - 1).map_or(t.end, |x| x.end));
+                match self.resolve(&full, &name, t.start) {
+                    Some((def, value)) => {
+                        for seg in &value.segs {
+                            let mut s = seg.clone();
+                            s.site = span;
+                            s.via = Some((name.clone(), def));
+                            expr.push(s);
+                        }
+                    }
+                    None => expr.push(Seg::hole(Some(name), span)),
+                }
+                Some(end)
+            }
+            _ => None,
+        }
+    }
+
+    /// A dotted name at `i` (`self.base`, `settings.BASE_URL`,
+    /// `config["base"]`, `$this->base`): (last component, full text, end).
+    fn dotted(&self, i: usize) -> (String, String, usize) {
+        let mut j = i;
+        let mut full = String::new();
+        let mut last = String::new();
+        loop {
+            match self.tok(j) {
+                Some(Tok::Ident(n)) => {
+                    full.push_str(n);
+                    last = n.clone();
+                    j += 1;
+                }
+                _ => break,
+            }
+            let sep = match self.tok(j) {
+                Some(Tok::Op(".")) if self.lang != Language::Php => ".",
+                Some(Tok::Op("->" | "::")) => ".",
+                _ => "",
+            };
+            if !sep.is_empty() && matches!(self.tok(j + 1), Some(Tok::Ident(_))) {
+                full.push('.');
+                j += 1;
+                continue;
+            }
+            // `name["key"]`: the key names the value.
+            if self.is_op(j, "[") && self.is_op(j + 2, "]") {
+                if let Some(Tok::Str(parts)) = self.tok(j + 1) {
+                    if let Some(key) = literal_text(parts) {
+                        full.push('.');
+                        full.push_str(&key);
+                        last = key;
+                        j += 3;
+                    }
+                }
+            }
+            break;
+        }
+        (last, full, j)
+    }
+
+    /// The latest definition of a name before `at`, else the first one.
+    fn resolve(&self, full: &str, last: &str, at: usize) -> Option<(usize, &Expr)> {
+        let defs = self.syms.get(full).or_else(|| self.syms.get(last))?;
+        defs.iter()
+            .rev()
+            .find(|(o, _)| *o < at)
+            .or_else(|| defs.first())
+            .map(|(o, e)| (*o, e))
+    }
+
+    /// Resolves an interpolated expression (`{API_VERSION}`, `${base}`, `$Var`).
+    fn interpolate(&self, inner: &str, span: (usize, usize), expr: &mut Expr) {
+        let inner = inner.trim();
+        // `${VAR:-default}` (shell): the default when VAR is unknown here.
+        let (name_part, default) = match inner.find(":-").or_else(|| inner.find(":=")) {
+            Some(k) => (&inner[..k], Some(&inner[k + 2..])),
+            None => (inner, None),
+        };
+        // Strip format specs and conversions: `{x!r}`, `{x:>10}`.
+        let name_part = name_part.split(['!', ':']).next().unwrap_or("").trim();
+        let name_part = name_part.trim_start_matches('$').trim_start_matches("env:");
+        let simple = !name_part.is_empty()
+            && name_part.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == '-' || c == '>');
+        let full = name_part.replace("->", ".");
+        let last = full.rsplit('.').next().unwrap_or("").to_string();
+        if simple {
+            if let Some((def, value)) = self.resolve(&full, &last, span.0) {
+                for seg in &value.segs {
+                    let mut s = seg.clone();
+                    s.site = span;
+                    s.via = Some((last.clone(), def));
+                    expr.push(s);
+                }
+                return;
+            }
+            if let Some(d) = default {
+                if d.contains('/') {
+                    expr.push(Seg::literal(d.to_string(), None, span));
+                    return;
+                }
+            }
+        }
+        let hole_name = if simple {
+            Some(last)
+        } else {
+            inner.rsplit(|c: char| !(c.is_alphanumeric() || c == '_')).find(|w| !w.is_empty()).map(str::to_string)
+        };
+        expr.push(Seg::hole(hole_name, span));
+    }
+
+    /// Comma-separated arguments starting at `i` (just after `(`), up to
+    /// the matching `)`. Each argument is its concatenation chain (holes for
+    /// anything else).
+    fn args(&self, mut i: usize) -> (Vec<Expr>, usize) {
+        let mut args = Vec::new();
+        let mut depth = 0usize;
+        let mut current = Expr::new(FindingKind::Call);
+        let mut started = false;
+        while let Some(t) = self.toks.get(i) {
+            match &t.tok {
+                Tok::Op("(" | "[" | "{") => {
+                    depth += 1;
+                    i += 1;
+                }
+                Tok::Op(")" | "]" | "}") if depth > 0 => {
+                    depth -= 1;
+                    i += 1;
+                }
+                Tok::Op(")" | "]" | "}") => {
+                    if started || !current.segs.is_empty() {
+                        args.push(std::mem::take(&mut current));
+                    }
+                    return (args, i + 1);
+                }
+                Tok::Op(",") if depth == 0 => {
+                    args.push(std::mem::replace(&mut current, Expr::new(FindingKind::Call)));
+                    started = true;
+                    i += 1;
+                }
+                _ if depth == 0 && current.segs.is_empty() => {
+                    started = true;
+                    let (e, next) = self.parse_expr(i, true);
+                    if e.segs.is_empty() {
+                        current.push(Seg::hole(None, (t.start, t.end)));
+                        i += 1;
+                    } else {
+                        current = e;
+                        i = next;
+                    }
+                }
+                _ if is_terminator(&t.tok) && depth == 0 => return (args, i),
+                _ => i += 1,
+            }
+            if args.len() > 32 {
+                break;
+            }
+        }
+        (args, i)
+    }
+}
+
+/// The text of a literal with no interpolation.
+fn literal_text(parts: &[Part]) -> Option<String> {
+    let mut s = String::new();
+    for p in parts {
+        match p {
+            Part::Text { text, .. } => s.push_str(text),
+            Part::Interp { .. } => return None,
+        }
+    }
+    Some(s)
+}
+
+fn has_printf(expr: &Expr) -> bool {
+    expr.segs.iter().any(|s| s.via.is_none() && s.text.contains('%'))
+}
+
+/// Substitutes format arguments into the placeholders of `fmt`: `%s`,
+/// `%v`, `%d`, `%q` in order; `{}` in order; `{0}`, `{1}` by index. An
+/// argument that is missing leaves a hole. `%%`, `{{` stay literal.
+fn substitute(fmt: &Expr, args: &[Expr]) -> Expr {
+    let mut out = Expr { segs: Vec::new(), kind: fmt.kind };
+    let mut next_arg = 0usize;
+    for seg in &fmt.segs {
+        if seg.is_hole() || seg.via.is_some() {
+            out.segs.push(seg.clone());
+            continue;
+        }
+        let text = &seg.text;
+        let b = text.as_bytes();
+        let mut last = 0;
+        let mut k = 0;
+        while k < b.len() {
+            let placeholder: Option<(usize, Option<usize>)> = match b[k] {
+                b'%' if b.get(k + 1) == Some(&b'%') => {
+                    k += 2;
+                    continue;
+                }
+                b'%' => {
+                    // %s %v %d %q %+v %5s
+                    let mut e = k + 1;
+                    while e < b.len() && (b[e] == b'+' || b[e] == b'-' || b[e] == b'#' || b[e].is_ascii_digit()) {
+                        e += 1;
+                    }
+                    match b.get(e) {
+                        Some(b's' | b'v' | b'd' | b'q' | b'x') => Some((e + 1, None)),
+                        _ => None,
+                    }
+                }
+                b'{' => {
+                    let close = b[k..].iter().position(|&c| c == b'}').map(|p| k + p);
+                    match close {
+                        Some(c) => {
+                            let inner = &text[k + 1..c];
+                            let inner = inner.split(':').next().unwrap_or("");
+                            if inner.is_empty() {
+                                Some((c + 1, None))
+                            } else if let Ok(n) = inner.parse::<usize>() {
+                                Some((c + 1, Some(n)))
+                            } else {
+                                None
+                            }
+                        }
+                        None => None,
+                    }
+                }
+                _ => None,
+            };
+            match placeholder {
+                Some((end, index)) => {
+                    if k > last {
+                        out.segs.push(slice_seg(seg, last, k));
+                    }
+                    let idx = index.unwrap_or_else(|| {
+                        next_arg += 1;
+                        next_arg - 1
+                    });
+                    match args.get(idx) {
+                        Some(arg) if !arg.segs.is_empty() => out.segs.extend(arg.segs.iter().cloned()),
+                        _ => out.segs.push(Seg::hole(None, seg.site)),
+                    }
+                    k = end;
+                    last = end;
+                }
+                None => k += 1,
+            }
+        }
+        if last == 0 {
+            out.segs.push(seg.clone());
+        } else if last < b.len() {
+            out.segs.push(slice_seg(seg, last, b.len()));
+        }
+    }
+    out
+}
+
+/// The part `[a, b)` of a literal segment.
+pub(crate) fn slice_seg(seg: &Seg, a: usize, b: usize) -> Seg {
+    let mut a = a.min(seg.text.len());
+    let mut b = b.min(seg.text.len()).max(a);
+    while !seg.text.is_char_boundary(a) {
+        a -= 1;
+    }
+    while !seg.text.is_char_boundary(b) {
+        b += 1;
+    }
+    Seg {
+        text: seg.text[a..b].to_string(),
+        src: seg.src.map(|s| s + a),
+        site: seg.site,
+        via: seg.via.clone(),
+        hole: None,
+    }
+}
+
+#[allow(dead_code)]
+fn is_hole_text(s: &str) -> bool {
+    s.starts_with(HOLE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(lang: Language, src: &str) -> Vec<String> {
+        extract_code(lang, src, 0)
+            .exprs
+            .iter()
+            .filter(|e| e.kind() == FindingKind::Call)
+            .map(|e| e.text().replace(HOLE, "{}"))
+            .collect()
+    }
+
+    #[test]
+    fn python_forms() {
+        let t = texts(Language::Python, "url = BASE_URL + \"/api/2.0/fo/scan/\"\n");
+        assert!(t.contains(&"{}/api/2.0/fo/scan/".to_string()), "{t:?}");
+        let t = texts(Language::Python, "    url = (\"/api/2.0\"\n           \"/fo/scan/\")\n");
+        assert!(t.contains(&"/api/2.0/fo/scan/".to_string()), "{t:?}");
+        let t = texts(Language::Python, "    API_VERSION = \"2.0\"\n    url = f\"{base}/api/{API_VERSION}/fo/scan/\"\n");
+        assert!(t.contains(&"{}/api/2.0/fo/scan/".to_string()), "{t:?}");
+        let t = texts(Language::Python, "u = \"%s/api/%s/fo/scan/\" % (base, \"2.0\")\nv = \"{}/api/{}/x/\".format(b, '3.0')\n");
+        assert!(t.contains(&"{}/api/2.0/fo/scan/".to_string()), "{t:?}");
+        assert!(t.contains(&"{}/api/3.0/x/".to_string()), "{t:?}");
+        let t = texts(Language::Python, "BASE = os.getenv('QUALYS', 'https://h/api/2.0/fo/')\nu = BASE + 'scan/'\n");
+        assert!(t.contains(&"https://h/api/2.0/fo/scan/".to_string()), "{t:?}");
+    }
+
+    #[test]
+    fn other_languages() {
+        let t = texts(Language::Go, "url := fmt.Sprintf(\"%s/api/%s/fo/scan/\", base, \"2.0\")");
+        assert!(t.contains(&"{}/api/2.0/fo/scan/".to_string()), "{t:?}");
+        let t = texts(Language::CLike, "String url = host + \"/api/\"\n        + \"2.0/fo/scan/\";");
+        assert!(t.contains(&"{}/api/2.0/fo/scan/".to_string()), "{t:?}");
+        let t = texts(Language::JavaScript, "  const API_VERSION = '2.0';\n  const url = `${base}/api/${API_VERSION}/fo/scan/`;");
+        assert!(t.contains(&"{}/api/2.0/fo/scan/".to_string()), "{t:?}");
+        let t = texts(Language::Php, "$url = $base . '/api/' . '2.0' . '/fo/scan/';");
+        assert!(t.contains(&"{}/api/2.0/fo/scan/".to_string()), "{t:?}");
+        let t = texts(Language::Ruby, "  url = base + \"/api/\" \\\n    \"2.0/fo/scan/\"\n");
+        assert!(t.contains(&"{}/api/2.0/fo/scan/".to_string()), "{t:?}");
+        let t = texts(Language::PowerShell, "$uri = $BaseUri + '/api/' + '2.0' + '/fo/scan/'\n");
+        assert!(t.contains(&"{}/api/2.0/fo/scan/".to_string()), "{t:?}");
+        let t = texts(Language::Shell, "API_PATH=\"/api/2.0/fo/scan/\"\ncurl -s \"$QUALYS_API$API_PATH\"\n");
+        assert!(t.contains(&"{}/api/2.0/fo/scan/".to_string()), "{t:?}");
+    }
+
+    #[test]
+    fn segments_remember_sources() {
+        let src = "    API_VERSION = \"2.0\"\n    url = f\"{base}/api/{API_VERSION}/fo/scan/\"\n";
+        let ex = extract_code(Language::Python, src, 0);
+        let e = ex.exprs.iter().find(|e| e.text().contains("fo/scan")).expect("expr");
+        let ver = e.segs.iter().find(|s| s.text == "2.0").expect("version seg");
+        assert_eq!(ver.via.as_ref().map(|v| v.0.as_str()), Some("API_VERSION"));
+        for e in &ex.exprs {
+            for s in &e.segs {
+                if let Some(o) = s.src {
+                    assert_eq!(&src[o..o + s.text.len()], s.text);
+                }
+            }
+        }
+        assert!(ex.bindings.iter().any(|b| b.name == "API_VERSION"));
+    }
 }

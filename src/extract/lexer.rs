@@ -1,1 +1,966 @@
-//! Tokenizers per language family (being written).
+//! Tokenizers per language family.
+//!
+//! These are not full lexers: they know exactly as much of each language as
+//! it takes to find string literals (with their interpolations), comments,
+//! identifiers and the operators that join strings, with byte offsets. They
+//! never fail: text they do not understand becomes [`Tok::Other`], and an
+//! unterminated single-line string gives its quote back so a stray
+//! apostrophe cannot swallow the rest of a file.
+
+use super::Language;
+
+/// A piece of a string literal.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    /// Literal text; `src` is the byte offset of `text[0]` when the text is
+    /// a verbatim copy of the source.
+    Text { text: String, src: Option<usize> },
+    /// An interpolated expression (`{x}`, `${x}`, `#{x}`, `$x`, `%s` is not
+    /// one: format strings are handled by the assembler).
+    Interp { expr: String, start: usize, end: usize },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Tok {
+    Str(Vec<Part>),
+    /// A comment's text (without its markers) and the offset of that text.
+    Comment(String, usize),
+    Ident(String),
+    Num(String),
+    Op(&'static str),
+    /// A statement-ending newline (only in newline-sensitive languages,
+    /// outside brackets).
+    Newline,
+    Other,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub tok: Tok,
+    /// Byte span in the file (`base` already added).
+    pub start: usize,
+    pub end: usize,
+}
+
+const OPS2: [&str; 16] = [
+    "==", "!=", "<=", ">=", "=>", "->", "::", "+=", ".=", ":=", "..", "&&", "||", "??", "-=", "<<",
+];
+const OPS1: &[u8] = b"+-*/%=<>!&|^~?:;,.()[]{}@";
+
+fn op1(b: u8) -> &'static str {
+    match b {
+        b'+' => "+",
+        b'-' => "-",
+        b'*' => "*",
+        b'/' => "/",
+        b'%' => "%",
+        b'=' => "=",
+        b'<' => "<",
+        b'>' => ">",
+        b'!' => "!",
+        b'&' => "&",
+        b'|' => "|",
+        b'^' => "^",
+        b'~' => "~",
+        b'?' => "?",
+        b':' => ":",
+        b';' => ";",
+        b',' => ",",
+        b'.' => ".",
+        b'(' => "(",
+        b')' => ")",
+        b'[' => "[",
+        b']' => "]",
+        b'{' => "{",
+        b'}' => "}",
+        _ => "@",
+    }
+}
+
+/// Tokenizes `text` as `lang`. Offsets are shifted by `base`.
+pub fn lex(lang: Language, text: &str, base: usize) -> Vec<Token> {
+    if lang == Language::Shell {
+        return lex_shell(text, base);
+    }
+    let mut lx = Lexer { lang, s: text, b: text.as_bytes(), i: 0, base, depth: 0, out: Vec::new() };
+    lx.run();
+    lx.out
+}
+
+/// Only the comments of `text`, as `(comment text, offset)` pairs.
+pub fn comments(lang: Language, text: &str, base: usize) -> Vec<(String, usize)> {
+    lex(lang, text, base)
+        .into_iter()
+        .filter_map(|t| match t.tok {
+            Tok::Comment(c, o) => Some((c, o)),
+            _ => None,
+        })
+        .collect()
+}
+
+struct Lexer<'a> {
+    lang: Language,
+    s: &'a str,
+    b: &'a [u8],
+    i: usize,
+    base: usize,
+    depth: usize,
+    out: Vec<Token>,
+}
+
+fn is_ident_start(c: u8) -> bool {
+    c.is_ascii_alphabetic() || c == b'_' || c >= 0x80
+}
+
+fn is_ident(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
+}
+
+impl Lexer<'_> {
+    fn push(&mut self, tok: Tok, start: usize, end: usize) {
+        self.out.push(Token { tok, start: start + self.base, end: end + self.base });
+    }
+
+    fn at(&self, k: usize) -> u8 {
+        self.b.get(self.i + k).copied().unwrap_or(0)
+    }
+
+    fn starts(&self, pat: &str) -> bool {
+        self.b[self.i..].starts_with(pat.as_bytes())
+    }
+
+    fn newline_sensitive(&self) -> bool {
+        matches!(self.lang, Language::Python | Language::Ruby | Language::PowerShell)
+    }
+
+    fn hash_comments(&self) -> bool {
+        matches!(self.lang, Language::Python | Language::Ruby | Language::PowerShell | Language::Php)
+    }
+
+    fn slash_comments(&self) -> bool {
+        matches!(
+            self.lang,
+            Language::CLike
+                | Language::JavaScript
+                | Language::Go
+                | Language::CSharp
+                | Language::Php
+                | Language::Rust
+        )
+    }
+
+    fn line_end(&self, from: usize) -> usize {
+        memchr::memchr(b'\n', &self.b[from..]).map_or(self.b.len(), |k| from + k)
+    }
+
+    fn run(&mut self) {
+        while self.i < self.b.len() {
+            let c = self.b[self.i];
+            let start = self.i;
+            match c {
+                b'\n' => {
+                    if self.newline_sensitive() && self.depth == 0 {
+                        self.push(Tok::Newline, start, start + 1);
+                    }
+                    self.i += 1;
+                }
+                b' ' | b'\t' | b'\r' | 0x0c => self.i += 1,
+                // Line continuations: `\` (Python, Ruby, C macros) and the
+                // PowerShell backtick, before a newline.
+                b'\\' | b'`'
+                    if (c == b'\\' || self.lang == Language::PowerShell)
+                        && (self.at(1) == b'\n' || (self.at(1) == b'\r' && self.at(2) == b'\n')) =>
+                {
+                    self.i += if self.at(1) == b'\r' { 3 } else { 2 };
+                }
+                b'#' if self.lang == Language::Php && self.at(1) == b'[' => {
+                    self.push(Tok::Other, start, start + 1);
+                    self.i += 1;
+                }
+                b'#' if self.hash_comments() => self.line_comment(1),
+                b'<' if self.lang == Language::PowerShell && self.at(1) == b'#' => {
+                    self.block_comment(2, "#>")
+                }
+                b'/' if self.slash_comments() && self.at(1) == b'/' => self.line_comment(2),
+                b'/' if self.slash_comments() && self.at(1) == b'*' => self.block_comment(2, "*/"),
+                b'=' if self.lang == Language::Ruby
+                    && self.starts("=begin")
+                    && (start == 0 || self.b[start - 1] == b'\n') =>
+                {
+                    let end = self.s[start..].find("\n=end").map_or(self.b.len(), |k| start + k + 5);
+                    let text = self.s[start + 6..end.max(start + 6)].to_string();
+                    self.push(Tok::Comment(text, start + 6 + self.base), start, end);
+                    self.i = end;
+                }
+                b'"' | b'\'' | b'`' => self.string(start),
+                b'$' | b'@' if self.special_prefix(start) => {}
+                b'0'..=b'9' => {
+                    let mut j = self.i;
+                    while j < self.b.len() && (self.b[j].is_ascii_alphanumeric() || self.b[j] == b'.' || self.b[j] == b'_') {
+                        j += 1;
+                    }
+                    self.push(Tok::Num(self.s[start..j].to_string()), start, j);
+                    self.i = j;
+                }
+                c if is_ident_start(c) => self.ident(start),
+                c if OPS1.contains(&c) => {
+                    let two = self.s.get(start..start + 2).unwrap_or("");
+                    if let Some(op) = OPS2.iter().find(|&&o| o == two) {
+                        self.push(Tok::Op(op), start, start + 2);
+                        self.i += 2;
+                    } else {
+                        match c {
+                            b'(' | b'[' => self.depth += 1,
+                            b'{' if self.lang == Language::Python => self.depth += 1,
+                            b')' | b']' => self.depth = self.depth.saturating_sub(1),
+                            b'}' if self.lang == Language::Python => {
+                                self.depth = self.depth.saturating_sub(1)
+                            }
+                            _ => {}
+                        }
+                        self.push(Tok::Op(op1(c)), start, start + 1);
+                        self.i += 1;
+                    }
+                }
+                _ => {
+                    // Skip one whole character.
+                    let len = self.s[start..].chars().next().map_or(1, char::len_utf8);
+                    self.push(Tok::Other, start, start + len);
+                    self.i += len;
+                }
+            }
+        }
+    }
+
+    fn line_comment(&mut self, marker: usize) {
+        let start = self.i;
+        let end = self.line_end(start);
+        let text_start = (start + marker).min(end);
+        let text = self.s[text_start..end].trim_end_matches('\r').to_string();
+        self.push(Tok::Comment(text, text_start + self.base), start, end);
+        self.i = end;
+    }
+
+    fn block_comment(&mut self, marker: usize, close: &str) {
+        let start = self.i;
+        let body = start + marker;
+        let end = self.s[body..].find(close).map_or(self.b.len(), |k| body + k);
+        let text = self.s[body..end].to_string();
+        let stop = (end + close.len()).min(self.b.len());
+        self.push(Tok::Comment(text, body + self.base), start, stop);
+        self.i = stop;
+    }
+
+    /// `$name` (PHP, PowerShell), `@name` (Ruby), `@"…"`/`$"…"` (C#),
+    /// `@"…"@` here-strings (PowerShell). Returns false when `$`/`@` is just
+    /// an operator here.
+    fn special_prefix(&mut self, start: usize) -> bool {
+        let c = self.b[start];
+        let next = self.at(1);
+        match (self.lang, c) {
+            (Language::CSharp, b'$' | b'@') if next == b'"' || ((next == b'@' || next == b'$') && self.at(2) == b'"') => {
+                let prefix = if next == b'"' { 1 } else { 2 };
+                let interp = self.s[start..start + prefix].contains('$');
+                let verbatim = self.s[start..start + prefix].contains('@');
+                self.i = start + prefix;
+                self.quoted(start, b'"', QuoteRules { escapes: !verbatim, doubled: verbatim, multiline: verbatim, interp: if interp { Interp::Brace } else { Interp::None }, ..QuoteRules::default() });
+                true
+            }
+            (Language::PowerShell, b'@') if next == b'"' || next == b'\'' => {
+                // Here-string: @"<newline> … <newline>"@
+                let q = next;
+                let close = if q == b'"' { "\n\"@" } else { "\n'@" };
+                let body = self.line_end(start) + 1;
+                let body = body.min(self.b.len());
+                let end = self.s[body..].find(close).map_or(self.b.len(), |k| body + k);
+                let parts = if q == b'"' {
+                    interp_dollar(&self.s[body..end], body + self.base, true)
+                } else {
+                    vec![Part::Text { text: self.s[body..end].to_string(), src: Some(body + self.base) }]
+                };
+                let stop = (end + close.len()).min(self.b.len());
+                self.push(Tok::Str(parts), start, stop);
+                self.i = stop;
+                true
+            }
+            (Language::Php | Language::PowerShell, b'$') if is_ident_start(next) || next == b'{' => {
+                let (name, end) = if next == b'{' {
+                    let end = self.s[start..].find('}').map_or(self.b.len(), |k| start + k + 1);
+                    (self.s[start + 2..end.saturating_sub(1).max(start + 2)].to_string(), end)
+                } else {
+                    let mut j = start + 1;
+                    while j < self.b.len() && (is_ident(self.b[j]) || (self.lang == Language::PowerShell && self.b[j] == b':' && j + 1 < self.b.len() && is_ident_start(self.b[j + 1]))) {
+                        j += 1;
+                    }
+                    (self.s[start + 1..j].to_string(), j)
+                };
+                let name = name.rsplit(':').next().unwrap_or("").to_string();
+                self.push(Tok::Ident(name), start, end);
+                self.i = end;
+                true
+            }
+            (Language::Ruby, b'@') if is_ident_start(next) || next == b'@' => {
+                let mut j = start + 1;
+                while j < self.b.len() && (is_ident(self.b[j]) || self.b[j] == b'@') {
+                    j += 1;
+                }
+                self.push(Tok::Ident(self.s[start..j].trim_start_matches('@').to_string()), start, j);
+                self.i = j;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn ident(&mut self, start: usize) {
+        let mut j = start;
+        while j < self.b.len() && is_ident(self.b[j]) {
+            j += 1;
+        }
+        // Guard against a cut inside a multi-byte character.
+        while !self.s.is_char_boundary(j) {
+            j += 1;
+        }
+        let word = &self.s[start..j];
+        let next = self.b.get(j).copied().unwrap_or(0);
+        // String prefixes: Python r"" f"" b"" rb"" …, Rust r"" r#"" b"".
+        if (next == b'"' || next == b'\'' || (next == b'#' && self.lang == Language::Rust))
+            && word.len() <= 2
+        {
+            let lower = word.to_ascii_lowercase();
+            match self.lang {
+                Language::Python if lower.chars().all(|c| "rbfu".contains(c)) => {
+                    self.i = j;
+                    let raw = lower.contains('r');
+                    let interp = if lower.contains('f') { Interp::PyFormat } else { Interp::None };
+                    self.python_string(start, raw, interp);
+                    return;
+                }
+                Language::Rust if lower == "r" || lower == "br" => {
+                    self.i = j;
+                    self.rust_raw(start);
+                    return;
+                }
+                Language::Rust if lower == "b" && next == b'"' => {
+                    self.i = j;
+                    self.quoted(start, b'"', QuoteRules { escapes: true, multiline: true, ..QuoteRules::default() });
+                    return;
+                }
+                _ => {}
+            }
+        }
+        self.push(Tok::Ident(word.to_string()), start, j);
+        self.i = j;
+    }
+
+    fn string(&mut self, start: usize) {
+        let q = self.b[start];
+        match self.lang {
+            Language::Python => self.python_string(start, false, Interp::None),
+            Language::JavaScript => match q {
+                b'`' => self.quoted(start, q, QuoteRules { escapes: true, multiline: true, interp: Interp::DollarBrace, ..QuoteRules::default() }),
+                _ => self.quoted(start, q, QuoteRules { escapes: true, ..QuoteRules::default() }),
+            },
+            Language::Go => match q {
+                b'`' => self.quoted(start, q, QuoteRules { multiline: true, ..QuoteRules::default() }),
+                _ => self.quoted(start, q, QuoteRules { escapes: true, ..QuoteRules::default() }),
+            },
+            Language::CSharp | Language::CLike => {
+                if q == b'"' && self.starts("\"\"\"") {
+                    self.triple(start, "\"\"\"", true, Interp::None);
+                } else if q == b'`' {
+                    self.push(Tok::Other, start, start + 1);
+                    self.i += 1;
+                } else {
+                    let interp = if self.lang == Language::CLike && q == b'"' { Interp::DollarBrace } else { Interp::None };
+                    self.quoted(start, q, QuoteRules { escapes: true, interp, ..QuoteRules::default() })
+                }
+            }
+            Language::Php => match q {
+                b'"' => self.quoted(start, q, QuoteRules { escapes: true, multiline: true, interp: Interp::Dollar, ..QuoteRules::default() }),
+                b'\'' => self.quoted(start, q, QuoteRules { escapes: true, multiline: true, ..QuoteRules::default() }),
+                _ => self.quoted(start, q, QuoteRules { multiline: true, ..QuoteRules::default() }),
+            },
+            Language::Ruby => match q {
+                b'"' | b'`' => self.quoted(start, q, QuoteRules { escapes: true, multiline: true, interp: Interp::HashBrace, ..QuoteRules::default() }),
+                _ => self.quoted(start, q, QuoteRules { escapes: true, multiline: true, ..QuoteRules::default() }),
+            },
+            Language::PowerShell => match q {
+                b'"' => self.quoted(start, q, QuoteRules { backtick: true, doubled: true, multiline: true, interp: Interp::Dollar, ..QuoteRules::default() }),
+                b'\'' => self.quoted(start, q, QuoteRules { doubled: true, multiline: true, ..QuoteRules::default() }),
+                _ => {
+                    self.push(Tok::Other, start, start + 1);
+                    self.i += 1;
+                }
+            },
+            Language::Rust => match q {
+                b'"' => self.quoted(start, q, QuoteRules { escapes: true, multiline: true, ..QuoteRules::default() }),
+                b'\'' => {
+                    // A char literal ('x', '\n') or a lifetime ('a).
+                    let is_char = self.at(1) == b'\\' || self.s[start + 1..].chars().nth(1) == Some('\'');
+                    if is_char {
+                        self.quoted(start, q, QuoteRules { escapes: true, ..QuoteRules::default() })
+                    } else {
+                        self.push(Tok::Other, start, start + 1);
+                        self.i += 1;
+                    }
+                }
+                _ => {
+                    self.push(Tok::Other, start, start + 1);
+                    self.i += 1;
+                }
+            },
+            _ => self.quoted(start, q, QuoteRules { escapes: true, ..QuoteRules::default() }),
+        }
+    }
+
+    fn python_string(&mut self, start: usize, raw: bool, interp: Interp) {
+        let q = self.b[self.i];
+        let triple = [q, q, q];
+        if self.b[self.i..].starts_with(&triple) {
+            let delim = if q == b'"' { "\"\"\"" } else { "'''" };
+            self.triple(start, delim, !raw, interp);
+        } else {
+            self.quoted(start, q, QuoteRules { escapes: !raw, raw_backslash: raw, interp, ..QuoteRules::default() });
+        }
+    }
+
+    fn triple(&mut self, start: usize, delim: &'static str, escapes: bool, interp: Interp) {
+        let open = self.i;
+        let body = open + delim.len();
+        let mut j = body;
+        let end = loop {
+            match self.s[j..].find(delim) {
+                Some(k) => {
+                    let at = j + k;
+                    if escapes && at > body && self.b[at - 1] == b'\\' {
+                        j = at + 1;
+                        continue;
+                    }
+                    break at;
+                }
+                None => break self.b.len(),
+            }
+        };
+        let parts = build_parts(&self.s[body..end], body + self.base, escapes, None, false, false, interp);
+        let stop = (end + delim.len()).min(self.b.len());
+        self.push(Tok::Str(parts), start, stop);
+        self.i = stop;
+    }
+
+    fn rust_raw(&mut self, start: usize) {
+        let mut j = self.i;
+        let mut hashes = 0;
+        while j < self.b.len() && self.b[j] == b'#' {
+            hashes += 1;
+            j += 1;
+        }
+        if self.b.get(j) != Some(&b'"') {
+            self.push(Tok::Other, start, j.max(start + 1));
+            self.i = j.max(start + 1);
+            return;
+        }
+        let body = j + 1;
+        let close = format!("\"{}", "#".repeat(hashes));
+        let end = self.s[body..].find(&close).map_or(self.b.len(), |k| body + k);
+        let parts = vec![Part::Text { text: self.s[body..end].to_string(), src: Some(body + self.base) }];
+        let stop = (end + close.len()).min(self.b.len());
+        self.push(Tok::Str(parts), start, stop);
+        self.i = stop;
+    }
+
+    /// A string delimited by `q`; `self.i` is at the opening quote.
+    fn quoted(&mut self, start: usize, q: u8, rules: QuoteRules) {
+        let body = self.i + 1;
+        let mut j = body;
+        let mut brace_depth = 0usize;
+        let end = loop {
+            let Some(&c) = self.b.get(j) else { break None };
+            match c {
+                b'\\' if rules.escapes || rules.raw_backslash => j += 2,
+                b'`' if rules.backtick => j += 2,
+                b'\n' if !rules.multiline && brace_depth == 0 => break None,
+                b'{' if rules.interp != Interp::None => {
+                    brace_depth += 1;
+                    j += 1
+                }
+                b'}' if rules.interp != Interp::None => {
+                    brace_depth = brace_depth.saturating_sub(1);
+                    j += 1
+                }
+                c if c == q && rules.doubled && self.b.get(j + 1) == Some(&q) => j += 2,
+                c if c == q && (brace_depth == 0 || rules.interp == Interp::Dollar || q != b'`' && rules.interp != Interp::DollarBrace) => break Some(j),
+                _ => j += 1,
+            }
+        };
+        let Some(end) = end else {
+            // Unterminated on this line: give the quote back.
+            self.push(Tok::Other, start, body);
+            self.i = body;
+            return;
+        };
+        let end = end.min(self.b.len());
+        let parts = build_parts(&self.s[body..end], body + self.base, rules.escapes, rules.doubled.then_some(q), rules.backtick, rules.raw_backslash, rules.interp);
+        self.push(Tok::Str(parts), start, end + 1);
+        self.i = end + 1;
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Interp {
+    #[default]
+    None,
+    /// Python f-strings: `{expr}`, `{{` escapes.
+    PyFormat,
+    /// C# `$"…{expr}…"`.
+    Brace,
+    /// JS template literals, Kotlin/Groovy/Dart: `${expr}`.
+    DollarBrace,
+    /// Ruby: `#{expr}`.
+    HashBrace,
+    /// PHP, PowerShell, shell: `$name`, `${name}`, `{$name}`, `$(expr)`.
+    Dollar,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct QuoteRules {
+    escapes: bool,
+    /// The quote doubled stands for itself (`''` in PowerShell, `""` verbatim).
+    doubled: bool,
+    /// PowerShell's backtick escape.
+    backtick: bool,
+    /// Python raw strings: `\"` does not end the string but stays as text.
+    raw_backslash: bool,
+    multiline: bool,
+    interp: Interp,
+}
+
+/// Splits a literal's body into text and interpolation parts, decoding
+/// escapes. A text run with no escape inside keeps its source offset.
+fn build_parts(
+    body: &str,
+    offset: usize,
+    escapes: bool,
+    doubled: Option<u8>,
+    backtick: bool,
+    raw_backslash: bool,
+    interp: Interp,
+) -> Vec<Part> {
+    if interp == Interp::Dollar {
+        return interp_dollar(body, offset, escapes || backtick);
+    }
+    let b = body.as_bytes();
+    let mut parts = Vec::new();
+    let mut text = String::new();
+    let mut run_start = 0usize;
+    let mut verbatim = true;
+    let mut i = 0;
+    let flush = |parts: &mut Vec<Part>, text: &mut String, run_start: usize, verbatim: bool| {
+        if !text.is_empty() {
+            parts.push(Part::Text { text: std::mem::take(text), src: verbatim.then_some(offset + run_start) });
+        }
+    };
+    while i < b.len() {
+        let c = b[i];
+        let open_len = match interp {
+            Interp::PyFormat | Interp::Brace if c == b'{' => {
+                if b.get(i + 1) == Some(&b'{') {
+                    // `{{` is a literal brace.
+                    flush(&mut parts, &mut text, run_start, verbatim);
+                    text.push('{');
+                    verbatim = false;
+                    run_start = i;
+                    i += 2;
+                    flush(&mut parts, &mut text, run_start, verbatim);
+                    verbatim = true;
+                    run_start = i;
+                    continue;
+                }
+                1
+            }
+            Interp::DollarBrace if c == b'$' && b.get(i + 1) == Some(&b'{') => 2,
+            Interp::HashBrace if c == b'#' && b.get(i + 1) == Some(&b'{') => 2,
+            _ => 0,
+        };
+        if open_len > 0 {
+            flush(&mut parts, &mut text, run_start, verbatim);
+            let inner = i + open_len;
+            let close = matching_brace(b, inner);
+            let expr = body[inner..close].to_string();
+            parts.push(Part::Interp { expr, start: offset + i, end: offset + (close + 1).min(b.len()) });
+            i = (close + 1).min(b.len());
+            verbatim = true;
+            run_start = i;
+            continue;
+        }
+        if (interp == Interp::PyFormat || interp == Interp::Brace) && c == b'}' && b.get(i + 1) == Some(&b'}') {
+            flush(&mut parts, &mut text, run_start, verbatim);
+            text.push('}');
+            verbatim = false;
+            i += 2;
+            flush(&mut parts, &mut text, i - 2, verbatim);
+            verbatim = true;
+            run_start = i;
+            continue;
+        }
+        if (escapes && c == b'\\') || (backtick && c == b'`') {
+            flush(&mut parts, &mut text, run_start, verbatim);
+            let decoded = decode_escape(body, i + 1);
+            text.push_str(&decoded.0);
+            verbatim = false;
+            run_start = i;
+            i = decoded.1;
+            flush(&mut parts, &mut text, run_start, verbatim);
+            verbatim = true;
+            run_start = i;
+            continue;
+        }
+        if raw_backslash && c == b'\\' && i + 1 < b.len() {
+            // Raw string: both characters are text.
+            let len = body[i + 1..].chars().next().map_or(1, char::len_utf8);
+            text.push_str(&body[i..i + 1 + len]);
+            i += 1 + len;
+            continue;
+        }
+        if let Some(q) = doubled {
+            if c == q && b.get(i + 1) == Some(&q) {
+                flush(&mut parts, &mut text, run_start, verbatim);
+                text.push(char::from(q));
+                verbatim = false;
+                run_start = i;
+                i += 2;
+                flush(&mut parts, &mut text, run_start, verbatim);
+                verbatim = true;
+                run_start = i;
+                continue;
+            }
+        }
+        let len = body[i..].chars().next().map_or(1, char::len_utf8);
+        text.push_str(&body[i..i + len]);
+        i += len;
+    }
+    flush(&mut parts, &mut text, run_start, verbatim);
+    parts
+}
+
+/// Index of the `}` closing a brace opened just before `from` (nested
+/// braces counted), or the end of the text.
+fn matching_brace(b: &[u8], from: usize) -> usize {
+    let mut depth = 0usize;
+    for (k, &c) in b.iter().enumerate().skip(from) {
+        match c {
+            b'{' => depth += 1,
+            b'}' if depth == 0 => return k,
+            b'}' => depth -= 1,
+            _ => {}
+        }
+    }
+    b.len()
+}
+
+/// Decodes the escape whose letter is at `at`; returns the text and the
+/// index after the escape.
+fn decode_escape(body: &str, at: usize) -> (String, usize) {
+    let Some(c) = body[at.min(body.len())..].chars().next() else {
+        return (String::new(), body.len());
+    };
+    let next = at + c.len_utf8();
+    let text = match c {
+        'n' => "\n".to_string(),
+        't' => "\t".to_string(),
+        'r' => "\r".to_string(),
+        '0' => "\0".replace('\0', ""),
+        '\n' => String::new(),
+        other => other.to_string(),
+    };
+    (text, next)
+}
+
+/// `$name`, `${name}`, `{$name}`, `$(expr)`, `$env:NAME` interpolation
+/// (PHP, PowerShell and shell double-quoted strings).
+pub(crate) fn interp_dollar(body: &str, offset: usize, escapes: bool) -> Vec<Part> {
+    let b = body.as_bytes();
+    let mut parts = Vec::new();
+    let mut text = String::new();
+    let mut run_start = 0;
+    let mut verbatim = true;
+    let mut i = 0;
+    macro_rules! flush {
+        () => {
+            if !text.is_empty() {
+                parts.push(Part::Text { text: std::mem::take(&mut text), src: verbatim.then_some(offset + run_start) });
+            }
+        };
+    }
+    while i < b.len() {
+        let c = b[i];
+        let interp_end = if c == b'$' || (c == b'{' && b.get(i + 1) == Some(&b'$')) {
+            let s = if c == b'{' { i + 1 } else { i };
+            match b.get(s + 1) {
+                Some(b'{') => Some((s + 2, matching_brace(b, s + 2), 1)),
+                Some(b'(') => {
+                    let mut depth = 0usize;
+                    let mut k = s + 2;
+                    let mut close = b.len();
+                    while k < b.len() {
+                        match b[k] {
+                            b'(' => depth += 1,
+                            b')' if depth == 0 => {
+                                close = k;
+                                break;
+                            }
+                            b')' => depth -= 1,
+                            _ => {}
+                        }
+                        k += 1;
+                    }
+                    Some((s + 2, close, 1))
+                }
+                Some(&n) if is_ident_start(n) => {
+                    let mut k = s + 1;
+                    while k < b.len() && (is_ident(b[k]) || (b[k] == b':' && k + 1 < b.len() && is_ident_start(b[k + 1]) && body[s + 1..k].eq_ignore_ascii_case("env"))) {
+                        k += 1;
+                    }
+                    Some((s + 1, k, 0))
+                }
+                _ => None,
+            }
+            .map(|(inner, close, closer)| {
+                let close_end = (close + closer).min(b.len());
+                // `{$name}`: also consume the closing brace.
+                let close_end = if c == b'{' && b.get(close_end) == Some(&b'}') { close_end + 1 } else { close_end };
+                (inner, close, close_end)
+            })
+        } else {
+            None
+        };
+        if let Some((inner, close, close_end)) = interp_end {
+            flush!();
+            let expr = body[inner..close.min(b.len())].to_string();
+            parts.push(Part::Interp { expr, start: offset + i, end: offset + close_end });
+            i = close_end;
+            verbatim = true;
+            run_start = i;
+            continue;
+        }
+        if escapes && (c == b'\\' || c == b'`') {
+            flush!();
+            let (decoded, next) = decode_escape(body, i + 1);
+            text.push_str(&decoded);
+            verbatim = false;
+            run_start = i;
+            i = next;
+            flush!();
+            verbatim = true;
+            run_start = i;
+            continue;
+        }
+        let len = body[i..].chars().next().map_or(1, char::len_utf8);
+        text.push_str(&body[i..i + len]);
+        i += len;
+    }
+    flush!();
+    parts
+}
+
+/// Shell: words, comments, assignments. Every word is one [`Tok::Str`]
+/// (quoting pieces joined, `$VAR` interpolated); `NAME=value` at a word's
+/// start becomes `Ident(NAME) Op(=) Str(value)`.
+fn lex_shell(text: &str, base: usize) -> Vec<Token> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let push = |out: &mut Vec<Token>, tok, s: usize, e: usize| out.push(Token { tok, start: s + base, end: e + base });
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'\n' | b';' => {
+                push(&mut out, Tok::Newline, i, i + 1);
+                i += 1;
+            }
+            b' ' | b'\t' | b'\r' => i += 1,
+            b'\\' if b.get(i + 1) == Some(&b'\n') => i += 2,
+            b'\\' if b.get(i + 1) == Some(&b'\r') && b.get(i + 2) == Some(&b'\n') => i += 3,
+            b'#' => {
+                let end = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |k| i + k);
+                push(&mut out, Tok::Comment(text[i + 1..end].trim_end_matches('\r').to_string(), i + 1 + base), i, end);
+                i = end;
+            }
+            b'|' | b'&' | b'(' | b')' | b'<' | b'>' => {
+                push(&mut out, Tok::Op(op1(c)), i, i + 1);
+                i += 1;
+            }
+            _ => {
+                let start = i;
+                // An assignment word: NAME=…
+                let mut k = i;
+                while k < b.len() && (b[k].is_ascii_alphanumeric() || b[k] == b'_') {
+                    k += 1;
+                }
+                let assign = k > i && b.get(k) == Some(&b'=') && (b[i].is_ascii_alphabetic() || b[i] == b'_');
+                if assign {
+                    push(&mut out, Tok::Ident(text[i..k].to_string()), i, k);
+                    push(&mut out, Tok::Op("="), k, k + 1);
+                    i = k + 1;
+                }
+                let (parts, end) = shell_word(text, i, base);
+                if end > i || assign {
+                    push(&mut out, Tok::Str(parts), if assign { i } else { start }, end);
+                }
+                i = end.max(i + usize::from(!assign));
+            }
+        }
+    }
+    out
+}
+
+/// One shell word starting at `i`: returns its parts and end.
+fn shell_word(text: &str, mut i: usize, base: usize) -> (Vec<Part>, usize) {
+    let b = text.as_bytes();
+    let mut parts: Vec<Part> = Vec::new();
+    let mut run = i;
+    let flush_plain = |parts: &mut Vec<Part>, from: usize, to: usize| {
+        if to > from {
+            parts.extend(interp_dollar(&text[from..to], from + base, true));
+        }
+    };
+    while i < b.len() {
+        match b[i] {
+            b' ' | b'\t' | b'\n' | b'\r' | b';' | b'|' | b'&' | b'<' | b'>' | b')' | b'(' => break,
+            b'\\' if b.get(i + 1) == Some(&b'\n') => break,
+            b'\'' => {
+                flush_plain(&mut parts, run, i);
+                let close = memchr::memchr(b'\'', &b[i + 1..]).map_or(b.len(), |k| i + 1 + k);
+                parts.push(Part::Text { text: text[i + 1..close].to_string(), src: Some(i + 1 + base) });
+                i = (close + 1).min(b.len());
+                run = i;
+            }
+            b'"' => {
+                flush_plain(&mut parts, run, i);
+                let mut k = i + 1;
+                while k < b.len() && b[k] != b'"' {
+                    k += if b[k] == b'\\' { 2 } else { 1 };
+                }
+                let close = k.min(b.len());
+                parts.extend(interp_dollar(&text[i + 1..close], i + 1 + base, true));
+                i = (close + 1).min(b.len());
+                run = i;
+            }
+            b'$' if b.get(i + 1) == Some(&b'(') || b.get(i + 1) == Some(&b'{') => {
+                // Skip to the matching closer so spaces inside do not split.
+                let (open, close) = if b[i + 1] == b'(' { (b'(', b')') } else { (b'{', b'}') };
+                let mut depth = 0usize;
+                let mut k = i + 1;
+                while k < b.len() {
+                    if b[k] == open {
+                        depth += 1;
+                    } else if b[k] == close {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    k += 1;
+                }
+                i = (k + 1).min(b.len());
+            }
+            _ => {
+                let len = text[i..].chars().next().map_or(1, char::len_utf8);
+                i += len;
+            }
+        }
+    }
+    flush_plain(&mut parts, run, i);
+    (parts, i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strs(lang: Language, text: &str) -> Vec<String> {
+        lex(lang, text, 0)
+            .into_iter()
+            .filter_map(|t| match t.tok {
+                Tok::Str(parts) => Some(
+                    parts
+                        .iter()
+                        .map(|p| match p {
+                            Part::Text { text, .. } => text.clone(),
+                            Part::Interp { expr, .. } => format!("<{expr}>"),
+                        })
+                        .collect(),
+                ),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn check_offsets(lang: Language, text: &str) {
+        for t in lex(lang, text, 0) {
+            assert!(t.start <= t.end && t.end <= text.len(), "{t:?}");
+            if let Tok::Str(parts) = t.tok {
+                for p in parts {
+                    if let Part::Text { text: s, src: Some(o) } = p {
+                        assert_eq!(&text[o..o + s.len()], s);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn python_strings() {
+        let src = "x = f\"{base}/api/{V}/fo/\" + r'a\\b' + '''m\nl''' # c /api/2.0/\n";
+        assert_eq!(strs(Language::Python, src), ["<base>/api/<V>/fo/", "a\\b", "m\nl"]);
+        check_offsets(Language::Python, src);
+        assert!(comments(Language::Python, src, 0).iter().any(|c| c.0.contains("/api/2.0/")));
+    }
+
+    #[test]
+    fn unterminated_quote_gives_back() {
+        let src = "don't\nx = \"/api/2.0/fo/scan/\"\n";
+        assert_eq!(strs(Language::Python, src), ["/api/2.0/fo/scan/"]);
+    }
+
+    #[test]
+    fn js_template_and_escapes() {
+        let src = "const u = `${base}/api/${V}/x`; const e = \"a\\\"b\";";
+        assert_eq!(strs(Language::JavaScript, src), ["<base>/api/<V>/x", "a\"b"]);
+        check_offsets(Language::JavaScript, src);
+    }
+
+    #[test]
+    fn csharp_php_ruby_powershell() {
+        assert_eq!(strs(Language::CSharp, "var u = $\"{baseUrl}/api/2.0/x\";"), ["<baseUrl>/api/2.0/x"]);
+        assert_eq!(strs(Language::Php, "$u = \"{$base}/api/$v/x\";"), ["<base>/api/<v>/x"]);
+        assert_eq!(strs(Language::Ruby, "u = \"#{base}/api/2.0\""), ["<base>/api/2.0"]);
+        assert_eq!(strs(Language::PowerShell, "$u = \"$BaseUri/api/2.0/?a=1\""), ["<BaseUri>/api/2.0/?a=1"]);
+        assert_eq!(strs(Language::PowerShell, "$u = 'it''s'"), ["it's"]);
+    }
+
+    #[test]
+    fn shell_words_and_assignments() {
+        let src = "API_PATH=\"/api/2.0/fo/scan/\"\ncurl -s -u \"$U:$P\" \\\n  \"$QUALYS_API$API_PATH\" # done\n";
+        let toks = lex(Language::Shell, src, 0);
+        assert!(matches!(&toks[0].tok, Tok::Ident(n) if n == "API_PATH"));
+        assert_eq!(strs(Language::Shell, src), ["/api/2.0/fo/scan/", "curl", "-s", "-u", "<U>:<P>", "<QUALYS_API><API_PATH>"]);
+        check_offsets(Language::Shell, src);
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        let samples = ["\"", "'", "`", "f\"{", "$\"{", "@\"", "#{", "${", "\\", "r#\"", "/*", "<#", "é\"ü", "$(", "{$"];
+        for lang in [
+            Language::Python, Language::JavaScript, Language::Go, Language::CSharp, Language::CLike,
+            Language::Php, Language::Ruby, Language::PowerShell, Language::Rust, Language::Shell,
+        ] {
+            for a in samples {
+                for b in samples {
+                    let s = format!("{a}x{b}é\n{a}");
+                    check_offsets(lang, &s);
+                }
+            }
+        }
+    }
+}

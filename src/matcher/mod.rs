@@ -1,2 +1,291 @@
 //! Matching reconstructed text against endpoint identities.
+//!
+//! [`Matcher::new`] compiles everything once per run: the byte prefilter
+//! (Aho-Corasick over the endpoint roots and the path segments a relative
+//! endpoint can start with) and the root finder. An endpoint is matched by
+//! its whole canonical path, never by prefix: host, query, `index.php` and
+//! the trailing slash do not matter, extra segments do.
+
 pub mod normalize;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::extract::{Expr, Seg, HOLE};
+use crate::rules::{Rule, RuleSet, Segment};
+use normalize::canonical_path;
+
+/// What a piece of text turned out to be.
+#[derive(Clone, Debug)]
+pub enum Outcome<'r> {
+    /// A known endpoint (legacy or active).
+    Hit(Hit<'r>),
+    /// Looks like a Qualys endpoint, but is unknown or has a piece that
+    /// cannot be resolved here.
+    Unresolved { span: (usize, usize), text: String, reason: String },
+}
+
+/// A known endpoint found in an expression.
+#[derive(Clone, Debug)]
+pub struct Hit<'r> {
+    pub rule: &'r Rule,
+    /// Byte span in the file.
+    pub span: (usize, usize),
+    /// The URL as reconstructed (holes shown as `{name}`), not yet redacted.
+    pub matched: String,
+    /// `matched` with the endpoint replaced by the rule's replacement.
+    pub suggested: Option<String>,
+    /// Variables whose values built the endpoint: (name, definition offset).
+    pub via: Vec<(String, usize)>,
+}
+
+/// The compiled matcher, shared by every worker thread.
+pub struct Matcher<'r> {
+    rules: &'r RuleSet,
+    /// Finds `/api/`, `/pcrs/`, … inside reconstructed text.
+    roots: AhoCorasick,
+    /// Rejects files that cannot hold an endpoint, before any parsing.
+    prefilter: AhoCorasick,
+    /// Canonical paths that are strict prefixes of some endpoint (bases).
+    prefixes: std::collections::HashSet<String>,
+}
+
+impl<'r> Matcher<'r> {
+    pub fn new(rules: &'r RuleSet) -> Matcher<'r> {
+        let roots: Vec<String> = rules.roots().into_iter().map(|r| format!("/{r}/")).collect();
+        let mut pre: Vec<String> = rules.roots().iter().flat_map(|r| [format!("/{r}"), format!("\"{r}\"")]).collect();
+        let mut prefixes = std::collections::HashSet::new();
+        for rule in rules.rules() {
+            let segs = &rule.endpoint.segments;
+            let mut prefix = String::new();
+            for (k, seg) in segs.iter().enumerate() {
+                let Segment::Literal(s) = seg else { break };
+                if k >= 1 {
+                    for q in ['"', '\'', '`'] {
+                        pre.push(format!("{q}{s}/"));
+                    }
+                }
+                prefix.push('/');
+                prefix.push_str(s);
+                if k + 1 < segs.len() {
+                    prefixes.insert(prefix.clone());
+                }
+            }
+        }
+        pre.sort();
+        pre.dedup();
+        let build = |pats: &[String]| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostFirst)
+                .build(pats)
+                .expect("invariant: literal patterns always build")
+        };
+        Matcher { rules, roots: build(&roots), prefilter: build(&pre), prefixes }
+    }
+
+    pub fn rules(&self) -> &'r RuleSet {
+        self.rules
+    }
+
+    /// Whether `bytes` may hold an endpoint (or a relative piece of one).
+    pub fn prefilter(&self, bytes: &[u8]) -> bool {
+        self.prefilter.is_match(bytes)
+    }
+
+    /// Whether a canonical path is a strict prefix of a known endpoint
+    /// (`/api/2.0/fo`), i.e. a base other code appends to.
+    pub fn is_base(&self, canonical: &str) -> bool {
+        self.prefixes.contains(canonical)
+    }
+
+    /// Every endpoint in an expression.
+    pub fn match_expr(&self, expr: &Expr) -> Vec<Outcome<'r>> {
+        let text = expr.text();
+        let mut out = Vec::new();
+        if self.rules.is_empty() {
+            return out;
+        }
+        let starts = seg_starts(&expr.segs);
+        let mut next_free = 0;
+        for m in self.roots.find_iter(&text) {
+            let p = m.start();
+            if p < next_free {
+                continue;
+            }
+            let q = path_end(&text, p);
+            next_free = q;
+            let region = &text[p..q];
+            let after_hole = text[q..].starts_with(HOLE);
+            let canonical = canonical_path(region).unwrap_or_default();
+            if let Some(rule) = self.rules.lookup(&canonical) {
+                let (a_seg, b_seg) = (seg_at(&starts, p), seg_at(&starts, q.saturating_sub(1).max(p)));
+                let vias: Vec<&(String, usize)> =
+                    expr.segs[a_seg..=b_seg].iter().filter_map(|s| s.via.as_ref()).collect();
+                let wholly_from_one_via = expr.segs[a_seg..=b_seg].iter().all(|s| s.via.is_some())
+                    && vias.windows(2).all(|w| w[0] == w[1]);
+                if wholly_from_one_via {
+                    // The definition's own literal is reported; a use of
+                    // the variable would report it twice.
+                    continue;
+                }
+                let span = (offset_of(&expr.segs, &starts, p, true), offset_of(&expr.segs, &starts, q, false));
+                let (ms, me) = url_bounds(&text, p, q);
+                let matched = show(&expr.segs, &starts, ms, me);
+                let suggested = rule.replacement.as_deref().map(|r| {
+                    format!(
+                        "{}{}{}",
+                        show(&expr.segs, &starts, ms, p),
+                        rewrite_path(region, r),
+                        show(&expr.segs, &starts, q, me)
+                    )
+                });
+                let mut via: Vec<(String, usize)> = vias.into_iter().cloned().collect();
+                via.dedup();
+                out.push(Outcome::Hit(Hit { rule, span, matched, suggested, via }));
+            } else if after_hole && self.is_base(&canonical) {
+                // A base with the rest appended at run time: not a finding.
+            } else if let Some(reason) = self.unresolved_reason(&text, region, q, after_hole) {
+                let (ms, me) = url_bounds(&text, p, q);
+                let span = (offset_of(&expr.segs, &starts, p, true), offset_of(&expr.segs, &starts, q, false));
+                out.push(Outcome::Unresolved { span, text: show(&expr.segs, &starts, ms, me), reason });
+            }
+        }
+        out
+    }
+
+    /// Why a Qualys-looking path is not a known endpoint; `None` when it
+    /// does not look like one (a base, a DTD, another vendor's `/api/v1/`).
+    fn unresolved_reason(&self, text: &str, region: &str, q: usize, after_hole: bool) -> Option<String> {
+        let canonical = canonical_path(region)?;
+        let parts: Vec<&str> = canonical.split('/').skip(1).collect();
+        let versioned = parts.get(1).is_some_and(|v| is_version(v));
+        if after_hole {
+            // `/api/{VER}/fo/scan/`: a hole inside the path.
+            let rest = &text[q + HOLE.len_utf8()..];
+            if rest.starts_with('/') && rest.len() > 1 && (parts.len() == 1 || versioned) {
+                return Some("part of the path is held in a value not known here".to_string());
+            }
+            return None;
+        }
+        if !versioned || parts.len() < 3 {
+            return None;
+        }
+        if self.is_base(&canonical) {
+            return None;
+        }
+        let last = parts.last().copied().unwrap_or("");
+        if last.contains('.') && !last.ends_with(".php") {
+            // A DTD or XSD, not an endpoint.
+            return None;
+        }
+        Some("not a known endpoint of this API version".to_string())
+    }
+}
+
+fn is_version(s: &str) -> bool {
+    let s = s.strip_prefix('v').unwrap_or(s);
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '.') && s.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// Start byte of each segment in the joined text.
+fn seg_starts(segs: &[Seg]) -> Vec<usize> {
+    let mut starts = Vec::with_capacity(segs.len() + 1);
+    let mut at = 0;
+    for s in segs {
+        starts.push(at);
+        at += s.text.len();
+    }
+    starts.push(at);
+    starts
+}
+
+/// Index of the segment holding byte `i` of the joined text.
+fn seg_at(starts: &[usize], i: usize) -> usize {
+    match starts.binary_search(&i) {
+        Ok(k) => k.min(starts.len().saturating_sub(2)),
+        Err(k) => k.saturating_sub(1),
+    }
+}
+
+/// File offset of byte `i` of the joined text: exact inside a verbatim
+/// literal, else the site of the token that supplied it.
+fn offset_of(segs: &[Seg], starts: &[usize], i: usize, is_start: bool) -> usize {
+    let k = if is_start { seg_at(starts, i) } else { seg_at(starts, i.saturating_sub(1)) };
+    let Some(seg) = segs.get(k) else { return 0 };
+    match (seg.src, &seg.via) {
+        (Some(src), None) => src + (i - starts[k]).min(seg.text.len()),
+        _ if is_start => seg.site.0,
+        _ => seg.site.1,
+    }
+}
+
+/// Characters that end a path.
+fn ends_path(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(c, '?' | '#' | '"' | '\'' | '`' | '<' | '>' | '\\' | '|' | '^' | ')' | '(' | ',' | ';' | ']' | '[' | '*' | HOLE)
+}
+
+fn path_end(text: &str, p: usize) -> usize {
+    text[p..].char_indices().find(|&(_, c)| ends_path(c)).map_or(text.len(), |(k, _)| p + k)
+}
+
+/// The URL around the endpoint `[p, q)`: back over the host (or template
+/// placeholder) and forward over the query.
+fn url_bounds(text: &str, p: usize, q: usize) -> (usize, usize) {
+    let stop_back = |c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | ',' | ';' | '(' | ')' | '[' | ']' | '|' | '\\' | '=');
+    let start = text[..p].char_indices().rev().find(|&(_, c)| stop_back(c)).map_or(0, |(k, c)| k + c.len_utf8());
+    let stop_fwd = |c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | ',' | ';' | ')' | '(' | ']' | '[' | '|' | '\\' | '<' | '>');
+    let end = text[q..].char_indices().find(|&(_, c)| stop_fwd(c)).map_or(text.len(), |(k, _)| q + k);
+    (start, end)
+}
+
+/// Text `[a, b)` for display: holes become `{name}`.
+fn show(segs: &[Seg], starts: &[usize], a: usize, b: usize) -> String {
+    let mut out = String::new();
+    for (k, seg) in segs.iter().enumerate() {
+        let (s, e) = (starts[k], starts[k + 1]);
+        if e <= a || s >= b {
+            continue;
+        }
+        if seg.is_hole() {
+            out.push('{');
+            out.push_str(seg.hole.as_deref().unwrap_or("…"));
+            out.push('}');
+        } else {
+            let from = a.max(s) - s;
+            let to = b.min(e) - s;
+            out.push_str(seg.text.get(from..to).unwrap_or(""));
+        }
+    }
+    out
+}
+
+/// The replacement in the shape of the original path: `index.php` and the
+/// trailing slash kept as the original had them.
+pub fn rewrite_path(original: &str, replacement: &str) -> String {
+    let Some(canonical) = canonical_path(replacement) else { return replacement.to_string() };
+    let trimmed = original.trim_end_matches('/');
+    if trimmed.ends_with("/index.php") {
+        format!("{canonical}/index.php")
+    } else if original.ends_with('/') {
+        format!("{canonical}/")
+    } else {
+        canonical
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rewrite_keeps_shape() {
+        assert_eq!(rewrite_path("/api/2.0/fo/scan/", "/api/3.0/fo/scan/"), "/api/3.0/fo/scan/");
+        assert_eq!(rewrite_path("/api/2.0/fo/scan/index.php", "/api/3.0/fo/scan/"), "/api/3.0/fo/scan/index.php");
+        assert_eq!(rewrite_path("/api/2.0/fo/scan", "/api/3.0/fo/scan/"), "/api/3.0/fo/scan");
+    }
+
+    #[test]
+    fn versions() {
+        assert!(is_version("2.0") && is_version("v1") && !is_version("fo") && !is_version("v"));
+    }
+}

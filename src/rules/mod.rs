@@ -246,3 +246,33 @@ impl RuleSet {
         roots
     }
 }
+
+impl Rule {
+    /// A minimal rule for tests and examples: primary evidence, no history.
+    pub fn simple(id: &str, endpoint: &str, replacement: Option<&str>, eos: Option<&str>, eol: Option<&str>) -> Option<Rule> {
+        let fact = |s: Option<&str>| -> Option<Option<DatedFact>> {
+            match s {
+                None => Some(None),
+                Some(s) => Deadline::parse(s).map(|deadline| Some(DatedFact { deadline, source: None })),
+            }
+        };
+        Some(Rule {
+            id: id.to_string(),
+            name: id.to_string(),
+            product: String::new(),
+            category: String::new(),
+            endpoint: EndpointPattern::parse(endpoint)?,
+            endpoint_display: endpoint.to_string(),
+            replacement: replacement.map(str::to_string),
+            active_versions: replacement.map(|r| vec![r.to_string()]).unwrap_or_default(),
+            methods: Vec::new(),
+            eos: fact(eos)?,
+            eol: fact(eol)?,
+            source: Source { title: "test".into(), date: "2026-05-11".into(), url: None, evidence: Evidence::Primary },
+            history: Vec::new(),
+            notes: Vec::new(),
+            safe_fix: false,
+            origin: RuleOrigin::Bundled("test"),
+        })
+    }
+}

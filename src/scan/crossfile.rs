@@ -1,0 +1,242 @@
+//! URLs built across files: a versioned base kept in one place and relative
+//! endpoint paths passed elsewhere.
+//!
+//! A **base** is a string binding whose value ends in a strict prefix of a
+//! known endpoint (`BASE = "https://…/api/2.0/fo/"`, `"base_url": …` in a
+//! settings file, an environment default). A **relative use** is a string in
+//! code that is a relative path (`'scan/'`, `"schedule/scan/"`) or that
+//! appends to a name (`BASE + "scan/"`, `f"{base}knowledge_base/vuln/"`).
+//! A use is joined to the base it names, else to the bases whose names its
+//! file refers to, else to the repository's only base; it is reported only
+//! when the joined path is a known endpoint.
+
+use std::collections::HashSet;
+
+use super::source::LineIndex;
+use super::{locate, make_finding, Location, ScanOptions};
+use crate::extract::{Expr, Extracted, HOLE};
+use crate::finding::{Finding, FindingKind};
+use crate::matcher::normalize::canonical_path;
+use crate::matcher::{rewrite_path, Matcher};
+use crate::redact;
+use crate::report::Unresolved;
+use crate::rules::Status;
+
+/// A base defined in a file.
+#[derive(Clone, Debug)]
+pub struct Base {
+    pub name: String,
+    pub path: String,
+    pub line: usize,
+    /// Canonical path prefix, e.g. `/api/2.0/fo`.
+    pub canonical: String,
+    /// The base as written (URL up to its end), holes as `{name}`.
+    pub text: String,
+}
+
+/// A relative endpoint piece used in a file.
+#[derive(Clone, Debug)]
+pub struct RelativeUse {
+    /// The relative path (no query), e.g. `scan/`.
+    pub rel: String,
+    /// What follows the path (`?action=list`).
+    pub tail: String,
+    /// The name it is appended to, when there is one.
+    pub base_name: Option<String>,
+    pub location: Location,
+}
+
+/// One file's cross-file material.
+#[derive(Clone, Debug, Default)]
+pub struct FileMaterial {
+    pub path: String,
+    pub bases: Vec<Base>,
+    pub uses: Vec<RelativeUse>,
+    /// Names the file refers to.
+    pub idents: HashSet<String>,
+}
+
+impl FileMaterial {
+    pub fn is_empty(&self) -> bool {
+        self.bases.is_empty() && self.uses.is_empty()
+    }
+
+    pub fn collect(display: &str, text: &str, index: &LineIndex, extracted: &Extracted, matcher: &Matcher) -> FileMaterial {
+        let mut m = FileMaterial { path: display.to_string(), ..FileMaterial::default() };
+        for b in &extracted.bindings {
+            if let Some((canonical, shown)) = base_of(&b.value, matcher) {
+                m.bases.push(Base {
+                    name: b.name.clone(),
+                    path: display.to_string(),
+                    line: index.line_col(b.offset).0,
+                    canonical,
+                    text: shown,
+                });
+            }
+        }
+        for e in &extracted.exprs {
+            if e.kind() != FindingKind::Call {
+                continue;
+            }
+            if let Some(u) = relative_use(e, text, index, matcher) {
+                m.uses.push(u);
+            }
+        }
+        if !m.uses.is_empty() {
+            m.idents = extracted.idents.iter().cloned().collect();
+        }
+        m
+    }
+}
+
+/// The base prefix a value ends in, if any.
+fn base_of(value: &Expr, matcher: &Matcher) -> Option<(String, String)> {
+    let text = value.text();
+    for root in matcher.rules().roots() {
+        let needle = format!("/{root}/");
+        if let Some(p) = text.find(&needle) {
+            let path = &text[p..];
+            if path.contains(|c: char| c == HOLE || c == '?' || c.is_whitespace()) {
+                return None;
+            }
+            let canonical = canonical_path(path)?;
+            if matcher.is_base(&canonical) && matcher.rules().lookup(&canonical).is_none() {
+                let shown = text.replace(HOLE, "{…}");
+                return Some((canonical, shown));
+            }
+        }
+    }
+    None
+}
+
+fn is_path_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | '{' | '}')
+}
+
+/// A relative endpoint piece in an expression, if it is one.
+fn relative_use(e: &Expr, text: &str, index: &LineIndex, matcher: &Matcher) -> Option<RelativeUse> {
+    let joined = e.text();
+    if joined.len() > 300 {
+        return None;
+    }
+    let (base_name, rest, first_seg) = if joined.starts_with(HOLE) {
+        let first = e.segs.first()?;
+        (first.hole.clone(), &joined[HOLE.len_utf8()..], 1)
+    } else {
+        (None, joined.as_str(), 0)
+    };
+    if rest.contains(HOLE) || rest.is_empty() {
+        return None;
+    }
+    let (path, tail) = match rest.find(['?', '#']) {
+        Some(k) => (&rest[..k], &rest[k..]),
+        None => (rest, ""),
+    };
+    if !path.chars().all(is_path_char) || path.starts_with("./") || path.contains("..") {
+        return None;
+    }
+    let trimmed = path.trim_start_matches('/');
+    let first = trimmed.split('/').next().unwrap_or("");
+    if first.is_empty() || matcher.rules().roots().iter().any(|r| r == first) {
+        return None;
+    }
+    // A bare literal must look like a relative path (`scan/`), not a word.
+    if base_name.is_none() && (path.starts_with('/') || !path.contains('/')) {
+        return None;
+    }
+    let seg = e.segs.get(first_seg)?;
+    let start = match (seg.src, &seg.via) {
+        (Some(s), None) => s,
+        _ => seg.site.0,
+    };
+    let last = e.segs.last()?;
+    let end = match (last.src, &last.via) {
+        (Some(s), None) => s + last.text.len(),
+        _ => last.site.1,
+    };
+    let _ = matcher;
+    Some(RelativeUse {
+        rel: path.to_string(),
+        tail: tail.to_string(),
+        base_name,
+        location: locate(text, index, (start, end)),
+    })
+}
+
+/// Joins relative uses to bases across all files.
+pub fn resolve(materials: Vec<FileMaterial>, matcher: &Matcher, opts: &ScanOptions, direct: &[Finding]) -> (Vec<Finding>, Vec<Unresolved>) {
+    let bases: Vec<&Base> = materials.iter().flat_map(|m| m.bases.iter()).collect();
+    let mut findings = Vec::new();
+    let mut unresolved = Vec::new();
+    if bases.is_empty() {
+        return (findings, unresolved);
+    }
+    let reported: HashSet<(&str, usize, usize)> = direct.iter().map(|f| (f.path.as_str(), f.line, f.column)).collect();
+    let mut distinct: Vec<&str> = bases.iter().map(|b| b.canonical.as_str()).collect();
+    distinct.sort();
+    distinct.dedup();
+    for m in &materials {
+        for u in &m.uses {
+            if reported.contains(&(m.path.as_str(), u.location.line, u.location.column)) {
+                continue;
+            }
+            let named: Vec<&Base> = match &u.base_name {
+                Some(n) => {
+                    let exact: Vec<&Base> = bases.iter().copied().filter(|b| &b.name == n).collect();
+                    if exact.is_empty() {
+                        bases.iter().copied().filter(|b| b.name.eq_ignore_ascii_case(n)).collect()
+                    } else {
+                        exact
+                    }
+                }
+                None => {
+                    let referred: Vec<&Base> = bases.iter().copied().filter(|b| m.idents.contains(&b.name) || b.path == m.path).collect();
+                    if referred.is_empty() && distinct.len() == 1 {
+                        bases.clone()
+                    } else {
+                        referred
+                    }
+                }
+            };
+            if named.is_empty() {
+                continue;
+            }
+            // Every candidate base must lead to the same endpoint.
+            let mut outcome: Option<(&Base, &crate::rules::Rule, String)> = None;
+            let mut ambiguous = false;
+            for b in &named {
+                let joined = format!("{}/{}", b.canonical, u.rel.trim_start_matches('/'));
+                let Some(canonical) = canonical_path(&joined) else { continue };
+                let Some(rule) = matcher.rules().lookup(&canonical) else { continue };
+                match &outcome {
+                    Some((_, r, _)) if r.id != rule.id => ambiguous = true,
+                    Some(_) => {}
+                    None => outcome = Some((b, rule, joined)),
+                }
+            }
+            let Some((base, rule, joined)) = outcome else { continue };
+            if ambiguous {
+                unresolved.push(Unresolved {
+                    path: m.path.clone(),
+                    line: u.location.line,
+                    column: u.location.column,
+                    text: redact::redact_str(&u.rel),
+                    reason: "relative path joins to different endpoints depending on the base".into(),
+                });
+                continue;
+            }
+            if rule.status_on(opts.as_of) == Status::Active && !opts.include_active {
+                continue;
+            }
+            let sep = if base.text.ends_with('/') || u.rel.starts_with('/') { "" } else { "/" };
+            let matched = format!("{}{}{}{}", base.text, sep, u.rel, u.tail);
+            let suggested = rule.replacement.as_deref().map(|r| {
+                let host = base.text.find(&format!("/{}/", rule.endpoint.root())).map_or("", |k| &base.text[..k]);
+                format!("{host}{}{}", rewrite_path(&joined, r), u.tail)
+            });
+            let via = Some(format!("base `{}` from {}:{}", base.name, base.path, base.line));
+            findings.push(make_finding(&m.path, u.location.clone(), rule, &matched, suggested.as_deref(), via, FindingKind::Call, opts.as_of));
+        }
+    }
+    (findings, unresolved)
+}

@@ -82,7 +82,7 @@ pub fn lex(lang: Language, text: &str, base: usize) -> Vec<Token> {
     if lang == Language::Shell {
         return lex_shell(text, base);
     }
-    let mut lx = Lexer { lang, s: text, b: text.as_bytes(), i: 0, base, depth: 0, out: Vec::new() };
+    let mut lx = Lexer { lang, s: text, b: text.as_bytes(), i: 0, base, depth: 0, out: Vec::new(), unclosed_until: [0; 3] };
     lx.run();
     lx.out
 }
@@ -106,6 +106,18 @@ struct Lexer<'a> {
     base: usize,
     depth: usize,
     out: Vec<Token>,
+    /// Per quote byte: a single-line string opened before this offset found
+    /// no closing quote up to here, so no later quote on the line can close
+    /// either. Keeps a 3 MB line full of stray apostrophes linear.
+    unclosed_until: [usize; 3],
+}
+
+fn quote_slot(q: u8) -> usize {
+    match q {
+        b'"' => 0,
+        b'\'' => 1,
+        _ => 2,
+    }
 }
 
 fn is_ident_start(c: u8) -> bool {
@@ -472,6 +484,11 @@ impl Lexer<'_> {
     /// A string delimited by `q`; `self.i` is at the opening quote.
     fn quoted(&mut self, start: usize, q: u8, rules: QuoteRules) {
         let body = self.i + 1;
+        if !rules.multiline && body < self.unclosed_until[quote_slot(q)] {
+            self.push(Tok::Other, start, body);
+            self.i = body;
+            return;
+        }
         let mut j = body;
         let mut brace_depth = 0usize;
         let end = loop {
@@ -495,6 +512,9 @@ impl Lexer<'_> {
         };
         let Some(end) = end else {
             // Unterminated on this line: give the quote back.
+            if !rules.multiline {
+                self.unclosed_until[quote_slot(q)] = j;
+            }
             self.push(Tok::Other, start, body);
             self.i = body;
             return;

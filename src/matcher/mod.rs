@@ -47,12 +47,35 @@ pub struct Matcher<'r> {
     prefilter: AhoCorasick,
     /// Canonical paths that are strict prefixes of some endpoint (bases).
     prefixes: std::collections::HashSet<String>,
+    /// The endpoint roots (`api`, `pcrs`, …), computed once.
+    root_names: Vec<String>,
+    /// Per root, the shape of its version segment (`2.0` → "9.9", `v1` →
+    /// "v9"), so `/api/v1/` of another vendor is not taken for Qualys.
+    version_shapes: std::collections::HashMap<String, Vec<String>>,
 }
 
 impl<'r> Matcher<'r> {
     pub fn new(rules: &'r RuleSet) -> Matcher<'r> {
         let roots: Vec<String> = rules.roots().into_iter().map(|r| format!("/{r}/")).collect();
-        let mut pre: Vec<String> = rules.roots().iter().flat_map(|r| [format!("/{r}"), format!("\"{r}\"")]).collect();
+        // The prefilter is as narrow as the endpoints allow: `/api/` only
+        // when followed by a character a version (or a piece of code that
+        // supplies one) can start with, so `https://example.com/api/v1/`
+        // does not send a file to the parser.
+        let mut pre: Vec<String> = Vec::new();
+        for root in rules.roots() {
+            let mut next: Vec<char> = "\"'`{$%#<[(+\\".chars().collect();
+            for rule in rules.rules().iter().filter(|r| r.endpoint.root() == root) {
+                match rule.endpoint.segments.get(1) {
+                    Some(Segment::Literal(s)) => next.extend(s.chars().next()),
+                    _ => next.push('{'),
+                }
+            }
+            next.sort_unstable();
+            next.dedup();
+            pre.extend(next.iter().map(|c| format!("/{root}/{c}")));
+            pre.extend(["\"", "'", "`"].iter().map(|q| format!("/{root}{q}")));
+            pre.extend(["\"", "'"].iter().map(|q| format!("{q}{root}{q}")));
+        }
         let mut prefixes = std::collections::HashSet::new();
         for rule in rules.rules() {
             let segs = &rule.endpoint.segments;
@@ -79,7 +102,24 @@ impl<'r> Matcher<'r> {
                 .build(pats)
                 .expect("invariant: literal patterns always build")
         };
-        Matcher { rules, roots: build(&roots), prefilter: build(&pre), prefixes }
+        let mut version_shapes: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+        for rule in rules.rules() {
+            if let Some(Segment::Literal(v)) = rule.endpoint.segments.get(1) {
+                if is_version(v) {
+                    let shapes = version_shapes.entry(rule.endpoint.root().to_string()).or_default();
+                    let shape = version_shape(v);
+                    if !shapes.contains(&shape) {
+                        shapes.push(shape);
+                    }
+                }
+            }
+        }
+        Matcher { rules, roots: build(&roots), prefilter: build(&pre), prefixes, root_names: rules.roots(), version_shapes }
+    }
+
+    /// The endpoint roots (`api`, `pcrs`, …).
+    pub fn root_names(&self) -> &[String] {
+        &self.root_names
     }
 
     pub fn rules(&self) -> &'r RuleSet {
@@ -157,7 +197,10 @@ impl<'r> Matcher<'r> {
     fn unresolved_reason(&self, text: &str, region: &str, q: usize, after_hole: bool) -> Option<String> {
         let canonical = canonical_path(region)?;
         let parts: Vec<&str> = canonical.split('/').skip(1).collect();
-        let versioned = parts.get(1).is_some_and(|v| is_version(v));
+        let versioned = match (parts.first(), parts.get(1)) {
+            (Some(root), Some(v)) => self.version_shapes.get(*root).is_some_and(|shapes| shapes.contains(&version_shape(v))),
+            _ => false,
+        };
         if after_hole {
             // `/api/{VER}/fo/scan/`: a hole inside the path.
             let rest = &text[q + HOLE.len_utf8()..];
@@ -184,6 +227,18 @@ impl<'r> Matcher<'r> {
 fn is_version(s: &str) -> bool {
     let s = s.strip_prefix('v').unwrap_or(s);
     !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '.') && s.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// `2.0` → `9.9`, `v12` → `v9`: digits runs collapsed.
+fn version_shape(v: &str) -> String {
+    let mut out = String::new();
+    for c in v.chars() {
+        let c = if c.is_ascii_digit() { '9' } else { c };
+        if !(c == '9' && out.ends_with('9')) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Start byte of each segment in the joined text.
@@ -287,5 +342,7 @@ mod tests {
     #[test]
     fn versions() {
         assert!(is_version("2.0") && is_version("v1") && !is_version("fo") && !is_version("v"));
+        assert_eq!(version_shape("10.25"), "9.9");
+        assert_eq!(version_shape("v1"), "v9");
     }
 }

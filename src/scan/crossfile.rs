@@ -92,7 +92,7 @@ impl FileMaterial {
 /// The base prefix a value ends in, if any.
 fn base_of(value: &Expr, matcher: &Matcher) -> Option<(String, String)> {
     let text = value.text();
-    for root in matcher.rules().roots() {
+    for root in matcher.root_names() {
         let needle = format!("/{root}/");
         if let Some(p) = text.find(&needle) {
             let path = &text[p..];
@@ -137,7 +137,7 @@ fn relative_use(e: &Expr, text: &str, index: &LineIndex, matcher: &Matcher) -> O
     }
     let trimmed = path.trim_start_matches('/');
     let first = trimmed.split('/').next().unwrap_or("");
-    if first.is_empty() || matcher.rules().roots().iter().any(|r| r == first) {
+    if first.is_empty() || matcher.root_names().iter().any(|r| r == first) {
         return None;
     }
     // A bare literal must look like a relative path (`scan/`), not a word.
@@ -154,7 +154,6 @@ fn relative_use(e: &Expr, text: &str, index: &LineIndex, matcher: &Matcher) -> O
         (Some(s), None) => s + last.text.len(),
         _ => last.site.1,
     };
-    let _ = matcher;
     Some(RelativeUse {
         rel: path.to_string(),
         tail: tail.to_string(),

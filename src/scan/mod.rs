@@ -72,7 +72,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
     let counts = Mutex::new(Summary::default());
     let reached = walk::walk(&opts.roots, &opts.walk, |entry| {
         let result = match entry {
-            walk::Entry::File { path, explicit } => scan_file(&path, explicit, opts, &matcher),
+            walk::Entry::File { path, .. } => scan_file(&path, opts, &matcher),
             walk::Entry::Loop { path } => FileResult {
                 skipped: Some(SkipReason::SymlinkLoop),
                 notice: Some(Notice { path: display_path(&path), message: "symbolic link loop".into() }),
@@ -163,7 +163,7 @@ pub fn scan_text(display: &str, lang: Language, text: &str, opts: &ScanOptions, 
     (findings, unresolved, cross)
 }
 
-fn scan_file(path: &Path, explicit: bool, opts: &ScanOptions, matcher: &Matcher) -> FileResult {
+fn scan_file(path: &Path, opts: &ScanOptions, matcher: &Matcher) -> FileResult {
     let display = display_path(path);
     let unreadable = |e: std::io::Error| FileResult {
         skipped: Some(SkipReason::Unreadable),
@@ -177,20 +177,36 @@ fn scan_file(path: &Path, explicit: bool, opts: &ScanOptions, matcher: &Matcher)
     if size > opts.max_filesize {
         return FileResult { skipped: Some(SkipReason::TooLarge), ..FileResult::default() };
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => return unreadable(e),
-    };
-    if !opts.binary && source::is_binary(&bytes) {
+    // One read buffer per worker thread, reused (ripgrep does the same):
+    // most files are rejected by the prefilter, so allocation would dominate.
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUFFER.with(|buffer| {
+        let mut bytes = buffer.borrow_mut();
+        bytes.clear();
+        let read = std::fs::File::open(path).and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut bytes));
+        if let Err(e) = read {
+            return unreadable(e);
+        }
+        let result = scan_bytes(path, &display, &bytes, opts, matcher);
+        if bytes.capacity() > 4 * 1024 * 1024 {
+            // Do not keep a huge buffer alive after one big file.
+            *bytes = Vec::new();
+        }
+        result
+    })
+}
+
+fn scan_bytes(path: &Path, display: &str, bytes: &[u8], opts: &ScanOptions, matcher: &Matcher) -> FileResult {
+    if !opts.binary && source::is_binary(bytes) {
         return FileResult { skipped: Some(SkipReason::Binary), ..FileResult::default() };
     }
-    let _ = explicit;
-    if !matcher.prefilter(&bytes) {
+    if !matcher.prefilter(bytes) {
         return FileResult { scanned: true, ..FileResult::default() };
     }
-    let (text, _encoding) = source::decode(&bytes);
-    drop(bytes);
-    let (findings, unresolved, cross) = scan_text(&display, Language::of_path(path), &text, opts, matcher);
+    let (text, _encoding) = source::decode(bytes);
+    let (findings, unresolved, cross) = scan_text(display, Language::of_path(path), &text, opts, matcher);
     FileResult { scanned: true, parsed: true, findings, unresolved, cross, ..FileResult::default() }
 }
 

@@ -1,15 +1,1164 @@
-//! Loading and validating rule files (stub: being written).
-use super::RuleSet;
-use std::path::Path;
+//! Loading and validating rule files.
+//!
+//! Every rule file, bundled or the user's, goes through [`parse_rules`]:
+//! TOML syntax, then the schema ([`super::schema`]: key names, required
+//! keys, types), then the meaning of each value (ids, dates, paths, evidence
+//! grades). All problems of a file are collected and reported together as
+//! one [`RuleError::Invalid`], each with a label on the offending key or
+//! value.
+//!
+//! Ids are unique within the bundled rules and within the user's files; a
+//! user's rule may reuse a bundled id to replace that rule.
 
-#[derive(Debug, thiserror::Error, miette::Diagnostic)]
-#[error("rule error")]
-pub struct RuleError;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
 
-pub fn load_bundled() -> Result<RuleSet, RuleError> {
-    Ok(RuleSet::default())
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use toml::Spanned;
+
+use super::schema::{self, RawDate, RawEndpoint, RawSource};
+use super::{
+    bundled, DatedFact, Deadline, EndpointPattern, Evidence, HistoryEntry, Rule, RuleOrigin,
+    RuleSet, Segment, Source,
+};
+
+/// Why a set of rules could not be loaded.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum RuleError {
+    /// A rule file has one or more problems, each shown with its span.
+    ///
+    /// Resolution: fix every problem listed; `rules/README.md` documents
+    /// each key.
+    #[error("invalid rule file `{}`: {}", source_code.name(), count_problems(problems.len()))]
+    #[diagnostic(
+        code(sunset::rules::invalid_file),
+        help("fix every problem listed below; rules/README.md documents each key")
+    )]
+    Invalid {
+        /// The file's text, named by its path (or bundled name).
+        #[source_code]
+        source_code: NamedSource<String>,
+        /// Every problem, in file order.
+        #[related]
+        problems: Vec<RuleProblem>,
+    },
+
+    /// A path given as a rule file or directory does not exist.
+    ///
+    /// Resolution: pass an existing file, or a directory of `*.toml` files.
+    #[error("rule path `{}` does not exist", path.display())]
+    #[diagnostic(
+        code(sunset::rules::not_found),
+        help("pass an existing rule file, or a directory whose *.toml files are rule files")
+    )]
+    NotFound { path: PathBuf },
+
+    /// A rule file or directory exists but could not be read.
+    ///
+    /// Resolution: check permissions, and that the file is UTF-8 text.
+    #[error("cannot read rule path `{}`", path.display())]
+    #[diagnostic(
+        code(sunset::rules::unreadable),
+        help("check that the path is readable and that rule files are UTF-8 text")
+    )]
+    Unreadable {
+        path: PathBuf,
+        #[source]
+        error: std::io::Error,
+    },
+
+    /// Several rule files have problems.
+    ///
+    /// Resolution: fix the problems of each file listed.
+    #[error("{count} rule files have problems")]
+    #[diagnostic(
+        code(sunset::rules::invalid_files),
+        help("fix the problems of each file listed below")
+    )]
+    Many {
+        count: usize,
+        #[related]
+        errors: Vec<RuleError>,
+    },
 }
 
-pub fn load_with_extra(_extra: &[&Path]) -> Result<RuleSet, RuleError> {
-    Ok(RuleSet::default())
+fn count_problems(n: usize) -> String {
+    if n == 1 {
+        "1 problem".to_string()
+    } else {
+        format!("{n} problems")
+    }
+}
+
+/// One problem in a rule file, labelled in the file's text.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum RuleProblem {
+    /// The file is not valid TOML.
+    ///
+    /// Resolution: fix the syntax at the marked position.
+    #[error("TOML syntax error: {message}")]
+    #[diagnostic(
+        code(sunset::rules::syntax),
+        help("fix the TOML syntax at the marked position: strings need double quotes, and each rule starts with `[[endpoint]]`")
+    )]
+    Syntax {
+        message: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+
+    /// A key that the schema does not know (often a typo or snake_case).
+    ///
+    /// Resolution: rename or remove it.
+    #[error("unknown key `{key}` in {table}")]
+    #[diagnostic(code(sunset::rules::unknown_key))]
+    UnknownKey {
+        key: String,
+        table: String,
+        #[label("unknown key")]
+        span: SourceSpan,
+        #[help]
+        help: String,
+    },
+
+    /// A required key is absent.
+    ///
+    /// Resolution: add it.
+    #[error("missing key `{key}` in {table}")]
+    #[diagnostic(
+        code(sunset::rules::missing_key),
+        help("add `{key} = …` to this table; rules/README.md lists the required keys")
+    )]
+    MissingKey {
+        key: String,
+        table: String,
+        #[label("this table has no `{key}`")]
+        span: SourceSpan,
+    },
+
+    /// A value of the wrong TOML type.
+    ///
+    /// Resolution: write the value with the expected type.
+    #[error("`{key}` must be {expected}, found {found}")]
+    #[diagnostic(code(sunset::rules::wrong_type))]
+    WrongType {
+        key: String,
+        expected: String,
+        found: String,
+        #[label("{found}")]
+        span: SourceSpan,
+        #[help]
+        help: String,
+    },
+
+    /// A rule id that is not kebab-case.
+    ///
+    /// Resolution: use lowercase letters, digits and single hyphens.
+    #[error("rule id `{id}` is not kebab-case")]
+    #[diagnostic(code(sunset::rules::bad_id))]
+    BadId {
+        id: String,
+        #[label("not kebab-case")]
+        span: SourceSpan,
+        #[help]
+        help: String,
+    },
+
+    /// Two rules with the same id.
+    ///
+    /// Resolution: give one of them another id (ids are never reused).
+    #[error("duplicate rule id `{id}`")]
+    #[diagnostic(code(sunset::rules::duplicate_id))]
+    DuplicateId {
+        id: String,
+        #[label("defined again here")]
+        span: SourceSpan,
+        #[label("first defined here")]
+        first: Option<SourceSpan>,
+        #[help]
+        help: String,
+    },
+
+    /// Two rules for the same endpoint.
+    ///
+    /// Resolution: keep one rule per endpoint version.
+    #[error("endpoint `{endpoint}` already has rule `{first_id}`")]
+    #[diagnostic(code(sunset::rules::duplicate_endpoint))]
+    DuplicateEndpoint {
+        endpoint: String,
+        first_id: String,
+        #[label("same endpoint again")]
+        span: SourceSpan,
+        #[label("first rule for it")]
+        first: Option<SourceSpan>,
+        #[help]
+        help: String,
+    },
+
+    /// A text value that is empty.
+    ///
+    /// Resolution: write the text, or remove the key if it is optional.
+    #[error("`{key}` is empty")]
+    #[diagnostic(
+        code(sunset::rules::empty_value),
+        help("write a non-empty value for `{key}`")
+    )]
+    Empty {
+        key: String,
+        #[label("empty")]
+        span: SourceSpan,
+    },
+
+    /// A date that is neither `YYYY-MM` nor `YYYY-MM-DD`.
+    ///
+    /// Resolution: write the date as published, at its precision.
+    #[error("`{key}` is not a date: \"{value}\"")]
+    #[diagnostic(code(sunset::rules::bad_date))]
+    BadDate {
+        key: String,
+        value: String,
+        #[label("expected YYYY-MM or YYYY-MM-DD")]
+        span: SourceSpan,
+        #[help]
+        help: String,
+    },
+
+    /// End of Support after End of Life.
+    ///
+    /// Resolution: check both dates against the source.
+    #[error("End of Support ({eos}) is after End of Life ({eol})")]
+    #[diagnostic(
+        code(sunset::rules::eos_after_eol),
+        help("check both dates against the source: End of Support must come no later than End of Life")
+    )]
+    EosAfterEol {
+        eos: String,
+        eol: String,
+        #[label("EOS")]
+        eos_span: SourceSpan,
+        #[label("EOL")]
+        eol_span: SourceSpan,
+    },
+
+    /// A value that should be an endpoint path but is not one.
+    ///
+    /// Resolution: write the path as published, starting with `/`.
+    #[error("`{key}` is not an endpoint path: {reason}")]
+    #[diagnostic(
+        code(sunset::rules::bad_path),
+        help("write the path as published, e.g. \"/api/2.0/fo/scan/\", with `{{name}}` for a path parameter segment and no host or query")
+    )]
+    BadPath {
+        key: String,
+        reason: String,
+        #[label("not a path")]
+        span: SourceSpan,
+    },
+
+    /// A replacement that is the endpoint itself.
+    ///
+    /// Resolution: name the newer version, or remove `replacement` if the
+    /// endpoint is current.
+    #[error("`replacement` is the endpoint itself")]
+    #[diagnostic(
+        code(sunset::rules::replacement_is_endpoint),
+        help(
+            "name the newer version, or remove `replacement` if this endpoint is the current one"
+        )
+    )]
+    ReplacementIsEndpoint {
+        #[label("same endpoint")]
+        span: SourceSpan,
+        #[label("as this")]
+        endpoint_span: SourceSpan,
+    },
+
+    /// An HTTP method that is not an uppercase standard method.
+    ///
+    /// Resolution: use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS.
+    #[error("unknown HTTP method \"{value}\"")]
+    #[diagnostic(
+        code(sunset::rules::bad_method),
+        help("methods are uppercase: GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS")
+    )]
+    BadMethod {
+        value: String,
+        #[label("not a method")]
+        span: SourceSpan,
+    },
+
+    /// An evidence grade other than primary or secondary.
+    ///
+    /// Resolution: use "primary" or "secondary".
+    #[error("unknown evidence grade \"{value}\"")]
+    #[diagnostic(
+        code(sunset::rules::bad_evidence),
+        help("evidence is \"primary\" (read on a vendor page) or \"secondary\" (a third party quoting the vendor)")
+    )]
+    BadEvidence {
+        value: String,
+        #[label("not primary or secondary")]
+        span: SourceSpan,
+    },
+
+    /// A history entry about a field other than eos or eol.
+    ///
+    /// Resolution: use "eos" or "eol".
+    #[error("history `field` must be \"eos\" or \"eol\", found \"{value}\"")]
+    #[diagnostic(
+        code(sunset::rules::bad_history_field),
+        help("history records earlier values of a date: write field = \"eos\" or field = \"eol\"")
+    )]
+    BadHistoryField {
+        value: String,
+        #[label("not eos or eol")]
+        span: SourceSpan,
+    },
+
+    /// A source URL that is not an http(s) URL.
+    ///
+    /// Resolution: give the page's full `https://` URL, or leave `url` out.
+    #[error("source `url` is not an http(s) URL: \"{value}\"")]
+    #[diagnostic(
+        code(sunset::rules::bad_url),
+        help("give the page's full URL starting with https://, or leave `url` out when there is none")
+    )]
+    BadUrl {
+        value: String,
+        #[label("not a URL")]
+        span: SourceSpan,
+    },
+}
+
+impl RuleProblem {
+    /// Where the problem is, for ordering problems by position.
+    fn offset(&self) -> usize {
+        let span = match self {
+            RuleProblem::Syntax { span, .. }
+            | RuleProblem::UnknownKey { span, .. }
+            | RuleProblem::MissingKey { span, .. }
+            | RuleProblem::WrongType { span, .. }
+            | RuleProblem::BadId { span, .. }
+            | RuleProblem::DuplicateId { span, .. }
+            | RuleProblem::DuplicateEndpoint { span, .. }
+            | RuleProblem::Empty { span, .. }
+            | RuleProblem::BadDate { span, .. }
+            | RuleProblem::BadPath { span, .. }
+            | RuleProblem::ReplacementIsEndpoint { span, .. }
+            | RuleProblem::BadMethod { span, .. }
+            | RuleProblem::BadEvidence { span, .. }
+            | RuleProblem::BadHistoryField { span, .. }
+            | RuleProblem::BadUrl { span, .. } => span,
+            RuleProblem::EosAfterEol { eos_span, .. } => eos_span,
+        };
+        span.offset()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Public API.
+// ---------------------------------------------------------------------------
+
+/// The rules shipped in the binary (`rules/qualys/*.toml`).
+pub fn load_bundled() -> Result<RuleSet, RuleError> {
+    Ok(RuleSet::from_rules(bundled_rules()?))
+}
+
+/// The bundled rules plus each extra rule file or directory (a directory
+/// means every `*.toml` file directly in it, in name order). A rule in an
+/// extra file replaces the bundled rule with the same id. Problems of every
+/// file are reported together.
+pub fn load_with_extra(extra: &[&Path]) -> Result<RuleSet, RuleError> {
+    let mut rules = bundled_rules()?;
+    let mut errors = Vec::new();
+    let mut seen = Seen::default();
+    // Paths in the order given, so that errors are reported in that order.
+    let files = extra.iter().flat_map(|path| match expand(path) {
+        Ok(found) => found.into_iter().map(Ok).collect::<Vec<_>>(),
+        Err(e) => vec![Err(e)],
+    });
+    for file in files {
+        let path = match file {
+            Ok(path) => path,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let text = match read(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let name = path.display().to_string();
+        match parse_file(&name, &text, RuleOrigin::File(path.clone())) {
+            Ok(parsed) => {
+                let problems = seen.check(&name, &parsed);
+                if problems.is_empty() {
+                    rules.extend(parsed.into_iter().map(|p| p.rule));
+                } else {
+                    errors.push(invalid(&name, &text, problems));
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    match errors.len() {
+        0 => Ok(RuleSet::from_rules(rules)),
+        1 => Err(errors.remove(0)),
+        count => Err(RuleError::Many { count, errors }),
+    }
+}
+
+/// Checks one rule file on its own; returns its number of rules.
+pub fn validate_file(path: &Path) -> Result<usize, RuleError> {
+    let text = read(path)?;
+    let name = path.display().to_string();
+    parse_rules(&name, &text, RuleOrigin::File(path.to_path_buf())).map(|rules| rules.len())
+}
+
+/// Parses and validates the text of one rule file. `name` labels errors
+/// (a path or a bundled file's name).
+pub fn parse_rules(name: &str, text: &str, origin: RuleOrigin) -> Result<Vec<Rule>, RuleError> {
+    parse_file(name, text, origin).map(|parsed| parsed.into_iter().map(|p| p.rule).collect())
+}
+
+// ---------------------------------------------------------------------------
+// Files.
+// ---------------------------------------------------------------------------
+
+fn bundled_rules() -> Result<Vec<Rule>, RuleError> {
+    let mut rules = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen = Seen::default();
+    for &(file, text) in bundled::FILES {
+        let name = format!("rules/{file}");
+        match parse_file(&name, text, RuleOrigin::Bundled(file)) {
+            Ok(parsed) => {
+                let problems = seen.check(&name, &parsed);
+                if problems.is_empty() {
+                    rules.extend(parsed.into_iter().map(|p| p.rule));
+                } else {
+                    errors.push(invalid(&name, text, problems));
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    match errors.len() {
+        0 => Ok(rules),
+        1 => Err(errors.remove(0)),
+        count => Err(RuleError::Many { count, errors }),
+    }
+}
+
+/// A file as itself; a directory as its `*.toml` files, sorted by name.
+fn expand(path: &Path) -> Result<Vec<PathBuf>, RuleError> {
+    let meta = std::fs::metadata(path).map_err(|error| match error.kind() {
+        std::io::ErrorKind::NotFound => RuleError::NotFound {
+            path: path.to_path_buf(),
+        },
+        _ => RuleError::Unreadable {
+            path: path.to_path_buf(),
+            error,
+        },
+    })?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let unreadable = |error| RuleError::Unreadable {
+        path: path.to_path_buf(),
+        error,
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(path).map_err(unreadable)? {
+        let entry = entry.map_err(unreadable)?;
+        let p = entry.path();
+        if p.extension().is_some_and(|e| e == "toml") && p.is_file() {
+            files.push(p);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+fn read(path: &Path) -> Result<String, RuleError> {
+    std::fs::read_to_string(path).map_err(|error| match error.kind() {
+        std::io::ErrorKind::NotFound => RuleError::NotFound {
+            path: path.to_path_buf(),
+        },
+        _ => RuleError::Unreadable {
+            path: path.to_path_buf(),
+            error,
+        },
+    })
+}
+
+fn invalid(name: &str, text: &str, mut problems: Vec<RuleProblem>) -> RuleError {
+    problems.sort_by_key(RuleProblem::offset);
+    RuleError::Invalid {
+        source_code: NamedSource::new(name, text.to_string()),
+        problems,
+    }
+}
+
+/// Ids and endpoints already defined by earlier files of one group
+/// (the bundled files, or the user's files).
+#[derive(Default)]
+struct Seen {
+    ids: HashMap<String, String>,
+    endpoints: HashMap<String, (String, String)>,
+}
+
+impl Seen {
+    /// Problems of `parsed` (from file `name`) against earlier files; then
+    /// remembers them.
+    fn check(&mut self, name: &str, parsed: &[Parsed]) -> Vec<RuleProblem> {
+        let mut problems = Vec::new();
+        for p in parsed {
+            if let Some(file) = self.ids.get(&p.rule.id) {
+                problems.push(RuleProblem::DuplicateId {
+                    id: p.rule.id.clone(),
+                    span: p.id_span.clone().into(),
+                    first: None,
+                    help: format!(
+                        "`{}` is already defined in {file}; ids are unique across rule files (only a bundled rule may be replaced by id)",
+                        p.rule.id
+                    ),
+                });
+            }
+            if let Some((id, file)) = self.endpoints.get(&p.rule.endpoint.canonical) {
+                problems.push(RuleProblem::DuplicateEndpoint {
+                    endpoint: p.rule.endpoint_display.clone(),
+                    first_id: id.clone(),
+                    span: p.endpoint_span.clone().into(),
+                    first: None,
+                    help: format!("rule `{id}` in {file} is about the same endpoint; keep one rule per endpoint version"),
+                });
+            }
+        }
+        for p in parsed {
+            self.ids
+                .entry(p.rule.id.clone())
+                .or_insert_with(|| name.to_string());
+            self.endpoints
+                .entry(p.rule.endpoint.canonical.clone())
+                .or_insert_with(|| (p.rule.id.clone(), name.to_string()));
+        }
+        problems
+    }
+}
+
+// ---------------------------------------------------------------------------
+// One file.
+// ---------------------------------------------------------------------------
+
+/// A compiled rule and where its id and endpoint are in the file.
+struct Parsed {
+    rule: Rule,
+    id_span: Range<usize>,
+    endpoint_span: Range<usize>,
+}
+
+fn parse_file(name: &str, text: &str, origin: RuleOrigin) -> Result<Vec<Parsed>, RuleError> {
+    let mut problems = Vec::new();
+    let doc = match schema::parse_document(text) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let span = clamp(e.span().unwrap_or(0..0), text);
+            problems.push(RuleProblem::Syntax {
+                message: e.message().trim().to_string(),
+                span: span.into(),
+            });
+            return Err(invalid(name, text, problems));
+        }
+    };
+    let raw = schema::decode_file(text, &doc, &mut problems);
+    check_duplicates(&raw.endpoints, &mut problems);
+    let mut parsed = Vec::new();
+    for entry in &raw.endpoints {
+        if let Some(p) = compile(entry, &origin, &mut problems) {
+            parsed.push(p);
+        }
+    }
+    if problems.is_empty() {
+        Ok(parsed)
+    } else {
+        Err(invalid(name, text, problems))
+    }
+}
+
+/// A span miette can show: inside the text, and not empty at its very end.
+fn clamp(span: Range<usize>, text: &str) -> Range<usize> {
+    let len = text.len();
+    let mut start = span.start.min(len);
+    let end = span.end.clamp(start, len);
+    while start > 0 && !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    if start == len && len > 0 {
+        let mut s = len - 1;
+        while s > 0 && !text.is_char_boundary(s) {
+            s -= 1;
+        }
+        return s..len;
+    }
+    start..end
+}
+
+fn check_duplicates(entries: &[RawEndpoint], problems: &mut Vec<RuleProblem>) {
+    let mut ids: HashMap<&str, Range<usize>> = HashMap::new();
+    let mut endpoints: HashMap<String, (&str, Range<usize>)> = HashMap::new();
+    for e in entries {
+        let id = e.id.get_ref().as_str();
+        if let Some(first) = ids.get(id) {
+            problems.push(RuleProblem::DuplicateId {
+                id: id.to_string(),
+                span: e.id.span().into(),
+                first: Some(first.clone().into()),
+                help: "give one of the rules another id: ids are stable and never reused"
+                    .to_string(),
+            });
+        } else {
+            ids.insert(id, e.id.span());
+        }
+        if path_problem(e.endpoint.get_ref()).is_some() {
+            continue;
+        }
+        let Some(pattern) = EndpointPattern::parse(e.endpoint.get_ref()) else {
+            continue;
+        };
+        if let Some((first_id, first)) = endpoints.get(&pattern.canonical) {
+            problems.push(RuleProblem::DuplicateEndpoint {
+                endpoint: e.endpoint.get_ref().clone(),
+                first_id: first_id.to_string(),
+                span: e.endpoint.span().into(),
+                first: Some(first.clone().into()),
+                help: "keep one rule per endpoint version (host, query, `index.php` and a trailing slash do not make a path different)".to_string(),
+            });
+        } else {
+            endpoints.insert(pattern.canonical, (id, e.endpoint.span()));
+        }
+    }
+}
+
+/// Turns a structurally valid entry into a [`Rule`], or records why not.
+fn compile(
+    e: &RawEndpoint,
+    origin: &RuleOrigin,
+    problems: &mut Vec<RuleProblem>,
+) -> Option<Parsed> {
+    let before = problems.len();
+    check_id(&e.id, problems);
+    for (key, value) in [
+        ("name", &e.name),
+        ("product", &e.product),
+        ("category", &e.category),
+    ] {
+        check_non_empty(key, value, problems);
+    }
+    let endpoint = check_path("endpoint", &e.endpoint, problems);
+    if let Some(r) = &e.replacement {
+        if let (Some(ep), Some(rp)) = (&endpoint, check_path("replacement", r, problems)) {
+            if ep.canonical == rp.canonical {
+                problems.push(RuleProblem::ReplacementIsEndpoint {
+                    span: r.span().into(),
+                    endpoint_span: e.endpoint.span().into(),
+                });
+            }
+        }
+    }
+    for v in &e.active_versions {
+        check_path("active-versions", v, problems);
+    }
+    for m in &e.methods {
+        if !METHODS.contains(&m.get_ref().as_str()) {
+            problems.push(RuleProblem::BadMethod {
+                value: m.get_ref().clone(),
+                span: m.span().into(),
+            });
+        }
+    }
+    for n in &e.notes {
+        check_non_empty("notes", n, problems);
+    }
+    let source = compile_source(&e.source, problems);
+    let eos = e
+        .eos
+        .as_ref()
+        .and_then(|d| compile_date("eos", d, problems));
+    let eol = e
+        .eol
+        .as_ref()
+        .and_then(|d| compile_date("eol", d, problems));
+    if let (Some(eos_fact), Some(eol_fact), Some(eos_raw), Some(eol_raw)) =
+        (&eos, &eol, &e.eos, &e.eol)
+    {
+        if eos_fact.deadline.effective() > eol_fact.deadline.effective() {
+            problems.push(RuleProblem::EosAfterEol {
+                eos: eos_fact.deadline.published(),
+                eol: eol_fact.deadline.published(),
+                eos_span: eos_raw.date.span().into(),
+                eol_span: eol_raw.date.span().into(),
+            });
+        }
+    }
+    let mut history = Vec::new();
+    for h in &e.history {
+        let field = h.field.get_ref();
+        if field != "eos" && field != "eol" {
+            problems.push(RuleProblem::BadHistoryField {
+                value: field.clone(),
+                span: h.field.span().into(),
+            });
+        }
+        let value = h.value.get_ref();
+        if value != "active" && Deadline::parse(value).is_none() {
+            problems.push(RuleProblem::BadDate {
+                key: "value".to_string(),
+                value: value.clone(),
+                span: h.value.span().into(),
+                help: date_help(
+                    value,
+                    "or \"active\" when the earlier source listed the version as active",
+                ),
+            });
+        }
+        if let Some(source) = compile_source(&h.source, problems) {
+            history.push(HistoryEntry {
+                field: field.clone(),
+                value: value.clone(),
+                source,
+            });
+        }
+    }
+    if problems.len() > before {
+        return None;
+    }
+    let (endpoint, source) = (endpoint?, source?);
+    Some(Parsed {
+        rule: Rule {
+            id: e.id.get_ref().clone(),
+            name: e.name.get_ref().clone(),
+            product: e.product.get_ref().clone(),
+            category: e.category.get_ref().clone(),
+            endpoint,
+            endpoint_display: e.endpoint.get_ref().clone(),
+            replacement: e.replacement.as_ref().map(|r| r.get_ref().clone()),
+            active_versions: e
+                .active_versions
+                .iter()
+                .map(|v| v.get_ref().clone())
+                .collect(),
+            methods: e.methods.iter().map(|v| v.get_ref().clone()).collect(),
+            eos,
+            eol,
+            source,
+            history,
+            notes: e.notes.iter().map(|v| v.get_ref().clone()).collect(),
+            safe_fix: e.safe_fix,
+            origin: origin.clone(),
+        },
+        id_span: e.id.span(),
+        endpoint_span: e.endpoint.span(),
+    })
+}
+
+const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+
+fn check_non_empty(key: &str, value: &Spanned<String>, problems: &mut Vec<RuleProblem>) -> bool {
+    if value.get_ref().trim().is_empty() {
+        problems.push(RuleProblem::Empty {
+            key: key.to_string(),
+            span: value.span().into(),
+        });
+        return false;
+    }
+    true
+}
+
+/// Whether `id` is kebab-case: lowercase ASCII letters and digits in
+/// hyphen-separated words, starting with a letter.
+pub fn is_kebab_case(id: &str) -> bool {
+    id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id.split('-').all(|w| {
+            !w.is_empty()
+                && w.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+fn check_id(id: &Spanned<String>, problems: &mut Vec<RuleProblem>) {
+    let value = id.get_ref();
+    if is_kebab_case(value) {
+        return;
+    }
+    let words: Vec<String> = value
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    let guess = words.join("-");
+    let help = if is_kebab_case(&guess) {
+        format!("did you mean `{guess}`? Ids are lowercase letters and digits joined by single hyphens, starting with a letter")
+    } else {
+        "ids are lowercase letters and digits joined by single hyphens, starting with a letter, e.g. `qualys-scan-v2`"
+            .to_string()
+    };
+    problems.push(RuleProblem::BadId {
+        id: value.clone(),
+        span: id.span().into(),
+        help,
+    });
+}
+
+/// The reason `path` is not an endpoint path, if it is not one.
+fn path_problem(path: &str) -> Option<String> {
+    if path.contains("://") {
+        return Some("it has a scheme and host; give only the path".to_string());
+    }
+    if !path.starts_with('/') {
+        return Some("it does not start with `/`".to_string());
+    }
+    if path.contains(char::is_whitespace) {
+        return Some("it contains whitespace".to_string());
+    }
+    if path.contains(['?', '#']) {
+        return Some("it has a query or fragment; give only the path".to_string());
+    }
+    for segment in path.split('/') {
+        if segment.contains(['{', '}']) && !is_param(segment) {
+            return Some(format!(
+                "segment `{segment}` is not a path parameter like `{{scanId}}`"
+            ));
+        }
+    }
+    let Some(pattern) = EndpointPattern::parse(path) else {
+        return Some("it has no path segments".to_string());
+    };
+    if matches!(pattern.segments.first(), Some(Segment::Param(_))) {
+        return Some(
+            "its first segment is a parameter; it must be a literal such as `api`".to_string(),
+        );
+    }
+    None
+}
+
+fn is_param(segment: &str) -> bool {
+    segment
+        .strip_prefix('{')
+        .and_then(|s| s.strip_suffix('}'))
+        .is_some_and(|name| {
+            name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        })
+}
+
+fn check_path(
+    key: &str,
+    value: &Spanned<String>,
+    problems: &mut Vec<RuleProblem>,
+) -> Option<EndpointPattern> {
+    match path_problem(value.get_ref()) {
+        Some(reason) => {
+            problems.push(RuleProblem::BadPath {
+                key: key.to_string(),
+                reason,
+                span: value.span().into(),
+            });
+            None
+        }
+        None => EndpointPattern::parse(value.get_ref()),
+    }
+}
+
+fn compile_date(key: &str, raw: &RawDate, problems: &mut Vec<RuleProblem>) -> Option<DatedFact> {
+    let source = match &raw.source {
+        Some(s) => Some(compile_source(s, problems)?),
+        None => None,
+    };
+    let value = raw.date.get_ref();
+    match Deadline::parse(value) {
+        Some(deadline) => Some(DatedFact { deadline, source }),
+        None => {
+            problems.push(RuleProblem::BadDate {
+                key: key.to_string(),
+                value: value.clone(),
+                span: raw.date.span().into(),
+                help: date_help(value, ""),
+            });
+            None
+        }
+    }
+}
+
+const MONTH_NAMES: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// `"December 2026"` → `"2026-12"`; also `"Dec 2026"`, `"2026/12"`.
+fn suggest_date(value: &str) -> Option<String> {
+    let words: Vec<&str> = value
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .collect();
+    if let [month, year] = words.as_slice() {
+        let month = month.to_lowercase();
+        let index = MONTH_NAMES
+            .iter()
+            .position(|m| month.len() >= 3 && m.starts_with(month.trim_end_matches('.')))?;
+        let year: i32 = year.parse().ok().filter(|y| (1000..=9999).contains(y))?;
+        return Some(format!("{year:04}-{:02}", index + 1));
+    }
+    let alt = value.trim().replace(['/', '.'], "-");
+    (alt != value && Deadline::parse(&alt).is_some()).then_some(alt)
+}
+
+fn date_help(value: &str, extra: &str) -> String {
+    let rule = "dates are \"YYYY-MM\" (a month, read as its first day) or \"YYYY-MM-DD\"";
+    let extra = if extra.is_empty() {
+        String::new()
+    } else {
+        format!(", {extra}")
+    };
+    match suggest_date(value) {
+        Some(s) => format!("write \"{s}\": {rule}{extra}"),
+        None => format!("{rule}{extra}"),
+    }
+}
+
+fn compile_source(raw: &RawSource, problems: &mut Vec<RuleProblem>) -> Option<Source> {
+    let before = problems.len();
+    check_non_empty("title", &raw.title, problems);
+    let date = raw.date.get_ref();
+    if date != "undated" && Deadline::parse(date).is_none() {
+        problems.push(RuleProblem::BadDate {
+            key: "source date".to_string(),
+            value: date.clone(),
+            span: raw.date.span().into(),
+            help: date_help(date, "or \"undated\" for an undated source"),
+        });
+    }
+    if let Some(url) = &raw.url {
+        let u = url.get_ref();
+        let ok = (u.starts_with("https://") || u.starts_with("http://"))
+            && !u.contains(char::is_whitespace)
+            && u.len() > "https://".len();
+        if !ok {
+            problems.push(RuleProblem::BadUrl {
+                value: u.clone(),
+                span: url.span().into(),
+            });
+        }
+    }
+    let evidence = match raw.evidence.get_ref().as_str() {
+        "primary" => Some(Evidence::Primary),
+        "secondary" => Some(Evidence::Secondary),
+        other => {
+            problems.push(RuleProblem::BadEvidence {
+                value: other.to_string(),
+                span: raw.evidence.span().into(),
+            });
+            None
+        }
+    };
+    if problems.len() > before {
+        return None;
+    }
+    Some(Source {
+        title: raw.title.get_ref().clone(),
+        date: date.clone(),
+        url: raw.url.as_ref().map(|u| u.get_ref().clone()),
+        evidence: evidence?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[[endpoint]]
+id = "acme-scan-v1"
+name = "Scan API"
+product = "Acme"
+category = "Scan"
+endpoint = "/api/1.0/scan/"
+replacement = "/api/2.0/scan/"
+active-versions = ["/api/2.0/scan/"]
+methods = ["GET"]
+eos = "2026-05"
+eol = { date = "2026-11-15", source = { title = "Later note", date = "2026-01", evidence = "secondary" } }
+notes = ["Use v2."]
+source = { title = "Acme 1.0", date = "2025-12-01", url = "https://example.com/r", evidence = "primary" }
+
+[[endpoint.history]]
+field = "eol"
+value = "2026-06"
+source = { title = "Acme 0.9", date = "undated", evidence = "primary" }
+
+[[endpoint]]
+id = "acme-scan-v2"
+name = "Scan API"
+product = "Acme"
+category = "Scan"
+endpoint = "/api/2.0/scan/{scanId}"
+source = { title = "Acme 1.0", date = "2025-12-01", evidence = "primary" }
+"#;
+
+    fn problems(text: &str) -> Vec<String> {
+        match parse_rules("t.toml", text, RuleOrigin::Bundled("t.toml")) {
+            Ok(_) => Vec::new(),
+            Err(RuleError::Invalid { problems, .. }) => problems
+                .iter()
+                .map(|p| p.code().map(|c| c.to_string()).unwrap_or_default())
+                .collect(),
+            Err(e) => vec![e.to_string()],
+        }
+    }
+
+    #[test]
+    fn a_good_file_compiles() {
+        let rules = parse_rules("t.toml", GOOD, RuleOrigin::Bundled("t.toml")).expect("valid");
+        assert_eq!(rules.len(), 2);
+        let r = &rules[0];
+        assert_eq!(r.endpoint.canonical, "/api/1.0/scan");
+        assert_eq!(r.endpoint_display, "/api/1.0/scan/");
+        assert_eq!(r.eos().map(Deadline::published).as_deref(), Some("2026-05"));
+        assert_eq!(
+            r.eol().map(Deadline::published).as_deref(),
+            Some("2026-11-15")
+        );
+        assert_eq!(
+            r.eol
+                .as_ref()
+                .and_then(|f| f.source.as_ref())
+                .map(|s| s.evidence),
+            Some(Evidence::Secondary)
+        );
+        assert_eq!(r.history.len(), 1);
+        assert_eq!(r.history[0].source.date, "undated");
+        assert!(r.is_confirmed());
+        assert!(!r.safe_fix);
+        assert!(rules[1].endpoint.has_params());
+        assert!(rules[1].replacement.is_none());
+    }
+
+    #[test]
+    fn every_problem_of_a_file_is_reported() {
+        let text = GOOD
+            .replace("eos = \"2026-05\"", "eos = \"2027-05\"\nsafe_fix = true")
+            .replace("id = \"acme-scan-v2\"", "id = \"Acme_Scan\"")
+            .replace("evidence = \"secondary\"", "evidence = \"tertiary\"")
+            .replace("methods = [\"GET\"]", "methods = [\"get\"]")
+            .replace(
+                "endpoint = \"/api/2.0/scan/{scanId}\"",
+                "endpoint = \"api/2.0\"",
+            );
+        assert_eq!(
+            problems(&text),
+            [
+                "sunset::rules::bad_method",
+                "sunset::rules::unknown_key",
+                "sunset::rules::bad_evidence",
+                "sunset::rules::bad_id",
+                "sunset::rules::bad_path",
+            ]
+        );
+    }
+
+    #[test]
+    fn eos_after_eol_and_duplicates() {
+        let text = GOOD
+            .replace("eos = \"2026-05\"", "eos = \"2026-12\"")
+            .replace("acme-scan-v2", "acme-scan-v1");
+        assert_eq!(
+            problems(&text),
+            [
+                "sunset::rules::eos_after_eol",
+                "sunset::rules::duplicate_id"
+            ]
+        );
+        let same = GOOD.replace(
+            "/api/2.0/scan/{scanId}",
+            "https://x.example/api/1.0/scan/index.php",
+        );
+        assert_eq!(problems(&same), ["sunset::rules::bad_path"]);
+        let same = GOOD.replace("/api/2.0/scan/{scanId}", "/api/1.0/scan/index.php");
+        assert_eq!(problems(&same), ["sunset::rules::duplicate_endpoint"]);
+    }
+
+    #[test]
+    fn structural_problems() {
+        assert_eq!(problems("[[endpoint]]\nid = \"x\"\n").len(), 5);
+        assert_eq!(problems("endpoint = 3"), ["sunset::rules::wrong_type"]);
+        assert_eq!(
+            problems("[endpoint]\nid = \"x\""),
+            ["sunset::rules::wrong_type"]
+        );
+        assert_eq!(problems("id = \"x\""), ["sunset::rules::unknown_key"]);
+        assert_eq!(problems("[[endpoint]\n"), ["sunset::rules::syntax"]);
+        assert_eq!(problems(""), Vec::<String>::new());
+        let bare_date = GOOD.replace("eos = \"2026-05\"", "eos = 2026-05-01");
+        assert_eq!(problems(&bare_date), ["sunset::rules::wrong_type"]);
+    }
+
+    #[test]
+    fn dates_get_a_suggestion() {
+        assert_eq!(suggest_date("December 2026").as_deref(), Some("2026-12"));
+        assert_eq!(suggest_date("dec. 2026").as_deref(), Some("2026-12"));
+        assert_eq!(suggest_date("2026/12").as_deref(), Some("2026-12"));
+        assert_eq!(suggest_date("soon"), None);
+        assert_eq!(suggest_date("Ma 2026"), None);
+    }
+
+    #[test]
+    fn paths() {
+        for ok in [
+            "/api/2.0/fo/scan/",
+            "/pci/scan/{scanId}/details",
+            "/sm/v1/script/{scriptid}",
+            "/x",
+        ] {
+            assert_eq!(path_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "api/2.0", "/", "//", "/a b", "/a?x=1", "/{id}/x", "/a/{b", "/a/x{b}", "/a/{}",
+            "/a/{1x}",
+        ] {
+            assert!(path_problem(bad).is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn kebab_case() {
+        for ok in ["a", "qualys-scan-v2", "a1-b2"] {
+            assert!(is_kebab_case(ok), "{ok}");
+        }
+        for bad in ["", "-a", "a-", "a--b", "1a", "A", "a_b", "a b", "é"] {
+            assert!(!is_kebab_case(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn spans_stay_in_bounds() {
+        let text = "é";
+        assert_eq!(clamp(5..9, text), 0..2);
+        assert_eq!(clamp(0..0, ""), 0..0);
+        assert_eq!(clamp(1..1, "ab"), 1..1);
+    }
 }

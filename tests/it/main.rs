@@ -1,0 +1,6 @@
+//! One integration test binary (ripgrep's layout): modules by theme.
+
+mod cli;
+mod fixtures;
+mod formats;
+mod rules;

@@ -141,7 +141,10 @@ fn parse_date(s: &str) -> Result<Date, String> {
 pub enum CliError {
     /// A path given on the command line does not exist.
     #[error("no such file or directory: {path}")]
-    #[diagnostic(code(sunset::cli::missing_path), help("check the path; sunset scans files and directories that exist"))]
+    #[diagnostic(
+        code(sunset::cli::missing_path),
+        help("check the path; sunset scans files and directories that exist")
+    )]
     MissingPath { path: String },
 }
 
@@ -176,16 +179,27 @@ fn audit(args: AuditArgs) -> std::io::Result<ExitStatus> {
             return Ok(ExitStatus::Error);
         }
     };
-    let roots = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let roots = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     for root in &roots {
         if std::fs::symlink_metadata(root).is_err() {
-            print_error(CliError::MissingPath { path: root.display().to_string() });
+            print_error(CliError::MissingPath {
+                path: root.display().to_string(),
+            });
             return Ok(ExitStatus::Error);
         }
     }
     let opts = ScanOptions {
         roots,
-        walk: WalkOptions { no_ignore: args.no_ignore, hidden: args.hidden, follow: args.follow, threads: args.threads },
+        walk: WalkOptions {
+            no_ignore: args.no_ignore,
+            hidden: args.hidden,
+            follow: args.follow,
+            threads: args.threads,
+        },
         max_filesize: args.max_filesize,
         binary: args.binary,
         as_of: args.common.as_of.unwrap_or_else(Date::today),
@@ -196,9 +210,14 @@ fn audit(args: AuditArgs) -> std::io::Result<ExitStatus> {
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
     };
-    let options = HumanOptions { color, ..HumanOptions::default() };
+    let options = HumanOptions {
+        color,
+        ..HumanOptions::default()
+    };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     report::render(&report, args.format, &options, &mut out)?;
     out.flush()?;

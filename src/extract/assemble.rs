@@ -15,14 +15,32 @@ use crate::finding::FindingKind;
 
 /// Functions whose first string argument is a format string.
 const FORMAT_FNS: &[&str] = &[
-    "Sprintf", "Printf", "Errorf", "Fprintf", "sprintf", "printf", "format", "Format", "formatted",
-    "String.format", "fmt",
+    "Sprintf",
+    "Printf",
+    "Errorf",
+    "Fprintf",
+    "sprintf",
+    "printf",
+    "format",
+    "Format",
+    "formatted",
+    "String.format",
+    "fmt",
 ];
 
 /// Functions that read the environment or a map with a default value.
 const DEFAULT_FNS: &[&str] = &[
-    "getenv", "Getenv", "get", "GetEnvironmentVariable", "fetch", "environ", "LookupEnv", "getOrDefault",
-    "get_env", "env", "getProperty",
+    "getenv",
+    "Getenv",
+    "get",
+    "GetEnvironmentVariable",
+    "fetch",
+    "environ",
+    "LookupEnv",
+    "getOrDefault",
+    "get_env",
+    "env",
+    "getProperty",
 ];
 
 /// Tokens that end a statement in every language.
@@ -32,19 +50,27 @@ fn is_terminator(t: &Tok) -> bool {
 
 /// Extracts expressions from code in `lang`.
 pub fn extract_code(lang: Language, text: &str, base: usize) -> Extracted {
-    let toks = lex(lang, text, base);
-    let mut asm = Assembler { lang, toks: &toks, syms: HashMap::new(), out: Extracted::default() };
+    // Comments are mentions; taken out of the stream, they cannot split a
+    // concatenation whose operands they sit between.
+    let (comments, toks): (Vec<Token>, Vec<Token>) = lex(lang, text, base)
+        .into_iter()
+        .partition(|t| matches!(t.tok, Tok::Comment(..)));
+    let mut asm = Assembler {
+        lang,
+        toks: &toks,
+        syms: HashMap::new(),
+        out: Extracted::default(),
+    };
+    for t in comments {
+        if let Tok::Comment(text, offset) = t.tok {
+            let mut e = Expr::new(FindingKind::Mention);
+            e.push(Seg::literal(text, Some(offset), (t.start, t.end)));
+            asm.out.exprs.push(e);
+        }
+    }
     asm.run();
-    let mut idents: Vec<String> = toks
-        .iter()
-        .filter_map(|t| match &t.tok {
-            Tok::Ident(n) => Some(n.clone()),
-            _ => None,
-        })
-        .collect();
-    idents.sort();
-    idents.dedup();
-    asm.out.idents = idents;
+    // `idents` is left empty: the cross-file resolver reads the names a file
+    // refers to from its text, and only for the rare file that needs them.
     asm.out
 }
 
@@ -77,7 +103,10 @@ impl Assembler<'_> {
     /// Adjacent literals are joined (Python, Ruby, C/C++, Go raw?) — not in
     /// shell, where words are separate arguments.
     fn adjacency(&self) -> bool {
-        matches!(self.lang, Language::Python | Language::Ruby | Language::CLike)
+        matches!(
+            self.lang,
+            Language::Python | Language::Ruby | Language::CLike
+        )
     }
 
     fn skip_newlines(&self, mut i: usize) -> usize {
@@ -92,12 +121,6 @@ impl Assembler<'_> {
         while i < self.toks.len() {
             let t = &self.toks[i];
             match &t.tok {
-                Tok::Comment(text, offset) => {
-                    let mut e = Expr::new(FindingKind::Mention);
-                    e.push(Seg::literal(text.clone(), Some(*offset), (t.start, t.end)));
-                    self.out.exprs.push(e);
-                    i += 1;
-                }
                 Tok::Op("=" | ":=" | "?=" | ".=" | "+=") => {
                     let name = self.assigned_name(i);
                     let (expr, next) = self.parse_expr(i + 1, true);
@@ -119,7 +142,10 @@ impl Assembler<'_> {
                     i = self.emit(expr, i + 1, next);
                 }
                 Tok::Str(_) | Tok::Ident(_) => {
-                    let (expr, next) = self.parse_expr(i, false);
+                    let (mut expr, next) = self.parse_expr(i, false);
+                    if self.is_docstring(i, next) {
+                        expr.kind = Some(FindingKind::Mention);
+                    }
                     i = self.emit(expr, i, next);
                 }
                 _ => i += 1,
@@ -127,9 +153,20 @@ impl Assembler<'_> {
         }
     }
 
+    /// A string that is a statement by itself (a Python/Ruby docstring): prose.
+    fn is_docstring(&self, i: usize, next: usize) -> bool {
+        matches!(self.lang, Language::Python | Language::Ruby)
+            && next == i + 1
+            && matches!(self.tok(i), Some(Tok::Str(_)))
+            && (i == 0 || matches!(self.tok(i - 1), Some(Tok::Newline)))
+            && matches!(self.tok(next), None | Some(Tok::Newline))
+    }
+
     /// Emits `expr` when it holds literal text; returns where to continue.
     fn emit(&mut self, expr: Expr, at: usize, next: usize) -> usize {
-        if expr.segs.iter().any(|s| !s.is_hole() && s.via.is_none()) || expr.segs.iter().any(|s| s.via.is_some()) && expr.segs.iter().any(|s| !s.is_hole()) {
+        if expr.segs.iter().any(|s| !s.is_hole() && s.via.is_none())
+            || expr.segs.iter().any(|s| s.via.is_some()) && expr.segs.iter().any(|s| !s.is_hole())
+        {
             self.out.exprs.push(expr);
             next.max(at + 1)
         } else {
@@ -138,7 +175,11 @@ impl Assembler<'_> {
     }
 
     fn bind(&mut self, name: String, offset: usize, value: Expr) {
-        self.out.bindings.push(Binding { name: name.clone(), value: value.clone(), offset });
+        self.out.bindings.push(Binding {
+            name: name.clone(),
+            value: value.clone(),
+            offset,
+        });
         self.syms.entry(name).or_default().push((offset, value));
     }
 
@@ -188,7 +229,9 @@ impl Assembler<'_> {
         };
         // `a ? b : c` and `case x:` are not pairs.
         let before = prev.checked_sub(1).and_then(|k| self.tok(k));
-        if matches!(before, Some(Tok::Op("?"))) || matches!(before, Some(Tok::Ident(k)) if k == "case") {
+        if matches!(before, Some(Tok::Op("?")))
+            || matches!(before, Some(Tok::Ident(k)) if k == "case")
+        {
             return None;
         }
         Some(name)
@@ -218,7 +261,9 @@ impl Assembler<'_> {
                     Some(next) => j = next,
                     None => break,
                 }
-            } else if (self.is_op(k, "||") || self.is_op(k, "??") || matches!(self.tok(k), Some(Tok::Ident(w)) if w == "or"))
+            } else if (self.is_op(k, "||")
+                || self.is_op(k, "??")
+                || matches!(self.tok(k), Some(Tok::Ident(w)) if w == "or"))
                 && expr.segs.iter().all(Seg::is_hole)
             {
                 // `process.env.X || "https://…"`: the default is the value.
@@ -230,9 +275,14 @@ impl Assembler<'_> {
                     }
                     None => break,
                 }
-            } else if self.is_op(k, "%") && matches!(self.lang, Language::Python | Language::Ruby) && has_printf(&expr) {
+            } else if self.is_op(k, "%")
+                && matches!(self.lang, Language::Python | Language::Ruby)
+                && has_printf(&expr)
+            {
                 // "…%s…" % (a, b)
-                let (args, next) = if self.is_op(k + 1, "(") { self.args(k + 2) } else {
+                let (args, next) = if self.is_op(k + 1, "(") {
+                    self.args(k + 2)
+                } else {
                     let mut one = Expr::new(FindingKind::Call);
                     match self.operand(k + 1, &mut one, false) {
                         Some(next) => (vec![one], next),
@@ -241,6 +291,29 @@ impl Assembler<'_> {
                 };
                 expr = substitute(&expr, &args);
                 j = next;
+            } else if self.lang == Language::PowerShell
+                && self.is_op(k, "-")
+                && matches!(self.tok(k + 1), Some(Tok::Ident(f)) if f.eq_ignore_ascii_case("f"))
+            {
+                // '{0}/api/…' -f $base, $version
+                let mut args = Vec::new();
+                let mut n = k + 2;
+                loop {
+                    let mut arg = Expr::new(FindingKind::Call);
+                    match self.operand(n, &mut arg, false) {
+                        Some(next) => {
+                            args.push(arg);
+                            n = next;
+                        }
+                        None => break,
+                    }
+                    if !self.is_op(n, ",") {
+                        break;
+                    }
+                    n += 1;
+                }
+                expr = substitute(&expr, &args);
+                j = n;
             } else if self.is_op(k, ".")
                 && matches!(self.tok(k + 1), Some(Tok::Ident(f)) if f == "format" || f == "formatted")
                 && self.is_op(k + 2, "(")
@@ -262,8 +335,14 @@ impl Assembler<'_> {
             Tok::Str(parts) => {
                 for p in parts {
                     match p {
-                        Part::Text { text, src } => expr.push(Seg::literal(text.clone(), *src, (t.start, t.end))),
-                        Part::Interp { expr: inner, start, end } => self.interpolate(inner, (*start, *end), expr),
+                        Part::Text { text, src } => {
+                            expr.push(Seg::literal(text.clone(), *src, (t.start, t.end)))
+                        }
+                        Part::Interp {
+                            expr: inner,
+                            start,
+                            end,
+                        } => self.interpolate(inner, (*start, *end), expr),
                     }
                 }
                 Some(i + 1)
@@ -292,14 +371,23 @@ impl Assembler<'_> {
                     }
                     if DEFAULT_FNS.contains(&last) || full.ends_with("environ.get") {
                         let (args, next) = self.args(end + 1);
-                        let span = (t.start, self.toks.get(next.saturating_sub(1)).map_or(t.end, |x| x.end));
+                        let span = (
+                            t.start,
+                            self.toks
+                                .get(next.saturating_sub(1))
+                                .map_or(t.end, |x| x.end),
+                        );
                         match args.as_slice() {
                             [key, .., default] if !default.segs.is_empty() => {
                                 let _ = key;
                                 expr.segs.extend(default.segs.iter().cloned());
                             }
                             [key] => {
-                                let hole_name = key.segs.iter().find(|s| !s.is_hole()).map(|s| s.text.clone());
+                                let hole_name = key
+                                    .segs
+                                    .iter()
+                                    .find(|s| !s.is_hole())
+                                    .map(|s| s.text.clone());
                                 expr.push(Seg::hole(hole_name, span));
                             }
                             _ => expr.push(Seg::hole(Some(name.clone()), span)),
@@ -332,15 +420,10 @@ impl Assembler<'_> {
         let mut j = i;
         let mut full = String::new();
         let mut last = String::new();
-        loop {
-            match self.tok(j) {
-                Some(Tok::Ident(n)) => {
-                    full.push_str(n);
-                    last = n.clone();
-                    j += 1;
-                }
-                _ => break,
-            }
+        while let Some(Tok::Ident(n)) = self.tok(j) {
+            full.push_str(n);
+            last = n.clone();
+            j += 1;
             let sep = match self.tok(j) {
                 Some(Tok::Op(".")) if self.lang != Language::Php => ".",
                 Some(Tok::Op("->" | "::")) => ".",
@@ -389,7 +472,9 @@ impl Assembler<'_> {
         let name_part = name_part.split(['!', ':']).next().unwrap_or("").trim();
         let name_part = name_part.trim_start_matches('$').trim_start_matches("env:");
         let simple = !name_part.is_empty()
-            && name_part.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == '-' || c == '>');
+            && name_part
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == '-' || c == '>');
         let full = name_part.replace("->", ".");
         let last = full.rsplit('.').next().unwrap_or("").to_string();
         if simple {
@@ -412,7 +497,10 @@ impl Assembler<'_> {
         let hole_name = if simple {
             Some(last)
         } else {
-            inner.rsplit(|c: char| !(c.is_alphanumeric() || c == '_')).find(|w| !w.is_empty()).map(str::to_string)
+            inner
+                .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .find(|w| !w.is_empty())
+                .map(str::to_string)
         };
         expr.push(Seg::hole(hole_name, span));
     }
@@ -442,7 +530,10 @@ impl Assembler<'_> {
                     return (args, i + 1);
                 }
                 Tok::Op(",") if depth == 0 => {
-                    args.push(std::mem::replace(&mut current, Expr::new(FindingKind::Call)));
+                    args.push(std::mem::replace(
+                        &mut current,
+                        Expr::new(FindingKind::Call),
+                    ));
                     started = true;
                     i += 1;
                 }
@@ -481,14 +572,19 @@ fn literal_text(parts: &[Part]) -> Option<String> {
 }
 
 fn has_printf(expr: &Expr) -> bool {
-    expr.segs.iter().any(|s| s.via.is_none() && s.text.contains('%'))
+    expr.segs
+        .iter()
+        .any(|s| s.via.is_none() && s.text.contains('%'))
 }
 
 /// Substitutes format arguments into the placeholders of `fmt`: `%s`,
 /// `%v`, `%d`, `%q` in order; `{}` in order; `{0}`, `{1}` by index. An
 /// argument that is missing leaves a hole. `%%`, `{{` stay literal.
 fn substitute(fmt: &Expr, args: &[Expr]) -> Expr {
-    let mut out = Expr { segs: Vec::new(), kind: fmt.kind };
+    let mut out = Expr {
+        segs: Vec::new(),
+        kind: fmt.kind,
+    };
     let mut next_arg = 0usize;
     for seg in &fmt.segs {
         if seg.is_hole() || seg.via.is_some() {
@@ -508,7 +604,9 @@ fn substitute(fmt: &Expr, args: &[Expr]) -> Expr {
                 b'%' => {
                     // %s %v %d %q %+v %5s
                     let mut e = k + 1;
-                    while e < b.len() && (b[e] == b'+' || b[e] == b'-' || b[e] == b'#' || b[e].is_ascii_digit()) {
+                    while e < b.len()
+                        && (b[e] == b'+' || b[e] == b'-' || b[e] == b'#' || b[e].is_ascii_digit())
+                    {
                         e += 1;
                     }
                     match b.get(e) {
@@ -545,7 +643,9 @@ fn substitute(fmt: &Expr, args: &[Expr]) -> Expr {
                         next_arg - 1
                     });
                     match args.get(idx) {
-                        Some(arg) if !arg.segs.is_empty() => out.segs.extend(arg.segs.iter().cloned()),
+                        Some(arg) if !arg.segs.is_empty() => {
+                            out.segs.extend(arg.segs.iter().cloned())
+                        }
                         _ => out.segs.push(Seg::hole(None, seg.site)),
                     }
                     k = end;
@@ -604,32 +704,68 @@ mod tests {
     fn python_forms() {
         let t = texts(Language::Python, "url = BASE_URL + \"/api/2.0/fo/scan/\"\n");
         assert!(t.contains(&"{}/api/2.0/fo/scan/".to_string()), "{t:?}");
-        let t = texts(Language::Python, "    url = (\"/api/2.0\"\n           \"/fo/scan/\")\n");
+        let t = texts(
+            Language::Python,
+            "    url = (\"/api/2.0\"\n           \"/fo/scan/\")\n",
+        );
         assert!(t.contains(&"/api/2.0/fo/scan/".to_string()), "{t:?}");
-        let t = texts(Language::Python, "    API_VERSION = \"2.0\"\n    url = f\"{base}/api/{API_VERSION}/fo/scan/\"\n");
+        let t = texts(
+            Language::Python,
+            "    API_VERSION = \"2.0\"\n    url = f\"{base}/api/{API_VERSION}/fo/scan/\"\n",
+        );
         assert!(t.contains(&"{}/api/2.0/fo/scan/".to_string()), "{t:?}");
-        let t = texts(Language::Python, "u = \"%s/api/%s/fo/scan/\" % (base, \"2.0\")\nv = \"{}/api/{}/x/\".format(b, '3.0')\n");
+        let t = texts(
+            Language::Python,
+            "u = \"%s/api/%s/fo/scan/\" % (base, \"2.0\")\nv = \"{}/api/{}/x/\".format(b, '3.0')\n",
+        );
         assert!(t.contains(&"{}/api/2.0/fo/scan/".to_string()), "{t:?}");
         assert!(t.contains(&"{}/api/3.0/x/".to_string()), "{t:?}");
-        let t = texts(Language::Python, "BASE = os.getenv('QUALYS', 'https://h/api/2.0/fo/')\nu = BASE + 'scan/'\n");
-        assert!(t.contains(&"https://h/api/2.0/fo/scan/".to_string()), "{t:?}");
+        let t = texts(
+            Language::Python,
+            "BASE = os.getenv('QUALYS', 'https://h/api/2.0/fo/')\nu = BASE + 'scan/'\n",
+        );
+        assert!(
+            t.contains(&"https://h/api/2.0/fo/scan/".to_string()),
+            "{t:?}"
+        );
     }
 
     #[test]
     fn other_languages() {
-        let t = texts(Language::Go, "url := fmt.Sprintf(\"%s/api/%s/fo/scan/\", base, \"2.0\")");
+        let t = texts(
+            Language::Go,
+            "url := fmt.Sprintf(\"%s/api/%s/fo/scan/\", base, \"2.0\")",
+        );
         assert!(t.contains(&"{}/api/2.0/fo/scan/".to_string()), "{t:?}");
-        let t = texts(Language::CLike, "String url = host + \"/api/\"\n        + \"2.0/fo/scan/\";");
+        let t = texts(
+            Language::CLike,
+            "String url = host + \"/api/\"\n        + \"2.0/fo/scan/\";",
+        );
         assert!(t.contains(&"{}/api/2.0/fo/scan/".to_string()), "{t:?}");
-        let t = texts(Language::JavaScript, "  const API_VERSION = '2.0';\n  const url = `${base}/api/${API_VERSION}/fo/scan/`;");
+        let t = texts(
+            Language::JavaScript,
+            "  const API_VERSION = '2.0';\n  const url = `${base}/api/${API_VERSION}/fo/scan/`;",
+        );
         assert!(t.contains(&"{}/api/2.0/fo/scan/".to_string()), "{t:?}");
-        let t = texts(Language::Php, "$url = $base . '/api/' . '2.0' . '/fo/scan/';");
+        let t = texts(
+            Language::Php,
+            "$url = $base . '/api/' . '2.0' . '/fo/scan/';",
+        );
         assert!(t.contains(&"{}/api/2.0/fo/scan/".to_string()), "{t:?}");
-        let t = texts(Language::Ruby, "  url = base + \"/api/\" \\\n    \"2.0/fo/scan/\"\n");
+        let t = texts(
+            Language::Ruby,
+            "  url = base + \"/api/\" \\\n    \"2.0/fo/scan/\"\n",
+        );
         assert!(t.contains(&"{}/api/2.0/fo/scan/".to_string()), "{t:?}");
-        let t = texts(Language::PowerShell, "$uri = $BaseUri + '/api/' + '2.0' + '/fo/scan/'\n");
+        let t = texts(
+            Language::PowerShell,
+            "$uri = $BaseUri + '/api/' + '2.0' + '/fo/scan/'\n",
+        );
         assert!(t.contains(&"{}/api/2.0/fo/scan/".to_string()), "{t:?}");
-        let t = texts(Language::Shell, "API_PATH=\"/api/2.0/fo/scan/\"\ncurl -s \"$QUALYS_API$API_PATH\"\n");
+        let t = texts(
+            Language::Shell,
+            "API_PATH=\"/api/2.0/fo/scan/\"\ncurl -s \"$QUALYS_API$API_PATH\"\n",
+        );
         assert!(t.contains(&"{}/api/2.0/fo/scan/".to_string()), "{t:?}");
     }
 
@@ -637,8 +773,16 @@ mod tests {
     fn segments_remember_sources() {
         let src = "    API_VERSION = \"2.0\"\n    url = f\"{base}/api/{API_VERSION}/fo/scan/\"\n";
         let ex = extract_code(Language::Python, src, 0);
-        let e = ex.exprs.iter().find(|e| e.text().contains("fo/scan")).expect("expr");
-        let ver = e.segs.iter().find(|s| s.text == "2.0").expect("version seg");
+        let e = ex
+            .exprs
+            .iter()
+            .find(|e| e.text().contains("fo/scan"))
+            .expect("expr");
+        let ver = e
+            .segs
+            .iter()
+            .find(|s| s.text == "2.0")
+            .expect("version seg");
         assert_eq!(ver.via.as_ref().map(|v| v.0.as_str()), Some("API_VERSION"));
         for e in &ex.exprs {
             for s in &e.segs {

@@ -17,7 +17,11 @@ pub enum Part {
     Text { text: String, src: Option<usize> },
     /// An interpolated expression (`{x}`, `${x}`, `#{x}`, `$x`, `%s` is not
     /// one: format strings are handled by the assembler).
-    Interp { expr: String, start: usize, end: usize },
+    Interp {
+        expr: String,
+        start: usize,
+        end: usize,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,7 +86,16 @@ pub fn lex(lang: Language, text: &str, base: usize) -> Vec<Token> {
     if lang == Language::Shell {
         return lex_shell(text, base);
     }
-    let mut lx = Lexer { lang, s: text, b: text.as_bytes(), i: 0, base, depth: 0, out: Vec::new(), unclosed_until: [0; 3] };
+    let mut lx = Lexer {
+        lang,
+        s: text,
+        b: text.as_bytes(),
+        i: 0,
+        base,
+        depth: 0,
+        out: Vec::new(),
+        unclosed_until: [0; 3],
+    };
     lx.run();
     lx.out
 }
@@ -130,7 +143,11 @@ fn is_ident(c: u8) -> bool {
 
 impl Lexer<'_> {
     fn push(&mut self, tok: Tok, start: usize, end: usize) {
-        self.out.push(Token { tok, start: start + self.base, end: end + self.base });
+        self.out.push(Token {
+            tok,
+            start: start + self.base,
+            end: end + self.base,
+        });
     }
 
     fn at(&self, k: usize) -> u8 {
@@ -142,11 +159,17 @@ impl Lexer<'_> {
     }
 
     fn newline_sensitive(&self) -> bool {
-        matches!(self.lang, Language::Python | Language::Ruby | Language::PowerShell)
+        matches!(
+            self.lang,
+            Language::Python | Language::Ruby | Language::PowerShell
+        )
     }
 
     fn hash_comments(&self) -> bool {
-        matches!(self.lang, Language::Python | Language::Ruby | Language::PowerShell | Language::Php)
+        matches!(
+            self.lang,
+            Language::Python | Language::Ruby | Language::PowerShell | Language::Php
+        )
     }
 
     fn slash_comments(&self) -> bool {
@@ -181,7 +204,8 @@ impl Lexer<'_> {
                 // PowerShell backtick, before a newline.
                 b'\\' | b'`'
                     if (c == b'\\' || self.lang == Language::PowerShell)
-                        && (self.at(1) == b'\n' || (self.at(1) == b'\r' && self.at(2) == b'\n')) =>
+                        && (self.at(1) == b'\n'
+                            || (self.at(1) == b'\r' && self.at(2) == b'\n')) =>
                 {
                     self.i += if self.at(1) == b'\r' { 3 } else { 2 };
                 }
@@ -199,7 +223,9 @@ impl Lexer<'_> {
                     && self.starts("=begin")
                     && (start == 0 || self.b[start - 1] == b'\n') =>
                 {
-                    let end = self.s[start..].find("\n=end").map_or(self.b.len(), |k| start + k + 5);
+                    let end = self.s[start..]
+                        .find("\n=end")
+                        .map_or(self.b.len(), |k| start + k + 5);
                     let text = self.s[start + 6..end.max(start + 6)].to_string();
                     self.push(Tok::Comment(text, start + 6 + self.base), start, end);
                     self.i = end;
@@ -208,7 +234,11 @@ impl Lexer<'_> {
                 b'$' | b'@' if self.special_prefix(start) => {}
                 b'0'..=b'9' => {
                     let mut j = self.i;
-                    while j < self.b.len() && (self.b[j].is_ascii_alphanumeric() || self.b[j] == b'.' || self.b[j] == b'_') {
+                    while j < self.b.len()
+                        && (self.b[j].is_ascii_alphanumeric()
+                            || self.b[j] == b'.'
+                            || self.b[j] == b'_')
+                    {
                         j += 1;
                     }
                     self.push(Tok::Num(self.s[start..j].to_string()), start, j);
@@ -256,7 +286,9 @@ impl Lexer<'_> {
     fn block_comment(&mut self, marker: usize, close: &str) {
         let start = self.i;
         let body = start + marker;
-        let end = self.s[body..].find(close).map_or(self.b.len(), |k| body + k);
+        let end = self.s[body..]
+            .find(close)
+            .map_or(self.b.len(), |k| body + k);
         let text = self.s[body..end].to_string();
         let stop = (end + close.len()).min(self.b.len());
         self.push(Tok::Comment(text, body + self.base), start, stop);
@@ -270,12 +302,24 @@ impl Lexer<'_> {
         let c = self.b[start];
         let next = self.at(1);
         match (self.lang, c) {
-            (Language::CSharp, b'$' | b'@') if next == b'"' || ((next == b'@' || next == b'$') && self.at(2) == b'"') => {
+            (Language::CSharp, b'$' | b'@')
+                if next == b'"' || ((next == b'@' || next == b'$') && self.at(2) == b'"') =>
+            {
                 let prefix = if next == b'"' { 1 } else { 2 };
                 let interp = self.s[start..start + prefix].contains('$');
                 let verbatim = self.s[start..start + prefix].contains('@');
                 self.i = start + prefix;
-                self.quoted(start, b'"', QuoteRules { escapes: !verbatim, doubled: verbatim, multiline: verbatim, interp: if interp { Interp::Brace } else { Interp::None }, ..QuoteRules::default() });
+                self.quoted(
+                    start,
+                    b'"',
+                    QuoteRules {
+                        escapes: !verbatim,
+                        doubled: verbatim,
+                        multiline: verbatim,
+                        interp: if interp { Interp::Brace } else { Interp::None },
+                        ..QuoteRules::default()
+                    },
+                );
                 true
             }
             (Language::PowerShell, b'@') if next == b'"' || next == b'\'' => {
@@ -284,24 +328,39 @@ impl Lexer<'_> {
                 let close = if q == b'"' { "\n\"@" } else { "\n'@" };
                 let body = self.line_end(start) + 1;
                 let body = body.min(self.b.len());
-                let end = self.s[body..].find(close).map_or(self.b.len(), |k| body + k);
+                let end = self.s[body..]
+                    .find(close)
+                    .map_or(self.b.len(), |k| body + k);
                 let parts = if q == b'"' {
                     interp_dollar(&self.s[body..end], body + self.base, true)
                 } else {
-                    vec![Part::Text { text: self.s[body..end].to_string(), src: Some(body + self.base) }]
+                    vec![Part::Text {
+                        text: self.s[body..end].to_string(),
+                        src: Some(body + self.base),
+                    }]
                 };
                 let stop = (end + close.len()).min(self.b.len());
                 self.push(Tok::Str(parts), start, stop);
                 self.i = stop;
                 true
             }
-            (Language::Php | Language::PowerShell, b'$') if is_ident_start(next) || next == b'{' => {
+            (Language::Php | Language::PowerShell, b'$')
+                if is_ident_start(next) || next == b'{' =>
+            {
                 let (name, end) = if next == b'{' {
-                    let end = self.s[start..].find('}').map_or(self.b.len(), |k| start + k + 1);
-                    (self.s[start + 2..end.saturating_sub(1).max(start + 2)].to_string(), end)
+                    match self.s[start + 2..].find('}') {
+                        Some(k) => (self.s[start + 2..start + 2 + k].to_string(), start + 3 + k),
+                        None => (self.s[start + 2..].to_string(), self.b.len()),
+                    }
                 } else {
                     let mut j = start + 1;
-                    while j < self.b.len() && (is_ident(self.b[j]) || (self.lang == Language::PowerShell && self.b[j] == b':' && j + 1 < self.b.len() && is_ident_start(self.b[j + 1]))) {
+                    while j < self.b.len()
+                        && (is_ident(self.b[j])
+                            || (self.lang == Language::PowerShell
+                                && self.b[j] == b':'
+                                && j + 1 < self.b.len()
+                                && is_ident_start(self.b[j + 1])))
+                    {
                         j += 1;
                     }
                     (self.s[start + 1..j].to_string(), j)
@@ -316,7 +375,11 @@ impl Lexer<'_> {
                 while j < self.b.len() && (is_ident(self.b[j]) || self.b[j] == b'@') {
                     j += 1;
                 }
-                self.push(Tok::Ident(self.s[start..j].trim_start_matches('@').to_string()), start, j);
+                self.push(
+                    Tok::Ident(self.s[start..j].trim_start_matches('@').to_string()),
+                    start,
+                    j,
+                );
                 self.i = j;
                 true
             }
@@ -344,7 +407,11 @@ impl Lexer<'_> {
                 Language::Python if lower.chars().all(|c| "rbfu".contains(c)) => {
                     self.i = j;
                     let raw = lower.contains('r');
-                    let interp = if lower.contains('f') { Interp::PyFormat } else { Interp::None };
+                    let interp = if lower.contains('f') {
+                        Interp::PyFormat
+                    } else {
+                        Interp::None
+                    };
                     self.python_string(start, raw, interp);
                     return;
                 }
@@ -355,7 +422,15 @@ impl Lexer<'_> {
                 }
                 Language::Rust if lower == "b" && next == b'"' => {
                     self.i = j;
-                    self.quoted(start, b'"', QuoteRules { escapes: true, multiline: true, ..QuoteRules::default() });
+                    self.quoted(
+                        start,
+                        b'"',
+                        QuoteRules {
+                            escapes: true,
+                            multiline: true,
+                            ..QuoteRules::default()
+                        },
+                    );
                     return;
                 }
                 _ => {}
@@ -370,12 +445,42 @@ impl Lexer<'_> {
         match self.lang {
             Language::Python => self.python_string(start, false, Interp::None),
             Language::JavaScript => match q {
-                b'`' => self.quoted(start, q, QuoteRules { escapes: true, multiline: true, interp: Interp::DollarBrace, ..QuoteRules::default() }),
-                _ => self.quoted(start, q, QuoteRules { escapes: true, ..QuoteRules::default() }),
+                b'`' => self.quoted(
+                    start,
+                    q,
+                    QuoteRules {
+                        escapes: true,
+                        multiline: true,
+                        interp: Interp::DollarBrace,
+                        ..QuoteRules::default()
+                    },
+                ),
+                _ => self.quoted(
+                    start,
+                    q,
+                    QuoteRules {
+                        escapes: true,
+                        ..QuoteRules::default()
+                    },
+                ),
             },
             Language::Go => match q {
-                b'`' => self.quoted(start, q, QuoteRules { multiline: true, ..QuoteRules::default() }),
-                _ => self.quoted(start, q, QuoteRules { escapes: true, ..QuoteRules::default() }),
+                b'`' => self.quoted(
+                    start,
+                    q,
+                    QuoteRules {
+                        multiline: true,
+                        ..QuoteRules::default()
+                    },
+                ),
+                _ => self.quoted(
+                    start,
+                    q,
+                    QuoteRules {
+                        escapes: true,
+                        ..QuoteRules::default()
+                    },
+                ),
             },
             Language::CSharp | Language::CLike => {
                 if q == b'"' && self.starts("\"\"\"") {
@@ -384,34 +489,121 @@ impl Lexer<'_> {
                     self.push(Tok::Other, start, start + 1);
                     self.i += 1;
                 } else {
-                    let interp = if self.lang == Language::CLike && q == b'"' { Interp::DollarBrace } else { Interp::None };
-                    self.quoted(start, q, QuoteRules { escapes: true, interp, ..QuoteRules::default() })
+                    let interp = if self.lang == Language::CLike && q == b'"' {
+                        Interp::DollarBrace
+                    } else {
+                        Interp::None
+                    };
+                    self.quoted(
+                        start,
+                        q,
+                        QuoteRules {
+                            escapes: true,
+                            interp,
+                            ..QuoteRules::default()
+                        },
+                    )
                 }
             }
             Language::Php => match q {
-                b'"' => self.quoted(start, q, QuoteRules { escapes: true, multiline: true, interp: Interp::Dollar, ..QuoteRules::default() }),
-                b'\'' => self.quoted(start, q, QuoteRules { escapes: true, multiline: true, ..QuoteRules::default() }),
-                _ => self.quoted(start, q, QuoteRules { multiline: true, ..QuoteRules::default() }),
+                b'"' => self.quoted(
+                    start,
+                    q,
+                    QuoteRules {
+                        escapes: true,
+                        multiline: true,
+                        interp: Interp::Dollar,
+                        ..QuoteRules::default()
+                    },
+                ),
+                b'\'' => self.quoted(
+                    start,
+                    q,
+                    QuoteRules {
+                        escapes: true,
+                        multiline: true,
+                        ..QuoteRules::default()
+                    },
+                ),
+                _ => self.quoted(
+                    start,
+                    q,
+                    QuoteRules {
+                        multiline: true,
+                        ..QuoteRules::default()
+                    },
+                ),
             },
             Language::Ruby => match q {
-                b'"' | b'`' => self.quoted(start, q, QuoteRules { escapes: true, multiline: true, interp: Interp::HashBrace, ..QuoteRules::default() }),
-                _ => self.quoted(start, q, QuoteRules { escapes: true, multiline: true, ..QuoteRules::default() }),
+                b'"' | b'`' => self.quoted(
+                    start,
+                    q,
+                    QuoteRules {
+                        escapes: true,
+                        multiline: true,
+                        interp: Interp::HashBrace,
+                        ..QuoteRules::default()
+                    },
+                ),
+                _ => self.quoted(
+                    start,
+                    q,
+                    QuoteRules {
+                        escapes: true,
+                        multiline: true,
+                        ..QuoteRules::default()
+                    },
+                ),
             },
             Language::PowerShell => match q {
-                b'"' => self.quoted(start, q, QuoteRules { backtick: true, doubled: true, multiline: true, interp: Interp::Dollar, ..QuoteRules::default() }),
-                b'\'' => self.quoted(start, q, QuoteRules { doubled: true, multiline: true, ..QuoteRules::default() }),
+                b'"' => self.quoted(
+                    start,
+                    q,
+                    QuoteRules {
+                        backtick: true,
+                        doubled: true,
+                        multiline: true,
+                        interp: Interp::Dollar,
+                        ..QuoteRules::default()
+                    },
+                ),
+                b'\'' => self.quoted(
+                    start,
+                    q,
+                    QuoteRules {
+                        doubled: true,
+                        multiline: true,
+                        ..QuoteRules::default()
+                    },
+                ),
                 _ => {
                     self.push(Tok::Other, start, start + 1);
                     self.i += 1;
                 }
             },
             Language::Rust => match q {
-                b'"' => self.quoted(start, q, QuoteRules { escapes: true, multiline: true, ..QuoteRules::default() }),
+                b'"' => self.quoted(
+                    start,
+                    q,
+                    QuoteRules {
+                        escapes: true,
+                        multiline: true,
+                        ..QuoteRules::default()
+                    },
+                ),
                 b'\'' => {
                     // A char literal ('x', '\n') or a lifetime ('a).
-                    let is_char = self.at(1) == b'\\' || self.s[start + 1..].chars().nth(1) == Some('\'');
+                    let is_char =
+                        self.at(1) == b'\\' || self.s[start + 1..].chars().nth(1) == Some('\'');
                     if is_char {
-                        self.quoted(start, q, QuoteRules { escapes: true, ..QuoteRules::default() })
+                        self.quoted(
+                            start,
+                            q,
+                            QuoteRules {
+                                escapes: true,
+                                ..QuoteRules::default()
+                            },
+                        )
                     } else {
                         self.push(Tok::Other, start, start + 1);
                         self.i += 1;
@@ -422,7 +614,14 @@ impl Lexer<'_> {
                     self.i += 1;
                 }
             },
-            _ => self.quoted(start, q, QuoteRules { escapes: true, ..QuoteRules::default() }),
+            _ => self.quoted(
+                start,
+                q,
+                QuoteRules {
+                    escapes: true,
+                    ..QuoteRules::default()
+                },
+            ),
         }
     }
 
@@ -433,7 +632,16 @@ impl Lexer<'_> {
             let delim = if q == b'"' { "\"\"\"" } else { "'''" };
             self.triple(start, delim, !raw, interp);
         } else {
-            self.quoted(start, q, QuoteRules { escapes: !raw, raw_backslash: raw, interp, ..QuoteRules::default() });
+            self.quoted(
+                start,
+                q,
+                QuoteRules {
+                    escapes: !raw,
+                    raw_backslash: raw,
+                    interp,
+                    ..QuoteRules::default()
+                },
+            );
         }
     }
 
@@ -454,7 +662,15 @@ impl Lexer<'_> {
                 None => break self.b.len(),
             }
         };
-        let parts = build_parts(&self.s[body..end], body + self.base, escapes, None, false, false, interp);
+        let parts = build_parts(
+            &self.s[body..end],
+            body + self.base,
+            escapes,
+            None,
+            false,
+            false,
+            interp,
+        );
         let stop = (end + delim.len()).min(self.b.len());
         self.push(Tok::Str(parts), start, stop);
         self.i = stop;
@@ -474,8 +690,13 @@ impl Lexer<'_> {
         }
         let body = j + 1;
         let close = format!("\"{}", "#".repeat(hashes));
-        let end = self.s[body..].find(&close).map_or(self.b.len(), |k| body + k);
-        let parts = vec![Part::Text { text: self.s[body..end].to_string(), src: Some(body + self.base) }];
+        let end = self.s[body..]
+            .find(&close)
+            .map_or(self.b.len(), |k| body + k);
+        let parts = vec![Part::Text {
+            text: self.s[body..end].to_string(),
+            src: Some(body + self.base),
+        }];
         let stop = (end + close.len()).min(self.b.len());
         self.push(Tok::Str(parts), start, stop);
         self.i = stop;
@@ -506,7 +727,13 @@ impl Lexer<'_> {
                     j += 1
                 }
                 c if c == q && rules.doubled && self.b.get(j + 1) == Some(&q) => j += 2,
-                c if c == q && (brace_depth == 0 || rules.interp == Interp::Dollar || q != b'`' && rules.interp != Interp::DollarBrace) => break Some(j),
+                c if c == q
+                    && (brace_depth == 0
+                        || rules.interp == Interp::Dollar
+                        || q != b'`' && rules.interp != Interp::DollarBrace) =>
+                {
+                    break Some(j)
+                }
                 _ => j += 1,
             }
         };
@@ -520,7 +747,15 @@ impl Lexer<'_> {
             return;
         };
         let end = end.min(self.b.len());
-        let parts = build_parts(&self.s[body..end], body + self.base, rules.escapes, rules.doubled.then_some(q), rules.backtick, rules.raw_backslash, rules.interp);
+        let parts = build_parts(
+            &self.s[body..end],
+            body + self.base,
+            rules.escapes,
+            rules.doubled.then_some(q),
+            rules.backtick,
+            rules.raw_backslash,
+            rules.interp,
+        );
         self.push(Tok::Str(parts), start, end + 1);
         self.i = end + 1;
     }
@@ -577,7 +812,10 @@ fn build_parts(
     let mut i = 0;
     let flush = |parts: &mut Vec<Part>, text: &mut String, run_start: usize, verbatim: bool| {
         if !text.is_empty() {
-            parts.push(Part::Text { text: std::mem::take(text), src: verbatim.then_some(offset + run_start) });
+            parts.push(Part::Text {
+                text: std::mem::take(text),
+                src: verbatim.then_some(offset + run_start),
+            });
         }
     };
     while i < b.len() {
@@ -607,13 +845,20 @@ fn build_parts(
             let inner = i + open_len;
             let close = matching_brace(b, inner);
             let expr = body[inner..close].to_string();
-            parts.push(Part::Interp { expr, start: offset + i, end: offset + (close + 1).min(b.len()) });
+            parts.push(Part::Interp {
+                expr,
+                start: offset + i,
+                end: offset + (close + 1).min(b.len()),
+            });
             i = (close + 1).min(b.len());
             verbatim = true;
             run_start = i;
             continue;
         }
-        if (interp == Interp::PyFormat || interp == Interp::Brace) && c == b'}' && b.get(i + 1) == Some(&b'}') {
+        if (interp == Interp::PyFormat || interp == Interp::Brace)
+            && c == b'}'
+            && b.get(i + 1) == Some(&b'}')
+        {
             flush(&mut parts, &mut text, run_start, verbatim);
             text.push('}');
             verbatim = false;
@@ -708,13 +953,35 @@ pub(crate) fn interp_dollar(body: &str, offset: usize, escapes: bool) -> Vec<Par
     macro_rules! flush {
         () => {
             if !text.is_empty() {
-                parts.push(Part::Text { text: std::mem::take(&mut text), src: verbatim.then_some(offset + run_start) });
+                parts.push(Part::Text {
+                    text: std::mem::take(&mut text),
+                    src: verbatim.then_some(offset + run_start),
+                });
             }
         };
     }
     while i < b.len() {
         let c = b[i];
-        let interp_end = if c == b'$' || (c == b'{' && b.get(i + 1) == Some(&b'$')) {
+        // PHP `{$this->base}`: the whole brace is the expression.
+        if c == b'{' && b.get(i + 1) == Some(&b'$') {
+            let close = matching_brace(b, i + 1);
+            if !text.is_empty() {
+                parts.push(Part::Text {
+                    text: std::mem::take(&mut text),
+                    src: verbatim.then_some(offset + run_start),
+                });
+            }
+            parts.push(Part::Interp {
+                expr: body[i + 1..close].to_string(),
+                start: offset + i,
+                end: offset + (close + 1).min(b.len()),
+            });
+            i = (close + 1).min(b.len());
+            verbatim = true;
+            run_start = i;
+            continue;
+        }
+        let interp_end = if c == b'$' {
             let s = if c == b'{' { i + 1 } else { i };
             match b.get(s + 1) {
                 Some(b'{') => Some((s + 2, matching_brace(b, s + 2), 1)),
@@ -738,7 +1005,13 @@ pub(crate) fn interp_dollar(body: &str, offset: usize, escapes: bool) -> Vec<Par
                 }
                 Some(&n) if is_ident_start(n) => {
                     let mut k = s + 1;
-                    while k < b.len() && (is_ident(b[k]) || (b[k] == b':' && k + 1 < b.len() && is_ident_start(b[k + 1]) && body[s + 1..k].eq_ignore_ascii_case("env"))) {
+                    while k < b.len()
+                        && (is_ident(b[k])
+                            || (b[k] == b':'
+                                && k + 1 < b.len()
+                                && is_ident_start(b[k + 1])
+                                && body[s + 1..k].eq_ignore_ascii_case("env")))
+                    {
                         k += 1;
                     }
                     Some((s + 1, k, 0))
@@ -748,7 +1021,11 @@ pub(crate) fn interp_dollar(body: &str, offset: usize, escapes: bool) -> Vec<Par
             .map(|(inner, close, closer)| {
                 let close_end = (close + closer).min(b.len());
                 // `{$name}`: also consume the closing brace.
-                let close_end = if c == b'{' && b.get(close_end) == Some(&b'}') { close_end + 1 } else { close_end };
+                let close_end = if c == b'{' && b.get(close_end) == Some(&b'}') {
+                    close_end + 1
+                } else {
+                    close_end
+                };
                 (inner, close, close_end)
             })
         } else {
@@ -757,7 +1034,11 @@ pub(crate) fn interp_dollar(body: &str, offset: usize, escapes: bool) -> Vec<Par
         if let Some((inner, close, close_end)) = interp_end {
             flush!();
             let expr = body[inner..close.min(b.len())].to_string();
-            parts.push(Part::Interp { expr, start: offset + i, end: offset + close_end });
+            parts.push(Part::Interp {
+                expr,
+                start: offset + i,
+                end: offset + close_end,
+            });
             i = close_end;
             verbatim = true;
             run_start = i;
@@ -790,7 +1071,13 @@ fn lex_shell(text: &str, base: usize) -> Vec<Token> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
-    let push = |out: &mut Vec<Token>, tok, s: usize, e: usize| out.push(Token { tok, start: s + base, end: e + base });
+    let push = |out: &mut Vec<Token>, tok, s: usize, e: usize| {
+        out.push(Token {
+            tok,
+            start: s + base,
+            end: e + base,
+        })
+    };
     while i < b.len() {
         let c = b[i];
         match c {
@@ -803,7 +1090,15 @@ fn lex_shell(text: &str, base: usize) -> Vec<Token> {
             b'\\' if b.get(i + 1) == Some(&b'\r') && b.get(i + 2) == Some(&b'\n') => i += 3,
             b'#' => {
                 let end = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |k| i + k);
-                push(&mut out, Tok::Comment(text[i + 1..end].trim_end_matches('\r').to_string(), i + 1 + base), i, end);
+                push(
+                    &mut out,
+                    Tok::Comment(
+                        text[i + 1..end].trim_end_matches('\r').to_string(),
+                        i + 1 + base,
+                    ),
+                    i,
+                    end,
+                );
                 i = end;
             }
             b'|' | b'&' | b'(' | b')' | b'<' | b'>' => {
@@ -817,7 +1112,9 @@ fn lex_shell(text: &str, base: usize) -> Vec<Token> {
                 while k < b.len() && (b[k].is_ascii_alphanumeric() || b[k] == b'_') {
                     k += 1;
                 }
-                let assign = k > i && b.get(k) == Some(&b'=') && (b[i].is_ascii_alphabetic() || b[i] == b'_');
+                let assign = k > i
+                    && b.get(k) == Some(&b'=')
+                    && (b[i].is_ascii_alphabetic() || b[i] == b'_');
                 if assign {
                     push(&mut out, Tok::Ident(text[i..k].to_string()), i, k);
                     push(&mut out, Tok::Op("="), k, k + 1);
@@ -825,7 +1122,12 @@ fn lex_shell(text: &str, base: usize) -> Vec<Token> {
                 }
                 let (parts, end) = shell_word(text, i, base);
                 if end > i || assign {
-                    push(&mut out, Tok::Str(parts), if assign { i } else { start }, end);
+                    push(
+                        &mut out,
+                        Tok::Str(parts),
+                        if assign { i } else { start },
+                        end,
+                    );
                 }
                 i = end.max(i + usize::from(!assign));
             }
@@ -851,7 +1153,10 @@ fn shell_word(text: &str, mut i: usize, base: usize) -> (Vec<Part>, usize) {
             b'\'' => {
                 flush_plain(&mut parts, run, i);
                 let close = memchr::memchr(b'\'', &b[i + 1..]).map_or(b.len(), |k| i + 1 + k);
-                parts.push(Part::Text { text: text[i + 1..close].to_string(), src: Some(i + 1 + base) });
+                parts.push(Part::Text {
+                    text: text[i + 1..close].to_string(),
+                    src: Some(i + 1 + base),
+                });
                 i = (close + 1).min(b.len());
                 run = i;
             }
@@ -868,7 +1173,11 @@ fn shell_word(text: &str, mut i: usize, base: usize) -> (Vec<Part>, usize) {
             }
             b'$' if b.get(i + 1) == Some(&b'(') || b.get(i + 1) == Some(&b'{') => {
                 // Skip to the matching closer so spaces inside do not split.
-                let (open, close) = if b[i + 1] == b'(' { (b'(', b')') } else { (b'{', b'}') };
+                let (open, close) = if b[i + 1] == b'(' {
+                    (b'(', b')')
+                } else {
+                    (b'{', b'}')
+                };
                 let mut depth = 0usize;
                 let mut k = i + 1;
                 while k < b.len() {
@@ -921,7 +1230,11 @@ mod tests {
             assert!(t.start <= t.end && t.end <= text.len(), "{t:?}");
             if let Tok::Str(parts) = t.tok {
                 for p in parts {
-                    if let Part::Text { text: s, src: Some(o) } = p {
+                    if let Part::Text {
+                        text: s,
+                        src: Some(o),
+                    } = p
+                    {
                         assert_eq!(&text[o..o + s.len()], s);
                     }
                 }
@@ -932,9 +1245,14 @@ mod tests {
     #[test]
     fn python_strings() {
         let src = "x = f\"{base}/api/{V}/fo/\" + r'a\\b' + '''m\nl''' # c /api/2.0/\n";
-        assert_eq!(strs(Language::Python, src), ["<base>/api/<V>/fo/", "a\\b", "m\nl"]);
+        assert_eq!(
+            strs(Language::Python, src),
+            ["<base>/api/<V>/fo/", "a\\b", "m\nl"]
+        );
         check_offsets(Language::Python, src);
-        assert!(comments(Language::Python, src, 0).iter().any(|c| c.0.contains("/api/2.0/")));
+        assert!(comments(Language::Python, src, 0)
+            .iter()
+            .any(|c| c.0.contains("/api/2.0/")));
     }
 
     #[test]
@@ -946,16 +1264,31 @@ mod tests {
     #[test]
     fn js_template_and_escapes() {
         let src = "const u = `${base}/api/${V}/x`; const e = \"a\\\"b\";";
-        assert_eq!(strs(Language::JavaScript, src), ["<base>/api/<V>/x", "a\"b"]);
+        assert_eq!(
+            strs(Language::JavaScript, src),
+            ["<base>/api/<V>/x", "a\"b"]
+        );
         check_offsets(Language::JavaScript, src);
     }
 
     #[test]
     fn csharp_php_ruby_powershell() {
-        assert_eq!(strs(Language::CSharp, "var u = $\"{baseUrl}/api/2.0/x\";"), ["<baseUrl>/api/2.0/x"]);
-        assert_eq!(strs(Language::Php, "$u = \"{$base}/api/$v/x\";"), ["<base>/api/<v>/x"]);
-        assert_eq!(strs(Language::Ruby, "u = \"#{base}/api/2.0\""), ["<base>/api/2.0"]);
-        assert_eq!(strs(Language::PowerShell, "$u = \"$BaseUri/api/2.0/?a=1\""), ["<BaseUri>/api/2.0/?a=1"]);
+        assert_eq!(
+            strs(Language::CSharp, "var u = $\"{baseUrl}/api/2.0/x\";"),
+            ["<baseUrl>/api/2.0/x"]
+        );
+        assert_eq!(
+            strs(Language::Php, "$u = \"{$base}/api/$v/x\";"),
+            ["<$base>/api/<v>/x"]
+        );
+        assert_eq!(
+            strs(Language::Ruby, "u = \"#{base}/api/2.0\""),
+            ["<base>/api/2.0"]
+        );
+        assert_eq!(
+            strs(Language::PowerShell, "$u = \"$BaseUri/api/2.0/?a=1\""),
+            ["<BaseUri>/api/2.0/?a=1"]
+        );
         assert_eq!(strs(Language::PowerShell, "$u = 'it''s'"), ["it's"]);
     }
 
@@ -964,21 +1297,44 @@ mod tests {
         let src = "API_PATH=\"/api/2.0/fo/scan/\"\ncurl -s -u \"$U:$P\" \\\n  \"$QUALYS_API$API_PATH\" # done\n";
         let toks = lex(Language::Shell, src, 0);
         assert!(matches!(&toks[0].tok, Tok::Ident(n) if n == "API_PATH"));
-        assert_eq!(strs(Language::Shell, src), ["/api/2.0/fo/scan/", "curl", "-s", "-u", "<U>:<P>", "<QUALYS_API><API_PATH>"]);
+        assert_eq!(
+            strs(Language::Shell, src),
+            [
+                "/api/2.0/fo/scan/",
+                "curl",
+                "-s",
+                "-u",
+                "<U>:<P>",
+                "<QUALYS_API><API_PATH>"
+            ]
+        );
         check_offsets(Language::Shell, src);
     }
 
     #[test]
     fn garbage_never_panics() {
-        let samples = ["\"", "'", "`", "f\"{", "$\"{", "@\"", "#{", "${", "\\", "r#\"", "/*", "<#", "é\"ü", "$(", "{$"];
+        let samples = [
+            "\"", "'", "`", "f\"{", "$\"{", "@\"", "#{", "${", "\\", "r#\"", "/*", "<#", "é\"ü",
+            "$(", "{$",
+        ];
         for lang in [
-            Language::Python, Language::JavaScript, Language::Go, Language::CSharp, Language::CLike,
-            Language::Php, Language::Ruby, Language::PowerShell, Language::Rust, Language::Shell,
+            Language::Python,
+            Language::JavaScript,
+            Language::Go,
+            Language::CSharp,
+            Language::CLike,
+            Language::Php,
+            Language::Ruby,
+            Language::PowerShell,
+            Language::Rust,
+            Language::Shell,
         ] {
             for a in samples {
                 for b in samples {
                     let s = format!("{a}x{b}é\n{a}");
                     check_offsets(lang, &s);
+                    check_offsets(lang, &format!("{a}{b}é"));
+                    check_offsets(lang, &format!("{a}é{b}"));
                 }
             }
         }

@@ -14,15 +14,22 @@ use super::{Binding, Expr, Extracted, Language, Seg};
 use crate::finding::FindingKind;
 
 /// Programs whose command line is an HTTP request.
-const COMMANDS: &[&str] = &["curl", "wget", "invoke-restmethod", "invoke-webrequest", "iwr", "irm"];
+const COMMANDS: &[&str] = &[
+    "curl",
+    "wget",
+    "invoke-restmethod",
+    "invoke-webrequest",
+    "iwr",
+    "irm",
+];
 
 /// HTTP verbs that start a request line (`GET /api/2.0/fo/scan/`).
 const VERBS: &[&str] = &["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
 
 /// Words after which a command may start (`sudo curl`, `RUN curl`).
 const PREFIX_WORDS: &[&str] = &[
-    "sudo", "exec", "run", "then", "do", "else", "time", "nohup", "xargs", "-", "*", "+", ">", "$", "%",
-    "ps>", "!", "&", "call", "command", "env",
+    "sudo", "exec", "run", "then", "do", "else", "time", "nohup", "xargs", "-", "*", "+", ">", "$",
+    "%", "ps>", "!", "&", "call", "command", "env",
 ];
 
 fn merge(into: &mut Extracted, from: Extracted) {
@@ -73,7 +80,8 @@ fn has_command(s: &str) -> bool {
             let end = at + cmd.len();
             from = end;
             let before_ok = at == 0 || !is_word_byte(b[at - 1]);
-            let after_ok = end == b.len() || matches!(b[end], b' ' | b'\t' | b'"' | b'\'' | b')' | b';' | b'`');
+            let after_ok = end == b.len()
+                || matches!(b[end], b' ' | b'\t' | b'"' | b'\'' | b')' | b';' | b'`');
             // `curl.exe`
             let after_ok = after_ok || lower[end..].starts_with(".exe");
             if !(before_ok && after_ok) {
@@ -100,10 +108,16 @@ fn command_position(before: &str) -> bool {
     }
     if before.len() == t.len() {
         // Glued to the previous text (`x=curl` is fine, `acurl` never gets here).
-        return matches!(t.as_bytes()[t.len() - 1], b'(' | b'=' | b'`' | b'"' | b'\'' | b'{' | b'|' | b';' | b'&');
+        return matches!(
+            t.as_bytes()[t.len() - 1],
+            b'(' | b'=' | b'`' | b'"' | b'\'' | b'{' | b'|' | b';' | b'&'
+        );
     }
     let last = t.as_bytes()[t.len() - 1];
-    if matches!(last, b'|' | b';' | b'&' | b'(' | b'=' | b'`' | b'{' | b'"' | b'\'' | b'>' | b'$' | b':') {
+    if matches!(
+        last,
+        b'|' | b';' | b'&' | b'(' | b'=' | b'`' | b'{' | b'"' | b'\'' | b'>' | b'$' | b':'
+    ) {
         return true;
     }
     let word = t.rsplit([' ', '\t']).next().unwrap_or("");
@@ -111,7 +125,12 @@ fn command_position(before: &str) -> bool {
         return true;
     }
     // A numbered step (`1.`), or a prompt like `user@host:~$`.
-    word.ends_with('$') || word.ends_with('#') && word.contains('@') || word.trim_end_matches('.').bytes().all(|c| c.is_ascii_digit())
+    word.ends_with('$')
+        || word.ends_with('#') && word.contains('@')
+        || word
+            .trim_end_matches('.')
+            .bytes()
+            .all(|c| c.is_ascii_digit())
 }
 
 /// Whether `s` starts with an HTTP verb followed by a path or URL.
@@ -173,7 +192,15 @@ fn setting(t: &str) -> Option<(&str, usize, &str, usize)> {
         return Some(x);
     }
     let mut off = 0;
-    for p in ["export ", "set ", "setx ", "$env:", "$", "readonly ", "declare "] {
+    for p in [
+        "export ",
+        "set ",
+        "setx ",
+        "$env:",
+        "$",
+        "readonly ",
+        "declare ",
+    ] {
         if t.len() > p.len() && t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p)) {
             off = p.len();
             break;
@@ -181,7 +208,10 @@ fn setting(t: &str) -> Option<(&str, usize, &str, usize)> {
     }
     let b = t.as_bytes();
     let ns = off;
-    if !b.get(ns).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_') {
+    if !b
+        .get(ns)
+        .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+    {
         return None;
     }
     let mut i = ns;
@@ -239,7 +269,10 @@ fn xml_setting(t: &str) -> Option<(&str, usize, &str, usize)> {
     if !t.starts_with('<') {
         return None;
     }
-    if let (Some((k, ko)), Some((v, vo))) = (xml_attr(t, "key").or_else(|| xml_attr(t, "name")), xml_attr(t, "value")) {
+    if let (Some((k, ko)), Some((v, vo))) = (
+        xml_attr(t, "key").or_else(|| xml_attr(t, "name")),
+        xml_attr(t, "value"),
+    ) {
         return (!k.is_empty() && !v.is_empty()).then_some((k, ko, v, vo));
     }
     // `<Name>value</Name>`
@@ -260,7 +293,11 @@ fn xml_setting(t: &str) -> Option<(&str, usize, &str, usize)> {
 }
 
 fn binding_name(key: &str) -> Option<String> {
-    let last = key.rsplit(['.', ':']).next().unwrap_or(key).trim_start_matches('$');
+    let last = key
+        .rsplit(['.', ':'])
+        .next()
+        .unwrap_or(key)
+        .trim_start_matches('$');
     (!last.is_empty()).then(|| last.to_string())
 }
 
@@ -284,7 +321,11 @@ pub fn extract_text(text: &str, base: usize) -> Extracted {
         let group = &items[i..=j.min(items.len() - 1)];
         let call = group.iter().any(|g| g.2);
         for &(t, off, _, _) in group {
-            let kind = if call && !is_comment_line(t) { FindingKind::Call } else { FindingKind::Mention };
+            let kind = if call && !is_comment_line(t) {
+                FindingKind::Call
+            } else {
+                FindingKind::Mention
+            };
             out.exprs.push(verbatim(t, base + off, kind));
             if is_comment_line(t) {
                 continue;
@@ -292,7 +333,11 @@ pub fn extract_text(text: &str, base: usize) -> Extracted {
             if let Some((name, noff, v, voff)) = setting(t) {
                 if let Some(n) = binding_name(name) {
                     let value = verbatim(v, base + off + voff, kind);
-                    out.bindings.push(Binding { name: n, value, offset: base + off + noff });
+                    out.bindings.push(Binding {
+                        name: n,
+                        value,
+                        offset: base + off + noff,
+                    });
                 }
             }
         }
@@ -445,14 +490,17 @@ fn prose_line(out: &mut Extracted, l: &str, lo: usize, base: usize) {
         let open = l[..a].trim_end_matches('`');
         let (pt, poff) = trim_at(&l[from..open.len().max(from)], from);
         if !pt.is_empty() {
-            out.exprs.push(verbatim(pt, base + lo + poff, FindingKind::Mention));
+            out.exprs
+                .push(verbatim(pt, base + lo + poff, FindingKind::Mention));
         }
-        out.exprs.push(verbatim(ct, base + lo + coff, FindingKind::Call));
+        out.exprs
+            .push(verbatim(ct, base + lo + coff, FindingKind::Call));
         from = b + l[b..].bytes().take_while(|&c| c == b'`').count();
     }
     let (pt, poff) = trim_at(&l[from..], from);
     if !pt.is_empty() {
-        out.exprs.push(verbatim(pt, base + lo + poff, FindingKind::Mention));
+        out.exprs
+            .push(verbatim(pt, base + lo + poff, FindingKind::Mention));
     }
 }
 
@@ -497,7 +545,13 @@ fn rst_directive(t: &str) -> Option<&str> {
 /// AsciiDoc `[source,lang]`, returning the language word.
 fn adoc_source(t: &str) -> Option<&str> {
     let r = t.strip_prefix("[source")?.strip_suffix(']')?;
-    Some(r.trim_start_matches(',').split(',').next().unwrap_or("").trim())
+    Some(
+        r.trim_start_matches(',')
+            .split(',')
+            .next()
+            .unwrap_or("")
+            .trim(),
+    )
 }
 
 /// Markdown (also reStructuredText and AsciiDoc code blocks).
@@ -518,7 +572,11 @@ pub fn extract_markdown(text: &str, base: usize) -> Extracted {
         if let Some(f) = &fence {
             let closes = fence_close(l, f.c, f.n);
             if closes {
-                let lang = if f.c == b'-' { Language::of_fence(f.info) } else { fence_lang(f.info) };
+                let lang = if f.c == b'-' {
+                    Language::of_fence(f.info)
+                } else {
+                    fence_lang(f.info)
+                };
                 let body = &text[f.body..lo];
                 code_block(&mut out, lang, body, base + f.body);
                 fence = None;
@@ -554,19 +612,34 @@ pub fn extract_markdown(text: &str, base: usize) -> Extracted {
                     pending = Some((lang, parent));
                     continue;
                 }
-                block = Some(Indented { lang, min_indent: parent + 1, start: lo, end: lo + l.len() });
+                block = Some(Indented {
+                    lang,
+                    min_indent: parent + 1,
+                    start: lo,
+                    end: lo + l.len(),
+                });
                 continue;
             }
         }
         if let Some(info) = adoc.take() {
             let dashes = t.bytes().take_while(|&c| c == b'-').count();
             if dashes >= 4 && dashes == t.len() {
-                fence = Some(Fence { c: b'-', n: dashes, info, body: next_line(text, lo, l) });
+                fence = Some(Fence {
+                    c: b'-',
+                    n: dashes,
+                    info,
+                    body: next_line(text, lo, l),
+                });
                 continue;
             }
         }
         if let Some((c, n, info)) = fence_open(l) {
-            fence = Some(Fence { c, n, info, body: next_line(text, lo, l) });
+            fence = Some(Fence {
+                c,
+                n,
+                info,
+                body: next_line(text, lo, l),
+            });
             continue;
         }
         if let Some(lang) = rst_directive(t) {
@@ -581,7 +654,12 @@ pub fn extract_markdown(text: &str, base: usize) -> Extracted {
         // Indented code (not inside a paragraph; deeper inside a list item).
         let code_min = list_col.map_or(4, |c| c + 4);
         if prev_blank && cols >= code_min {
-            block = Some(Indented { lang: Language::Text, min_indent: code_min, start: lo, end: lo + l.len() });
+            block = Some(Indented {
+                lang: Language::Text,
+                min_indent: code_min,
+                start: lo,
+                end: lo + l.len(),
+            });
             continue;
         }
         // List bookkeeping.
@@ -601,7 +679,11 @@ pub fn extract_markdown(text: &str, base: usize) -> Extracted {
         prev_blank = cols < 4 && t.starts_with("<!--") && t.ends_with("-->");
     }
     if let Some(f) = fence {
-        let lang = if f.c == b'-' { Language::of_fence(f.info) } else { fence_lang(f.info) };
+        let lang = if f.c == b'-' {
+            Language::of_fence(f.info)
+        } else {
+            fence_lang(f.info)
+        };
         let from = f.body.min(text.len());
         code_block(&mut out, lang, &text[from..], base + from);
     }
@@ -644,7 +726,11 @@ mod tests {
     }
 
     fn texts(x: &Extracted, kind: FindingKind) -> Vec<String> {
-        x.exprs.iter().filter(|e| e.kind() == kind).map(|e| e.text()).collect()
+        x.exprs
+            .iter()
+            .filter(|e| e.kind() == kind)
+            .map(|e| e.text())
+            .collect()
     }
 
     #[test]
@@ -666,7 +752,11 @@ mod tests {
         );
         assert_eq!(
             texts(&x, FindingKind::Mention),
-            ["Notes about /api/2.0/fo/scan/", "# curl https://h/api/2.0/fo/report/", "use curl to call /api/2.0/fo/y/"]
+            [
+                "Notes about /api/2.0/fo/scan/",
+                "# curl https://h/api/2.0/fo/report/",
+                "use curl to call /api/2.0/fo/y/"
+            ]
         );
         for e in &x.exprs {
             assert!(!e.text().contains('\r'));
@@ -678,11 +768,18 @@ mod tests {
         let t = "[qualys]\napi_base = https://qualysapi.qualys.com/api/2.0/fo/\nexport QUALYS_URL=\"https://h/api/2.0\"\nqualys.api.url: https://h/\n<add key=\"QualysBase\" value=\"https://h/api/2.0/fo/\" />\n<BaseUrl>https://h/api/2.0/fo/</BaseUrl>\n";
         let x = extract_text(t, 3);
         check_srcs(t, 3, &x);
-        let b: Vec<_> = x.bindings.iter().map(|b| (b.name.as_str(), b.value.text())).collect();
+        let b: Vec<_> = x
+            .bindings
+            .iter()
+            .map(|b| (b.name.as_str(), b.value.text()))
+            .collect();
         assert_eq!(
             b,
             [
-                ("api_base", "https://qualysapi.qualys.com/api/2.0/fo/".to_string()),
+                (
+                    "api_base",
+                    "https://qualysapi.qualys.com/api/2.0/fo/".to_string()
+                ),
                 ("QUALYS_URL", "https://h/api/2.0".to_string()),
                 ("url", "https://h/".to_string()),
                 ("QualysBase", "https://h/api/2.0/fo/".to_string()),
@@ -739,7 +836,10 @@ mod tests {
         let t = "```json\n{\"url\": \"https://h/api/2.0/fo/scan/\"}\n```\n```yaml\n# c\nurl: /api/2.0/fo/x/\n```\n";
         let x = extract_markdown(t, 0);
         check_srcs(t, 0, &x);
-        assert_eq!(texts(&x, FindingKind::Call), ["https://h/api/2.0/fo/scan/", "/api/2.0/fo/x/"]);
+        assert_eq!(
+            texts(&x, FindingKind::Call),
+            ["https://h/api/2.0/fo/scan/", "/api/2.0/fo/x/"]
+        );
         assert_eq!(texts(&x, FindingKind::Mention), ["c"]);
     }
 
@@ -776,19 +876,28 @@ mod tests {
         let t = "Title\n=====\n\n.. code-block:: text\n   :linenos:\n\n   GET /api/2.0/fo/scan/\n\nBack to prose /api/2.0/fo/x/\n\n[source,text]\n----\ncurl https://h/api/2.0/fo/y/\n----\n";
         let x = extract_markdown(t, 0);
         check_srcs(t, 0, &x);
-        assert_eq!(texts(&x, FindingKind::Call), ["GET /api/2.0/fo/scan/", "curl https://h/api/2.0/fo/y/"]);
-        assert!(texts(&x, FindingKind::Mention).contains(&"Back to prose /api/2.0/fo/x/".to_string()));
+        assert_eq!(
+            texts(&x, FindingKind::Call),
+            ["GET /api/2.0/fo/scan/", "curl https://h/api/2.0/fo/y/"]
+        );
+        assert!(
+            texts(&x, FindingKind::Mention).contains(&"Back to prose /api/2.0/fo/x/".to_string())
+        );
     }
 
     #[test]
     fn markdown_crlf() {
-        let t = "Text `curl https://h/api/2.0/fo/scan/`\r\n\r\n```\r\nGET /api/2.0/fo/x/\r\n```\r\n";
+        let t =
+            "Text `curl https://h/api/2.0/fo/scan/`\r\n\r\n```\r\nGET /api/2.0/fo/x/\r\n```\r\n";
         let x = extract_markdown(t, 0);
         check_srcs(t, 0, &x);
         for e in &x.exprs {
             assert!(!e.text().contains('\r'), "{e:?}");
         }
-        assert_eq!(texts(&x, FindingKind::Call), ["curl https://h/api/2.0/fo/scan/", "GET /api/2.0/fo/x/"]);
+        assert_eq!(
+            texts(&x, FindingKind::Call),
+            ["curl https://h/api/2.0/fo/scan/", "GET /api/2.0/fo/x/"]
+        );
     }
 
     #[test]
@@ -824,14 +933,21 @@ mod tests {
     }
 
     fn garbage(seed: u64, n: usize) -> String {
-        let mut s = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        let alphabet: &[u8] = b"`~ \n\r\t#-*:>.[]()\\/<>\"'abcurl GET http: 0123456789\xc3\xa9\xe2\x82\xac";
+        let mut s = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let alphabet: &[u8] =
+            b"`~ \n\r\t#-*:>.[]()\\/<>\"'abcurl GET http: 0123456789\xc3\xa9\xe2\x82\xac";
         let mut bytes = Vec::with_capacity(n);
         for _ in 0..n {
             s ^= s << 13;
             s ^= s >> 7;
             s ^= s << 17;
-            bytes.push(if s & 7 == 0 { (s >> 24) as u8 } else { alphabet[(s >> 32) as usize % alphabet.len()] });
+            bytes.push(if s & 7 == 0 {
+                (s >> 24) as u8
+            } else {
+                alphabet[(s >> 32) as usize % alphabet.len()]
+            });
         }
         String::from_utf8_lossy(&bytes).into_owned()
     }
@@ -842,9 +958,13 @@ mod tests {
         let one_line = "a b/curl\"/".repeat(300_000);
         let _ = extract_text(&one_line, 0);
         let _ = extract_markdown(&one_line, 0);
-        let ticks: String = (1..2000).map(|n| "`".repeat(n % 40 + 1) + "x").collect::<String>().repeat(40);
+        let ticks: String = (1..2000)
+            .map(|n| "`".repeat(n % 40 + 1) + "x")
+            .collect::<String>()
+            .repeat(40);
         let _ = extract_markdown(&ticks, 0);
-        let many = "- item `curl https://h/api/2.0/fo/scan/`\n    code\n\n```sh\nx\n".repeat(50_000);
+        let many =
+            "- item `curl https://h/api/2.0/fo/scan/`\n    code\n\n```sh\nx\n".repeat(50_000);
         let _ = extract_markdown(&many, 0);
         let _ = crate::extract::structured::extract_yaml(&one_line, 0);
         assert!(started.elapsed().as_secs() < 30);
@@ -852,7 +972,21 @@ mod tests {
 
     #[test]
     fn garbage_never_panics() {
-        let fixed = ["```", "~~~\n", "````\n```\n", "``", "`a``b`", "    ", "\t\tx", "..", ".. code::", "[source]\n----", "::\n", "\r", "\\"];
+        let fixed = [
+            "```",
+            "~~~\n",
+            "````\n```\n",
+            "``",
+            "`a``b`",
+            "    ",
+            "\t\tx",
+            "..",
+            ".. code::",
+            "[source]\n----",
+            "::\n",
+            "\r",
+            "\\",
+        ];
         for g in fixed {
             check_srcs(g, 2, &extract_markdown(g, 2));
             check_srcs(g, 2, &extract_text(g, 2));

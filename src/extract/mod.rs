@@ -42,11 +42,23 @@ pub struct Seg {
 
 impl Seg {
     pub fn literal(text: impl Into<String>, src: Option<usize>, site: (usize, usize)) -> Seg {
-        Seg { text: text.into(), src, site, via: None, hole: None }
+        Seg {
+            text: text.into(),
+            src,
+            site,
+            via: None,
+            hole: None,
+        }
     }
 
     pub fn hole(name: Option<String>, site: (usize, usize)) -> Seg {
-        Seg { text: HOLE.to_string(), src: None, site, via: None, hole: name }
+        Seg {
+            text: HOLE.to_string(),
+            src: None,
+            site,
+            via: None,
+            hole: name,
+        }
     }
 
     pub fn is_hole(&self) -> bool {
@@ -65,7 +77,10 @@ pub struct Expr {
 
 impl Expr {
     pub fn new(kind: FindingKind) -> Expr {
-        Expr { segs: Vec::new(), kind: Some(kind) }
+        Expr {
+            segs: Vec::new(),
+            kind: Some(kind),
+        }
     }
 
     pub fn kind(&self) -> FindingKind {
@@ -135,7 +150,11 @@ impl Language {
     /// The language of a file, by extension or name.
     pub fn of_path(path: &std::path::Path) -> Language {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
         match ext.as_str() {
             "py" | "pyw" | "pyi" => Language::Python,
             "js" | "mjs" | "cjs" | "jsx" | "ts" | "tsx" | "mts" | "cts" | "vue" | "svelte" => {
@@ -163,16 +182,23 @@ impl Language {
 
     /// The language of a Markdown code fence's info string.
     pub fn of_fence(info: &str) -> Language {
-        let word = info.split(|c: char| c.is_whitespace() || c == ',' || c == '{').next().unwrap_or("");
+        let word = info
+            .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+            .next()
+            .unwrap_or("");
         match word.to_ascii_lowercase().as_str() {
             "python" | "py" | "python3" | "ipython" => Language::Python,
-            "js" | "javascript" | "ts" | "typescript" | "jsx" | "tsx" | "node" => Language::JavaScript,
+            "js" | "javascript" | "ts" | "typescript" | "jsx" | "tsx" | "node" => {
+                Language::JavaScript
+            }
             "go" | "golang" => Language::Go,
             "cs" | "csharp" | "c#" => Language::CSharp,
             "java" | "kotlin" | "c" | "cpp" | "swift" | "scala" | "groovy" => Language::CLike,
             "php" => Language::Php,
             "ruby" | "rb" => Language::Ruby,
-            "sh" | "bash" | "shell" | "zsh" | "console" | "shell-session" | "curl" => Language::Shell,
+            "sh" | "bash" | "shell" | "zsh" | "console" | "shell-session" | "curl" => {
+                Language::Shell
+            }
             "powershell" | "ps1" | "pwsh" | "ps" => Language::PowerShell,
             "rust" | "rs" => Language::Rust,
             "json" | "jsonc" => Language::Json,

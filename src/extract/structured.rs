@@ -18,8 +18,21 @@ use crate::finding::FindingKind;
 /// Keys whose string values are prose (titles, descriptions, messages): a
 /// path there names an endpoint rather than calling it.
 const PROSE_KEYS: &[&str] = &[
-    "name", "description", "summary", "title", "comment", "comments", "msg", "message", "help",
-    "notes", "note", "doc", "docs", "label", "displayname",
+    "name",
+    "description",
+    "summary",
+    "title",
+    "comment",
+    "comments",
+    "msg",
+    "message",
+    "help",
+    "notes",
+    "note",
+    "doc",
+    "docs",
+    "label",
+    "displayname",
 ];
 
 /// Keys whose whole subtree is a mention (saved example responses).
@@ -33,12 +46,19 @@ fn is_prose_key(key: &str) -> bool {
 }
 
 fn is_mention_tree_key(key: &str) -> bool {
-    MENTION_TREE_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
+    MENTION_TREE_KEYS
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(key))
 }
 
 /// The bound name for a key: the last dotted component, without `$`.
 fn binding_name(key: &str) -> Option<String> {
-    let last = key.rsplit(['.', ':']).next().unwrap_or(key).trim().trim_start_matches('$');
+    let last = key
+        .rsplit(['.', ':'])
+        .next()
+        .unwrap_or(key)
+        .trim()
+        .trim_start_matches('$');
     if last.is_empty() {
         None
     } else {
@@ -127,7 +147,11 @@ fn decode_escaped(s: &str, off: usize, site: (usize, usize), single: bool) -> Ve
                 };
                 match hex(i + 2) {
                     Some(hi) if (0xD800..0xDC00).contains(&hi) => {
-                        let lo = if s.get(i + 6..i + 8) == Some("\\u") { hex(i + 8) } else { None };
+                        let lo = if s.get(i + 6..i + 8) == Some("\\u") {
+                            hex(i + 8)
+                        } else {
+                            None
+                        };
                         match lo {
                             Some(lo) if (0xDC00..0xE000).contains(&lo) => {
                                 next = i + 12;
@@ -166,9 +190,17 @@ enum JTok {
     Colon,
     Comma,
     /// A string: span of the token (quotes included), span of the content.
-    Str { start: usize, end: usize, cstart: usize, cend: usize },
+    Str {
+        start: usize,
+        end: usize,
+        cstart: usize,
+        cend: usize,
+    },
     /// A bare word: number, literal, JSON5 key, garbage.
-    Word { start: usize, end: usize },
+    Word {
+        start: usize,
+        end: usize,
+    },
 }
 
 struct JLexer<'a> {
@@ -192,7 +224,8 @@ impl JLexer<'_> {
                 continue;
             }
             if b[self.i] == b'/' && b.get(self.i + 1) == Some(&b'*') {
-                self.i = memchr::memmem::find(&b[self.i + 2..], b"*/").map_or(b.len(), |k| self.i + 2 + k + 2);
+                self.i = memchr::memmem::find(&b[self.i + 2..], b"*/")
+                    .map_or(b.len(), |k| self.i + 2 + k + 2);
                 continue;
             }
             break;
@@ -235,12 +268,20 @@ impl JLexer<'_> {
                         cend -= 1;
                     }
                 }
-                JTok::Str { start, end: self.i, cstart: start + 1, cend }
+                JTok::Str {
+                    start,
+                    end: self.i,
+                    cstart: start + 1,
+                    cend,
+                }
             }
             _ => {
                 while self.i < b.len()
                     && !b[self.i].is_ascii_whitespace()
-                    && !matches!(b[self.i], b'{' | b'}' | b'[' | b']' | b':' | b',' | b'"' | b'\'')
+                    && !matches!(
+                        b[self.i],
+                        b'{' | b'}' | b'[' | b']' | b':' | b',' | b'"' | b'\''
+                    )
                 {
                     self.i += 1;
                 }
@@ -314,7 +355,10 @@ impl JParser<'_> {
     fn scalar(&mut self, js: Option<JString>) {
         let mention_ctx = self.in_mention();
         let base = self.base;
-        let key = self.stack.last().and_then(|f| if f.is_obj { f.key.clone() } else { None });
+        let key = self
+            .stack
+            .last()
+            .and_then(|f| if f.is_obj { f.key.clone() } else { None });
         if let Some(js) = js {
             let prose = key.as_ref().is_some_and(|(k, _)| is_prose_key(k));
             if let Some(f) = self.stack.last_mut() {
@@ -336,11 +380,22 @@ impl JParser<'_> {
             }
             template_idents(&js.text, &mut self.out.idents);
             if !js.text.is_empty() {
-                let kind = if mention_ctx || prose { FindingKind::Mention } else { FindingKind::Call };
-                let expr = Expr { segs: js.segs, kind: Some(kind) };
+                let kind = if mention_ctx || prose {
+                    FindingKind::Mention
+                } else {
+                    FindingKind::Call
+                };
+                let expr = Expr {
+                    segs: js.segs,
+                    kind: Some(kind),
+                };
                 if let Some((k, koff)) = &key {
                     if let Some(name) = binding_name(k) {
-                        self.out.bindings.push(Binding { name, value: expr.clone(), offset: base + koff });
+                        self.out.bindings.push(Binding {
+                            name,
+                            value: expr.clone(),
+                            offset: base + koff,
+                        });
                     }
                     if let Some(f) = self.stack.last_mut() {
                         if k == "key" {
@@ -363,7 +418,9 @@ impl JParser<'_> {
     /// The value under the current key of the top object is complete.
     fn value_done(&mut self) {
         let n = self.out.exprs.len();
-        let Some(f) = self.stack.last_mut() else { return };
+        let Some(f) = self.stack.last_mut() else {
+            return;
+        };
         if !f.is_obj {
             f.value_start = n;
             return;
@@ -391,13 +448,17 @@ impl JParser<'_> {
             Some(p) => {
                 p.path_parts = None;
                 let key = if p.is_obj { p.key.clone() } else { None };
-                let mention = p.mention || key.as_ref().is_some_and(|(k, _)| is_mention_tree_key(k));
+                let mention =
+                    p.mention || key.as_ref().is_some_and(|(k, _)| is_mention_tree_key(k));
                 (key, mention)
             }
             None => (None, false),
         };
-        let path_parts =
-            if c == b'[' && key.as_ref().is_some_and(|(k, _)| k == "path") { Some(Vec::new()) } else { None };
+        let path_parts = if c == b'[' && key.as_ref().is_some_and(|(k, _)| k == "path") {
+            Some(Vec::new())
+        } else {
+            None
+        };
         if c == b'{' {
             self.objs += 1;
         }
@@ -421,7 +482,11 @@ impl JParser<'_> {
         let want_obj = c == b'}';
         // Pop to the matching bracket (amortised: every frame is popped
         // once); a stray closer matches nothing.
-        let open = if want_obj { self.objs } else { self.stack.len() - self.objs };
+        let open = if want_obj {
+            self.objs
+        } else {
+            self.stack.len() - self.objs
+        };
         if open == 0 {
             return;
         }
@@ -445,7 +510,10 @@ impl JParser<'_> {
                     if ct == "code" {
                         // Comment lines of a code cell are mentions.
                         for e in self.out.exprs.get_mut(a..b).into_iter().flatten() {
-                            if e.segs.first().is_some_and(|s| s.text.trim_start().starts_with('#')) {
+                            if e.segs
+                                .first()
+                                .is_some_and(|s| s.text.trim_start().starts_with('#'))
+                            {
                                 e.kind = Some(FindingKind::Mention);
                             }
                         }
@@ -464,14 +532,22 @@ impl JParser<'_> {
             }
             if let (Some(k), Some((v, off))) = (f.kv_key, f.kv_value) {
                 if let Some(name) = binding_name(&k) {
-                    self.out.bindings.push(Binding { name, value: v, offset: off });
+                    self.out.bindings.push(Binding {
+                        name,
+                        value: v,
+                        offset: off,
+                    });
                 }
             }
         } else if let Some(parts) = f.path_parts {
             let site = (self.base + f.start, self.base + end);
             let mention = f.mention;
             if let (false, Some(p)) = (parts.is_empty(), self.stack.last_mut()) {
-                let mut e = Expr::new(if mention { FindingKind::Mention } else { FindingKind::Call });
+                let mut e = Expr::new(if mention {
+                    FindingKind::Mention
+                } else {
+                    FindingKind::Call
+                });
                 for segs in parts {
                     e.push(Seg::literal("/", None, site));
                     for s in segs {
@@ -506,7 +582,11 @@ impl JParser<'_> {
     }
 
     fn run(&mut self) {
-        let mut lx = JLexer { s: self.s, b: self.s.as_bytes(), i: 0 };
+        let mut lx = JLexer {
+            s: self.s,
+            b: self.s.as_bytes(),
+            i: 0,
+        };
         while let Some(t) = lx.next() {
             match t {
                 JTok::Open(c) => {
@@ -536,7 +616,12 @@ impl JParser<'_> {
                         }
                     }
                 }
-                JTok::Str { start, end, cstart, cend } => {
+                JTok::Str {
+                    start,
+                    end,
+                    cstart,
+                    cend,
+                } => {
                     if self.overflow > 0 {
                         continue;
                     }
@@ -580,7 +665,14 @@ impl JParser<'_> {
 /// Extracts every string value of a JSON (JSONC, JSON5-ish, notebook,
 /// Postman, HAR) file.
 pub fn extract_json(text: &str, base: usize) -> Extracted {
-    let mut p = JParser { s: text, base, stack: Vec::new(), overflow: 0, objs: 0, out: Extracted::default() };
+    let mut p = JParser {
+        s: text,
+        base,
+        stack: Vec::new(),
+        overflow: 0,
+        objs: 0,
+        out: Extracted::default(),
+    };
     p.run();
     let mut out = p.out;
     // A pending bare word that never got a `:` is not a value worth keeping;
@@ -624,7 +716,8 @@ fn yaml_comment(s: &str, from: usize) -> Option<usize> {
                     return Some(i);
                 }
                 if (c == b'"' || c == b'\'')
-                    && (i == from || matches!(b[i - 1], b' ' | b'\t' | b'[' | b'{' | b',' | b':' | b'-'))
+                    && (i == from
+                        || matches!(b[i - 1], b' ' | b'\t' | b'[' | b'{' | b',' | b':' | b'-'))
                 {
                     quote = Some(c);
                 }
@@ -653,7 +746,9 @@ fn yaml_key_colon(s: &str) -> Option<usize> {
         while i < b.len() && b[i] == b' ' {
             i += 1;
         }
-        return (b.get(i) == Some(&b':') && matches!(b.get(i + 1), None | Some(b' ') | Some(b'\t'))).then_some(i);
+        return (b.get(i) == Some(&b':')
+            && matches!(b.get(i + 1), None | Some(b' ') | Some(b'\t')))
+        .then_some(i);
     }
     if matches!(b.first(), Some(b'[') | Some(b'{') | Some(b'|') | Some(b'>')) {
         return None;
@@ -676,7 +771,10 @@ fn env_item(v: &str, off: usize, base: usize) -> Option<Binding> {
     let t = v.trim();
     let eq = t.find('=')?;
     let name = &t[..eq];
-    let ok = name.bytes().next().is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
+    let ok = name
+        .bytes()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
         && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_');
     let value = &t[eq + 1..];
     if !ok || value.is_empty() {
@@ -685,7 +783,11 @@ fn env_item(v: &str, off: usize, base: usize) -> Option<Binding> {
     let at = base + off + lead + eq + 1;
     let mut e = Expr::new(FindingKind::Call);
     e.push(Seg::literal(value, Some(at), (at, at + value.len())));
-    Some(Binding { name: name.to_string(), value: e, offset: base + off + lead })
+    Some(Binding {
+        name: name.to_string(),
+        value: e,
+        offset: base + off + lead,
+    })
 }
 
 /// A block scalar in progress.
@@ -753,7 +855,10 @@ impl Yaml<'_> {
             let site = (self.base + off, self.base + off + v.len());
             vec![Seg::literal(v, Some(self.base + off), site)]
         };
-        let e = Expr { segs, kind: Some(kind) };
+        let e = Expr {
+            segs,
+            kind: Some(kind),
+        };
         if e.text().is_empty() {
             return None;
         }
@@ -816,7 +921,11 @@ impl Yaml<'_> {
     fn end_block(&mut self, blk: Block) {
         if let Some((k, koff)) = blk.key {
             if let (Some(name), false) = (binding_name(&k), blk.value.segs.is_empty()) {
-                self.out.bindings.push(Binding { name, value: blk.value, offset: self.base + koff });
+                self.out.bindings.push(Binding {
+                    name,
+                    value: blk.value,
+                    offset: self.base + koff,
+                });
             }
         }
     }
@@ -833,14 +942,22 @@ impl Yaml<'_> {
                 }
                 if indent > blk.parent_indent {
                     let t = content.trim_end();
-                    let kind = if t.starts_with('#') { FindingKind::Mention } else { blk.kind };
+                    let kind = if t.starts_with('#') {
+                        FindingKind::Mention
+                    } else {
+                        blk.kind
+                    };
                     let off = self.base + lo + indent;
                     let site = (off, off + t.len());
                     let mut e = Expr::new(kind);
                     e.push(Seg::literal(t, Some(off), site));
                     template_idents(t, &mut self.out.idents);
                     if !blk.value.segs.is_empty() {
-                        blk.value.push(Seg::literal(if blk.folded { " " } else { "\n" }, None, site));
+                        blk.value.push(Seg::literal(
+                            if blk.folded { " " } else { "\n" },
+                            None,
+                            site,
+                        ));
                     }
                     blk.value.push(Seg::literal(t, Some(off), site));
                     self.out.exprs.push(e);
@@ -850,7 +967,11 @@ impl Yaml<'_> {
                     self.end_block(b);
                 }
             }
-            if content.is_empty() || content == "---" || content == "..." || content.starts_with("--- ") {
+            if content.is_empty()
+                || content == "---"
+                || content == "..."
+                || content.starts_with("--- ")
+            {
                 continue;
             }
             if content.starts_with('%') && indent == 0 {
@@ -919,10 +1040,17 @@ impl Yaml<'_> {
             let t = val.trim();
             if t.starts_with('|') || t.starts_with('>') {
                 let ind = t[1..].trim();
-                if ind.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '+') {
+                if ind
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '-' || c == '+')
+                {
                     // Content must be indented more than the node's parent:
                     // the key, or the `-` of a bare sequence item.
-                    let parent_indent = if key.is_some() { col } else { dash_col.unwrap_or(indent) };
+                    let parent_indent = if key.is_some() {
+                        col
+                    } else {
+                        dash_col.unwrap_or(indent)
+                    };
                     block = Some(Block {
                         parent_indent,
                         kind,
@@ -947,12 +1075,20 @@ impl Yaml<'_> {
                     } else if k == "value" {
                         if let Some((n, c)) = last_name.take() {
                             if let (true, Some(name)) = (c == col, binding_name(&n)) {
-                                self.out.bindings.push(Binding { name, value: e.clone(), offset: self.base + koff });
+                                self.out.bindings.push(Binding {
+                                    name,
+                                    value: e.clone(),
+                                    offset: self.base + koff,
+                                });
                             }
                         }
                     }
                     if let Some(name) = binding_name(&k) {
-                        self.out.bindings.push(Binding { name, value: e, offset: self.base + koff });
+                        self.out.bindings.push(Binding {
+                            name,
+                            value: e,
+                            offset: self.base + koff,
+                        });
                     }
                 } else if let Some(b) = env_item(val, voff, self.base) {
                     self.out.bindings.push(b);
@@ -968,7 +1104,11 @@ impl Yaml<'_> {
 /// Extracts values (calls) and comments (mentions) from a YAML file, line
 /// by line.
 pub fn extract_yaml(text: &str, base: usize) -> Extracted {
-    let mut y = Yaml { base, out: Extracted::default(), _s: text };
+    let mut y = Yaml {
+        base,
+        out: Extracted::default(),
+        _s: text,
+    };
     y.run(text);
     let mut out = y.out;
     finish_idents(&mut out);
@@ -993,7 +1133,9 @@ pub(crate) mod fixture_check {
     ];
 
     pub fn read(rel: &str) -> String {
-        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel);
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(rel);
         let s = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
         s.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(s)
     }
@@ -1034,7 +1176,10 @@ pub(crate) mod fixture_check {
             let t = e.text();
             for ep in LEGACY {
                 for (p, _) in t.match_indices(ep) {
-                    if LEGACY.iter().any(|o| o.len() > ep.len() && t[p..].starts_with(o)) {
+                    if LEGACY
+                        .iter()
+                        .any(|o| o.len() > ep.len() && t[p..].starts_with(o))
+                    {
                         continue;
                     }
                     let mut at = 0;
@@ -1070,13 +1215,20 @@ mod tests {
                     assert!(o >= base, "{s:?}");
                     assert_eq!(&text[o - base..][..s.text.len()], s.text, "{s:?}");
                 }
-                assert!(s.site.0 <= s.site.1 && s.site.1 <= base + text.len(), "{s:?}");
+                assert!(
+                    s.site.0 <= s.site.1 && s.site.1 <= base + text.len(),
+                    "{s:?}"
+                );
             }
         }
     }
 
     fn texts(x: &Extracted, kind: FindingKind) -> Vec<String> {
-        x.exprs.iter().filter(|e| e.kind() == kind).map(|e| e.text()).collect()
+        x.exprs
+            .iter()
+            .filter(|e| e.kind() == kind)
+            .map(|e| e.text())
+            .collect()
     }
 
     #[test]
@@ -1084,7 +1236,10 @@ mod tests {
         let t = r#"{"base_url": "https://qualysapi.qualys.com/api/2.0/fo/", "n": 3, "list": ["a", "b"]}"#;
         let x = extract_json(t, 100);
         check_srcs(t, 100, &x);
-        assert_eq!(texts(&x, FindingKind::Call), ["https://qualysapi.qualys.com/api/2.0/fo/", "a", "b"]);
+        assert_eq!(
+            texts(&x, FindingKind::Call),
+            ["https://qualysapi.qualys.com/api/2.0/fo/", "a", "b"]
+        );
         let b = &x.bindings[0];
         assert_eq!(b.name, "base_url");
         assert_eq!(b.offset, 101);
@@ -1108,14 +1263,33 @@ mod tests {
         let x = extract_json(t, 0);
         check_srcs(t, 0, &x);
         let calls = texts(&x, FindingKind::Call);
-        let scan: Vec<_> = calls.iter().filter(|c| c.contains("/api/2.0/fo/scan/")).collect();
+        let scan: Vec<_> = calls
+            .iter()
+            .filter(|c| c.contains("/api/2.0/fo/scan/"))
+            .collect();
         assert_eq!(scan, ["{{baseUrl}}/api/2.0/fo/scan/?action=list"]);
-        assert_eq!(calls.iter().filter(|c| c.contains("/api/2.0/fo/report/")).count(), 1);
-        let joined: Vec<_> = calls.iter().filter(|c| c.contains("/api/2.0/fo/asset/host/")).collect();
+        assert_eq!(
+            calls
+                .iter()
+                .filter(|c| c.contains("/api/2.0/fo/report/"))
+                .count(),
+            1
+        );
+        let joined: Vec<_> = calls
+            .iter()
+            .filter(|c| c.contains("/api/2.0/fo/asset/host/"))
+            .collect();
         assert_eq!(joined, ["/api/2.0/fo/asset/host/"]);
-        let e = x.exprs.iter().find(|e| e.text() == "/api/2.0/fo/asset/host/").unwrap();
+        let e = x
+            .exprs
+            .iter()
+            .find(|e| e.text() == "/api/2.0/fo/asset/host/")
+            .unwrap();
         let a = t.find(r#"["api","2.0","fo","asset""#).unwrap();
-        assert_eq!(e.site(), Some((a, a + r#"["api","2.0","fo","asset","host",""]"#.len())));
+        assert_eq!(
+            e.site(),
+            Some((a, a + r#"["api","2.0","fo","asset","host",""]"#.len()))
+        );
         // Names are prose: mentions, not calls.
         assert!(texts(&x, FindingKind::Mention).contains(&"Path only".to_string()));
         assert!(x.idents.contains(&"baseUrl".to_string()));
@@ -1152,7 +1326,11 @@ mod tests {
         assert!(mentions.contains(&"x = '/pcrs/1.0/posture/policy/list'".to_string()));
         assert!(mentions.contains(&"  # was /api/2.0/fo/report/\n".to_string()));
         // The verbatim run before the escape keeps its offset.
-        let e = x.exprs.iter().find(|e| e.text().starts_with("r = ")).unwrap();
+        let e = x
+            .exprs
+            .iter()
+            .find(|e| e.text().starts_with("r = "))
+            .unwrap();
         assert_eq!(e.segs[0].text, "r = requests.post(BASE + ");
         assert!(e.segs[0].src.is_some());
     }
@@ -1185,16 +1363,37 @@ mod tests {
     #[test]
     fn broken_json_never_panics() {
         let cases = [
-            "", "{", "}", "[", "]]]]", "{\"a\"", "{\"a\":", "{\"a\": \"unterminated\n, \"b\": \"x\"}", "\"\\", "\"\\u12",
-            "\"\\ud800\"", "{\"a\" \"b\" : }", "[\"é\\", "{\"path\": [\"api\", 1, \"x\"]}", "{\"path\": []}",
-            "/*", "//", "{\"a\": [}]", "\"\\é\"", "'", "{,:,:}",
+            "",
+            "{",
+            "}",
+            "[",
+            "]]]]",
+            "{\"a\"",
+            "{\"a\":",
+            "{\"a\": \"unterminated\n, \"b\": \"x\"}",
+            "\"\\",
+            "\"\\u12",
+            "\"\\ud800\"",
+            "{\"a\" \"b\" : }",
+            "[\"é\\",
+            "{\"path\": [\"api\", 1, \"x\"]}",
+            "{\"path\": []}",
+            "/*",
+            "//",
+            "{\"a\": [}]",
+            "\"\\é\"",
+            "'",
+            "{,:,:}",
         ];
         for c in cases {
             let x = extract_json(c, 3);
             check_srcs(c, 3, &x);
         }
         let unterminated = extract_json("{\"a\": \"https://h/api/2.0/fo/\n\"b\": \"c\"}", 0);
-        assert!(unterminated.exprs.iter().any(|e| e.text() == "https://h/api/2.0/fo/"));
+        assert!(unterminated
+            .exprs
+            .iter()
+            .any(|e| e.text() == "https://h/api/2.0/fo/"));
     }
 
     #[test]
@@ -1223,10 +1422,17 @@ mod tests {
         let t = "# Old API: /api/2.0/fo/scan/\nurl: \"{{ qualys_api_url }}/api/2.0/fo/scan/?action=list\"  # legacy\nmethod: POST\npath: /api/3.0/fo/scan/#frag\n";
         let x = extract_yaml(t, 10);
         check_srcs(t, 10, &x);
-        assert_eq!(texts(&x, FindingKind::Mention), ["Old API: /api/2.0/fo/scan/", "legacy"]);
+        assert_eq!(
+            texts(&x, FindingKind::Mention),
+            ["Old API: /api/2.0/fo/scan/", "legacy"]
+        );
         assert_eq!(
             texts(&x, FindingKind::Call),
-            ["{{ qualys_api_url }}/api/2.0/fo/scan/?action=list", "POST", "/api/3.0/fo/scan/#frag"]
+            [
+                "{{ qualys_api_url }}/api/2.0/fo/scan/?action=list",
+                "POST",
+                "/api/3.0/fo/scan/#frag"
+            ]
         );
         let b: Vec<_> = x.bindings.iter().map(|b| b.name.as_str()).collect();
         assert_eq!(b, ["url", "method", "path"]);
@@ -1240,15 +1446,23 @@ mod tests {
         let x = extract_yaml(t, 0);
         check_srcs(t, 0, &x);
         let calls = texts(&x, FindingKind::Call);
-        assert!(calls.contains(&"https://h/api/2.0/fo/scan/?a='b'".to_string()), "{calls:?}");
+        assert!(
+            calls.contains(&"https://h/api/2.0/fo/scan/?a='b'".to_string()),
+            "{calls:?}"
+        );
         assert!(calls.contains(&"/api/2.0/fo/asset/".to_string()));
         assert!(calls.contains(&"plain /api/2.0/fo/report/".to_string()));
         assert!(calls.contains(&"/api/2.0/fo/x/".to_string()));
         assert!(calls.contains(&"plain".to_string()));
         assert!(calls.contains(&"/api/2.0/fo/y/".to_string()));
         assert!(calls.contains(&"v".to_string()));
-        assert!(!calls.iter().any(|c| c.contains("tasks") || c.contains("uri")));
-        assert_eq!(texts(&x, FindingKind::Mention), ["Launch /api/2.0/fo/scan/"]);
+        assert!(!calls
+            .iter()
+            .any(|c| c.contains("tasks") || c.contains("uri")));
+        assert_eq!(
+            texts(&x, FindingKind::Mention),
+            ["Launch /api/2.0/fo/scan/"]
+        );
         assert!(x.bindings.iter().any(|b| b.name == "q key"));
     }
 
@@ -1270,7 +1484,16 @@ mod tests {
         let x = extract_yaml(t, 0);
         check_srcs(t, 0, &x);
         let calls = texts(&x, FindingKind::Call);
-        assert_eq!(calls, ["curl -u x \\", "https://h/api/2.0/fo/scan/", "https://h/api/2.0/", "fo/", "x"]);
+        assert_eq!(
+            calls,
+            [
+                "curl -u x \\",
+                "https://h/api/2.0/fo/scan/",
+                "https://h/api/2.0/",
+                "fo/",
+                "x"
+            ]
+        );
         assert_eq!(texts(&x, FindingKind::Mention), ["# note"]);
         let b = x.bindings.iter().find(|b| b.name == "url").unwrap();
         assert_eq!(b.value.text(), "https://h/api/2.0/ fo/");
@@ -1290,17 +1513,28 @@ mod tests {
     #[test]
     fn fixtures_match_expectations() {
         use super::fixture_check::*;
-        for rel in ["json/qualys.postman_collection.json", "json/kb_export.ipynb"] {
+        for rel in [
+            "json/qualys.postman_collection.json",
+            "json/kb_export.ipynb",
+        ] {
             let t = read(rel);
             let x = extract_json(&t, 0);
             check_srcs(&t, 0, &x);
-            assert_eq!(found(&t, &x, FindingKind::Call), sidecar_expectations(rel), "{rel}");
+            assert_eq!(
+                found(&t, &x, FindingKind::Call),
+                sidecar_expectations(rel),
+                "{rel}"
+            );
         }
         for rel in ["yaml/ansible_qualys.yml", "yaml/group_vars_qualys.yml"] {
             let t = read(rel);
             let x = extract_yaml(&t, 0);
             check_srcs(&t, 0, &x);
-            assert_eq!(found(&t, &x, FindingKind::Call), inline_expectations(&t), "{rel}");
+            assert_eq!(
+                found(&t, &x, FindingKind::Call),
+                inline_expectations(&t),
+                "{rel}"
+            );
         }
         // Mentions are found too (descriptions, markdown cells, outputs, comments).
         let t = read("json/kb_export.ipynb");
@@ -1313,14 +1547,20 @@ mod tests {
     }
 
     fn garbage(seed: u64, n: usize) -> String {
-        let mut s = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let mut s = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let alphabet: &[u8] = b"{}[]:,\"'\\/ \n\r\t#-|>&*!abcu0123456789\xc3\xa9\xe2\x82\xac`~{}";
         let mut bytes = Vec::with_capacity(n);
         for _ in 0..n {
             s ^= s << 13;
             s ^= s >> 7;
             s ^= s << 17;
-            bytes.push(if s & 7 == 0 { (s >> 24) as u8 } else { alphabet[(s >> 32) as usize % alphabet.len()] });
+            bytes.push(if s & 7 == 0 {
+                (s >> 24) as u8
+            } else {
+                alphabet[(s >> 32) as usize % alphabet.len()]
+            });
         }
         String::from_utf8_lossy(&bytes).into_owned()
     }

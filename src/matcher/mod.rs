@@ -21,7 +21,11 @@ pub enum Outcome<'r> {
     Hit(Hit<'r>),
     /// Looks like a Qualys endpoint, but is unknown or has a piece that
     /// cannot be resolved here.
-    Unresolved { span: (usize, usize), text: String, reason: String },
+    Unresolved {
+        span: (usize, usize),
+        text: String,
+        reason: String,
+    },
 }
 
 /// A known endpoint found in an expression.
@@ -45,6 +49,10 @@ pub struct Matcher<'r> {
     roots: AhoCorasick,
     /// Rejects files that cannot hold an endpoint, before any parsing.
     prefilter: AhoCorasick,
+    /// Prefilter pattern indices of `/root/`, and the bytes that may follow
+    /// each for the file to be worth parsing.
+    slash_index: Vec<usize>,
+    slash_next: Vec<Vec<u8>>,
     /// Canonical paths that are strict prefixes of some endpoint (bases).
     prefixes: std::collections::HashSet<String>,
     /// The endpoint roots (`api`, `pcrs`, …), computed once.
@@ -56,25 +64,49 @@ pub struct Matcher<'r> {
 
 impl<'r> Matcher<'r> {
     pub fn new(rules: &'r RuleSet) -> Matcher<'r> {
-        let roots: Vec<String> = rules.roots().into_iter().map(|r| format!("/{r}/")).collect();
-        // The prefilter is as narrow as the endpoints allow: `/api/` only
-        // when followed by a character a version (or a piece of code that
-        // supplies one) can start with, so `https://example.com/api/v1/`
+        let roots: Vec<String> = rules
+            .roots()
+            .into_iter()
+            .map(|r| format!("/{r}/"))
+            .collect();
+        // The prefilter is kept under 64 literals so Aho-Corasick can use its
+        // SIMD (Teddy) search, like ripgrep's literal prefilter. `/api/` is
+        // then accepted only when followed by a byte a version, or code
+        // that supplies one, can start with, so another vendor's `/api/v1/`
         // does not send a file to the parser.
         let mut pre: Vec<String> = Vec::new();
+        let mut slash_next: Vec<Vec<u8>> = Vec::new();
         for root in rules.roots() {
-            let mut next: Vec<char> = "\"'`{$%#<[(+\\".chars().collect();
+            let mut next: Vec<u8> = b"\"'`{$%#<[(+\\".to_vec();
             for rule in rules.rules().iter().filter(|r| r.endpoint.root() == root) {
                 match rule.endpoint.segments.get(1) {
-                    Some(Segment::Literal(s)) => next.extend(s.chars().next()),
-                    _ => next.push('{'),
+                    Some(Segment::Literal(s)) => next.extend(s.bytes().next()),
+                    _ => next.push(b'{'),
                 }
             }
             next.sort_unstable();
             next.dedup();
-            pre.extend(next.iter().map(|c| format!("/{root}/{c}")));
-            pre.extend(["\"", "'", "`"].iter().map(|q| format!("/{root}{q}")));
+            pre.push(format!("/{root}/"));
+            slash_next.push(next);
+            pre.extend(["\"", "'"].iter().map(|q| format!("/{root}{q}")));
             pre.extend(["\"", "'"].iter().map(|q| format!("{q}{root}{q}")));
+        }
+        let root_patterns = slash_next.len();
+        // Where a relative endpoint piece can start (`'scan/'`, `"fo/…"`,
+        // `'knowledge_base/vuln/'`): the segments after the version.
+        let mut starts: Vec<&str> = rules
+            .rules()
+            .iter()
+            .flat_map(|r| r.endpoint.segments.iter().skip(2).take(2))
+            .filter_map(|s| match s {
+                Segment::Literal(s) => Some(s.as_str()),
+                Segment::Param(_) => None,
+            })
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        for s in starts {
+            pre.extend(['"', '\''].iter().map(|q| format!("{q}{s}/")));
         }
         let mut prefixes = std::collections::HashSet::new();
         for rule in rules.rules() {
@@ -82,11 +114,6 @@ impl<'r> Matcher<'r> {
             let mut prefix = String::new();
             for (k, seg) in segs.iter().enumerate() {
                 let Segment::Literal(s) = seg else { break };
-                if k >= 1 {
-                    for q in ['"', '\'', '`'] {
-                        pre.push(format!("{q}{s}/"));
-                    }
-                }
                 prefix.push('/');
                 prefix.push_str(s);
                 if k + 1 < segs.len() {
@@ -94,19 +121,30 @@ impl<'r> Matcher<'r> {
                 }
             }
         }
-        pre.sort();
-        pre.dedup();
+        // Root patterns first (their indices map to `slash_next`), then the
+        // rest without duplicates.
+        let (roots_part, rest) = pre.split_at(root_patterns * 5);
+        let mut rest = rest.to_vec();
+        rest.sort();
+        rest.dedup();
+        let slash_index: Vec<usize> = (0..root_patterns).map(|k| k * 5).collect();
+        let pre: Vec<String> = roots_part.iter().cloned().chain(rest).collect();
+        // A full DFA: the fastest search, and the pattern sets are small.
         let build = |pats: &[String]| {
             AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostFirst)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                 .build(pats)
                 .expect("invariant: literal patterns always build")
         };
-        let mut version_shapes: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+        let mut version_shapes: std::collections::HashMap<String, Vec<String>> =
+            std::collections::HashMap::new();
         for rule in rules.rules() {
             if let Some(Segment::Literal(v)) = rule.endpoint.segments.get(1) {
                 if is_version(v) {
-                    let shapes = version_shapes.entry(rule.endpoint.root().to_string()).or_default();
+                    let shapes = version_shapes
+                        .entry(rule.endpoint.root().to_string())
+                        .or_default();
                     let shape = version_shape(v);
                     if !shapes.contains(&shape) {
                         shapes.push(shape);
@@ -114,7 +152,20 @@ impl<'r> Matcher<'r> {
                 }
             }
         }
-        Matcher { rules, roots: build(&roots), prefilter: build(&pre), prefixes, root_names: rules.roots(), version_shapes }
+        let prefilter = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::LeftmostFirst)
+            .build(&pre)
+            .expect("invariant: literal patterns always build");
+        Matcher {
+            rules,
+            roots: build(&roots),
+            prefilter,
+            slash_index,
+            slash_next,
+            prefixes,
+            root_names: rules.roots(),
+            version_shapes,
+        }
     }
 
     /// The endpoint roots (`api`, `pcrs`, …).
@@ -128,7 +179,18 @@ impl<'r> Matcher<'r> {
 
     /// Whether `bytes` may hold an endpoint (or a relative piece of one).
     pub fn prefilter(&self, bytes: &[u8]) -> bool {
-        self.prefilter.is_match(bytes)
+        self.prefilter.find_iter(bytes).any(|m| {
+            match self
+                .slash_index
+                .iter()
+                .position(|&i| i == m.pattern().as_usize())
+            {
+                Some(k) => bytes
+                    .get(m.end())
+                    .is_some_and(|b| self.slash_next[k].contains(b)),
+                None => true,
+            }
+        })
     }
 
     /// Whether a canonical path is a strict prefix of a known endpoint
@@ -157,9 +219,14 @@ impl<'r> Matcher<'r> {
             let after_hole = text[q..].starts_with(HOLE);
             let canonical = canonical_path(region).unwrap_or_default();
             if let Some(rule) = self.rules.lookup(&canonical) {
-                let (a_seg, b_seg) = (seg_at(&starts, p), seg_at(&starts, q.saturating_sub(1).max(p)));
-                let vias: Vec<&(String, usize)> =
-                    expr.segs[a_seg..=b_seg].iter().filter_map(|s| s.via.as_ref()).collect();
+                let (a_seg, b_seg) = (
+                    seg_at(&starts, p),
+                    seg_at(&starts, q.saturating_sub(1).max(p)),
+                );
+                let vias: Vec<&(String, usize)> = expr.segs[a_seg..=b_seg]
+                    .iter()
+                    .filter_map(|s| s.via.as_ref())
+                    .collect();
                 let wholly_from_one_via = expr.segs[a_seg..=b_seg].iter().all(|s| s.via.is_some())
                     && vias.windows(2).all(|w| w[0] == w[1]);
                 if wholly_from_one_via {
@@ -167,7 +234,23 @@ impl<'r> Matcher<'r> {
                     // the variable would report it twice.
                     continue;
                 }
-                let span = (offset_of(&expr.segs, &starts, p, true), offset_of(&expr.segs, &starts, q, false));
+                let mut span = (
+                    offset_of(&expr.segs, &starts, p, true),
+                    offset_of(&expr.segs, &starts, q, false),
+                );
+                if span.1 <= span.0 {
+                    // The endpoint starts in one argument and ends in another
+                    // written earlier (`Sprintf("%s%s/scan/", base, fo)`):
+                    // cover every piece that supplied it.
+                    let pieces = &expr.segs[a_seg..=b_seg];
+                    span.0 = pieces.iter().map(|s| s.site.0).min().unwrap_or(span.0);
+                    span.1 = pieces
+                        .iter()
+                        .map(|s| s.site.1)
+                        .max()
+                        .unwrap_or(span.1)
+                        .max(span.0 + 1);
+                }
                 let (ms, me) = url_bounds(&text, p, q);
                 let matched = show(&expr.segs, &starts, ms, me);
                 let suggested = rule.replacement.as_deref().map(|r| {
@@ -180,13 +263,26 @@ impl<'r> Matcher<'r> {
                 });
                 let mut via: Vec<(String, usize)> = vias.into_iter().cloned().collect();
                 via.dedup();
-                out.push(Outcome::Hit(Hit { rule, span, matched, suggested, via }));
+                out.push(Outcome::Hit(Hit {
+                    rule,
+                    span,
+                    matched,
+                    suggested,
+                    via,
+                }));
             } else if after_hole && self.is_base(&canonical) {
                 // A base with the rest appended at run time: not a finding.
             } else if let Some(reason) = self.unresolved_reason(&text, region, q, after_hole) {
                 let (ms, me) = url_bounds(&text, p, q);
-                let span = (offset_of(&expr.segs, &starts, p, true), offset_of(&expr.segs, &starts, q, false));
-                out.push(Outcome::Unresolved { span, text: show(&expr.segs, &starts, ms, me), reason });
+                let span = (
+                    offset_of(&expr.segs, &starts, p, true),
+                    offset_of(&expr.segs, &starts, q, false),
+                );
+                out.push(Outcome::Unresolved {
+                    span,
+                    text: show(&expr.segs, &starts, ms, me),
+                    reason,
+                });
             }
         }
         out
@@ -194,11 +290,20 @@ impl<'r> Matcher<'r> {
 
     /// Why a Qualys-looking path is not a known endpoint; `None` when it
     /// does not look like one (a base, a DTD, another vendor's `/api/v1/`).
-    fn unresolved_reason(&self, text: &str, region: &str, q: usize, after_hole: bool) -> Option<String> {
+    fn unresolved_reason(
+        &self,
+        text: &str,
+        region: &str,
+        q: usize,
+        after_hole: bool,
+    ) -> Option<String> {
         let canonical = canonical_path(region)?;
         let parts: Vec<&str> = canonical.split('/').skip(1).collect();
         let versioned = match (parts.first(), parts.get(1)) {
-            (Some(root), Some(v)) => self.version_shapes.get(*root).is_some_and(|shapes| shapes.contains(&version_shape(v))),
+            (Some(root), Some(v)) => self
+                .version_shapes
+                .get(*root)
+                .is_some_and(|shapes| shapes.contains(&version_shape(v))),
             _ => false,
         };
         if after_hole {
@@ -226,7 +331,9 @@ impl<'r> Matcher<'r> {
 
 fn is_version(s: &str) -> bool {
     let s = s.strip_prefix('v').unwrap_or(s);
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '.') && s.chars().next().is_some_and(|c| c.is_ascii_digit())
+    !s.is_empty()
+        && s.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && s.chars().next().is_some_and(|c| c.is_ascii_digit())
 }
 
 /// `2.0` → `9.9`, `v12` → `v9`: digits runs collapsed.
@@ -264,7 +371,11 @@ fn seg_at(starts: &[usize], i: usize) -> usize {
 /// File offset of byte `i` of the joined text: exact inside a verbatim
 /// literal, else the site of the token that supplied it.
 fn offset_of(segs: &[Seg], starts: &[usize], i: usize, is_start: bool) -> usize {
-    let k = if is_start { seg_at(starts, i) } else { seg_at(starts, i.saturating_sub(1)) };
+    let k = if is_start {
+        seg_at(starts, i)
+    } else {
+        seg_at(starts, i.saturating_sub(1))
+    };
     let Some(seg) = segs.get(k) else { return 0 };
     match (seg.src, &seg.via) {
         (Some(src), None) => src + (i - starts[k]).min(seg.text.len()),
@@ -276,20 +387,100 @@ fn offset_of(segs: &[Seg], starts: &[usize], i: usize, is_start: bool) -> usize 
 /// Characters that end a path.
 fn ends_path(c: char) -> bool {
     c.is_whitespace()
-        || matches!(c, '?' | '#' | '"' | '\'' | '`' | '<' | '>' | '\\' | '|' | '^' | ')' | '(' | ',' | ';' | ']' | '[' | '*' | HOLE)
+        || matches!(
+            c,
+            '?' | '#'
+                | '"'
+                | '\''
+                | '`'
+                | '<'
+                | '>'
+                | '\\'
+                | '|'
+                | '^'
+                | ')'
+                | '('
+                | ','
+                | ';'
+                | ']'
+                | '['
+                | '*'
+                | HOLE
+        )
 }
 
+/// End of the path starting at `p`. A `}` ends it unless it closes a `{`
+/// opened inside the path (`/pci/scan/{scanId}/details`), so Javadoc's
+/// `{@code /api/2.0/fo/scan/}` stops before the brace.
 fn path_end(text: &str, p: usize) -> usize {
-    text[p..].char_indices().find(|&(_, c)| ends_path(c)).map_or(text.len(), |(k, _)| p + k)
+    let mut depth = 0usize;
+    for (k, c) in text[p..].char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => return p + k,
+            '}' => depth -= 1,
+            c if ends_path(c) => return p + k,
+            _ => {}
+        }
+    }
+    text.len()
 }
 
 /// The URL around the endpoint `[p, q)`: back over the host (or template
 /// placeholder) and forward over the query.
 fn url_bounds(text: &str, p: usize, q: usize) -> (usize, usize) {
-    let stop_back = |c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | ',' | ';' | '(' | ')' | '[' | ']' | '|' | '\\' | '=');
-    let start = text[..p].char_indices().rev().find(|&(_, c)| stop_back(c)).map_or(0, |(k, c)| k + c.len_utf8());
-    let stop_fwd = |c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | ',' | ';' | ')' | '(' | ']' | '[' | '|' | '\\' | '<' | '>');
-    let end = text[q..].char_indices().find(|&(_, c)| stop_fwd(c)).map_or(text.len(), |(k, _)| q + k);
+    let stop_back = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '"' | '\'' | '`' | ',' | ';' | '(' | ')' | '[' | ']' | '|' | '\\' | '='
+            )
+    };
+    let mut start = p;
+    loop {
+        // A template placeholder with spaces inside (`{{ qualys_api_url }}`)
+        // is one piece of the host.
+        if text[..start].ends_with("}}") {
+            if let Some(open) = text[..start - 2].rfind("{{") {
+                start = open;
+                continue;
+            }
+        }
+        match text[..start].chars().next_back() {
+            Some(c) if !stop_back(c) => start -= c.len_utf8(),
+            _ => break,
+        }
+    }
+    let stop_fwd = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '"' | '\'' | '`' | ',' | ';' | ')' | '(' | ']' | '[' | '|' | '\\' | '<' | '>'
+            )
+    };
+    let mut end = q;
+    let mut depth = 0usize;
+    loop {
+        if text[end..].starts_with("{{") {
+            if let Some(close) = text[end..].find("}}") {
+                end += close + 2;
+                continue;
+            }
+        }
+        match text[end..].chars().next() {
+            // `{@code /api/2.0/fo/scan/}`: a brace the URL did not open.
+            Some('}') if depth == 0 => break,
+            Some(c) if !stop_fwd(c) => {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+                end += c.len_utf8()
+            }
+            _ => break,
+        }
+    }
     (start, end)
 }
 
@@ -317,7 +508,9 @@ fn show(segs: &[Seg], starts: &[usize], a: usize, b: usize) -> String {
 /// The replacement in the shape of the original path: `index.php` and the
 /// trailing slash kept as the original had them.
 pub fn rewrite_path(original: &str, replacement: &str) -> String {
-    let Some(canonical) = canonical_path(replacement) else { return replacement.to_string() };
+    let Some(canonical) = canonical_path(replacement) else {
+        return replacement.to_string();
+    };
     let trimmed = original.trim_end_matches('/');
     if trimmed.ends_with("/index.php") {
         format!("{canonical}/index.php")
@@ -334,9 +527,18 @@ mod tests {
 
     #[test]
     fn rewrite_keeps_shape() {
-        assert_eq!(rewrite_path("/api/2.0/fo/scan/", "/api/3.0/fo/scan/"), "/api/3.0/fo/scan/");
-        assert_eq!(rewrite_path("/api/2.0/fo/scan/index.php", "/api/3.0/fo/scan/"), "/api/3.0/fo/scan/index.php");
-        assert_eq!(rewrite_path("/api/2.0/fo/scan", "/api/3.0/fo/scan/"), "/api/3.0/fo/scan");
+        assert_eq!(
+            rewrite_path("/api/2.0/fo/scan/", "/api/3.0/fo/scan/"),
+            "/api/3.0/fo/scan/"
+        );
+        assert_eq!(
+            rewrite_path("/api/2.0/fo/scan/index.php", "/api/3.0/fo/scan/"),
+            "/api/3.0/fo/scan/index.php"
+        );
+        assert_eq!(
+            rewrite_path("/api/2.0/fo/scan", "/api/3.0/fo/scan/"),
+            "/api/3.0/fo/scan"
+        );
     }
 
     #[test]

@@ -39,7 +39,11 @@ mod tests {
             "/api/2.0/fo/scan/index.php?action=list#x",
             "/api/2.0//fo/scan/",
         ] {
-            assert_eq!(canonical_path(s).as_deref(), Some("/api/2.0/fo/scan"), "{s}");
+            assert_eq!(
+                canonical_path(s).as_deref(),
+                Some("/api/2.0/fo/scan"),
+                "{s}"
+            );
         }
         assert_eq!(canonical_path("https://host"), None);
     }

@@ -1,12 +1,1088 @@
-//! Human output (stub: being written).
-use super::Report;
+//! Human output: one compiler-style diagnostic per finding, then a summary.
+//!
+//! Each finding becomes a small [`Diagnostic`] rendered by miette's
+//! [`GraphicalReportHandler`]: a headline with the status and the deadline in
+//! words, a code frame over the finding's snippet (with the file's real line
+//! numbers, through [`FrameSource`]), the endpoint underlined, and a `help`
+//! line with the replacement. `note` lines follow (how the URL was built,
+//! evidence, mention, source), then notices and a one-line summary.
+//!
+//! The printer reads neither the clock nor the terminal: "today" is
+//! `report.as_of`, the width is [`HumanOptions::width`], and colour is
+//! [`HumanOptions::color`]. Text coming from scanned files is shown with
+//! control characters replaced by visible symbols, so a file cannot send
+//! escape sequences to the terminal.
 
+use std::fmt;
+use std::io;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+
+use super::{Report, Summary};
+use crate::finding::{Finding, FindingKind, Severity};
+use crate::rules::{Date, Deadline, Milestone, Status};
+
+/// How to render.
 #[derive(Clone, Debug, Default)]
 pub struct HumanOptions {
+    /// ANSI colours (the caller decides: TTY, `NO_COLOR`, `--color`).
     pub color: bool,
+    /// Wrap `note` prose at this many columns; `None` leaves wrapping to
+    /// the terminal. Headlines, `help` and source lines never wrap.
     pub width: Option<usize>,
 }
 
-pub fn render(_report: &Report, _options: &HumanOptions, _out: &mut dyn std::io::Write) -> std::io::Result<()> {
+/// Label under the endpoint in the code frame.
+const LABEL: &str = "legacy endpoint";
+/// Source lines longer than this (in characters) are cut around the span.
+const MAX_LINE_CHARS: usize = 160;
+/// Characters kept on each side of the span in a cut line.
+const CUT_CONTEXT: usize = 48;
+/// Notices listed before the summary; the rest are counted.
+const MAX_NOTICES: usize = 10;
+
+/// Renders `report` as diagnostics followed by a summary line.
+pub fn render(report: &Report, options: &HumanOptions, out: &mut dyn io::Write) -> io::Result<()> {
+    let handler = handler(options);
+    let paint = Paint { on: options.color };
+    for finding in &report.findings {
+        let mut text = String::new();
+        write_finding(&mut text, &handler, paint, options, finding, report.as_of)
+            .map_err(|_| io::Error::other("formatting a diagnostic failed"))?;
+        out.write_all(text.as_bytes())?;
+        out.write_all(b"\n")?;
+    }
+    let mut tail = String::new();
+    write_notices(&mut tail, paint, &report.summary);
+    write_summary(&mut tail, paint, report);
+    out.write_all(tail.as_bytes())
+}
+
+fn handler(options: &HumanOptions) -> GraphicalReportHandler {
+    let theme = if options.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    // Headlines and `help` stay on one line each: greppable in CI logs, and
+    // URLs are never broken. Only `note` prose wraps (see `wrap_into`).
+    GraphicalReportHandler::new_themed(theme)
+        .without_syntax_highlighting()
+        .with_links(false)
+        .with_context_lines(1)
+        .with_wrap_lines(false)
+        .with_width(options.width.unwrap_or(200))
+}
+
+// ---------------------------------------------------------------------------
+// One finding
+
+fn write_finding(
+    out: &mut String,
+    handler: &GraphicalReportHandler,
+    paint: Paint,
+    options: &HumanOptions,
+    f: &Finding,
+    as_of: Date,
+) -> fmt::Result {
+    let path = visible(&f.path);
+    let frame = Frame::build(&f.snippet, f.snippet_span);
+    let (source, label) = match frame {
+        Some(frame) => {
+            let span = SourceSpan::from(frame.span.0..frame.span.1);
+            // The snippet normally starts on the finding's line; if it
+            // carries context lines above the span, start that much earlier.
+            let above = frame.text[..frame.span.0].matches('\n').count();
+            let source = FrameSource {
+                name: path.clone(),
+                first_line: f.line.saturating_sub(1).saturating_sub(above),
+                primary_offset: frame.span.0,
+                primary_column: f.column.saturating_sub(1),
+                text: frame.text,
+            };
+            (
+                Some(source),
+                Some(LabeledSpan::new_primary_with_span(
+                    Some(LABEL.to_string()),
+                    span,
+                )),
+            )
+        }
+        None => (None, None),
+    };
+    let diagnostic = FindingDiagnostic {
+        message: format!(
+            "{}: {}",
+            paint.severity(f.severity, &tag(f)),
+            visible(&headline(f, as_of))
+        ),
+        severity: match f.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Note | Severity::None => miette::Severity::Advice,
+        },
+        help: Some(visible(&help(f))),
+        source,
+        label,
+    };
+    handler.render_report(out, &diagnostic)?;
+
+    let mut notes = Vec::new();
+    if diagnostic.source.is_none() {
+        notes.push(format!(
+            "at {path}:{}:{}: {}",
+            f.line,
+            f.column,
+            visible(&f.matched)
+        ));
+    }
+    if let Some(via) = &f.via {
+        notes.push(via_note(&visible(via)));
+    }
+    if !f.confirmed {
+        notes.push("unconfirmed: rests on secondary evidence".to_string());
+    }
+    if f.kind == FindingKind::Mention {
+        notes.push("kind: mention (not a call; never fails a gate)".to_string());
+    }
+    notes.push(source_note(f));
+    for note in notes {
+        wrap_into(out, &paint.note("note:"), &note, options.width);
+    }
     Ok(())
+}
+
+/// `error[EOL]`, `warning[EOS]`, `note[deprecated]`.
+fn tag(f: &Finding) -> String {
+    let word = match f.severity {
+        Severity::None => "info",
+        s => s.as_str(),
+    };
+    format!("{word}[{}]", f.status.label())
+}
+
+/// The status and the deadline in words, with the days left or gone.
+fn headline(f: &Finding, as_of: Date) -> String {
+    let what = format!("{} {}", f.name, f.endpoint);
+    let eos = f.eos.as_deref().and_then(Deadline::parse);
+    let eol = f.eol.as_deref().and_then(Deadline::parse);
+    let next = next_phrase(f, as_of);
+    match f.status {
+        Status::Eol => match eol {
+            Some(d) => format!(
+                "{what} reached End of Life {} — {}",
+                on_or_in(d),
+                days_phrase(as_of.days_until(d.effective()))
+            ),
+            None => format!("{what} reached End of Life"),
+        },
+        Status::Eos => {
+            let when = eos.map(|d| format!(" {}", on_or_in(d))).unwrap_or_default();
+            let after = next.unwrap_or_else(|| "no End of Life date published".to_string());
+            format!("{what} reached End of Support{when} — {after}")
+        }
+        Status::Deprecated => match next {
+            Some(next) => format!("{what} is deprecated — {next}"),
+            None => format!("{what} is deprecated; no End of Support date published"),
+        },
+        Status::Active => format!("{what} is active"),
+    }
+}
+
+/// "EOL May 2027 in 159 days", from the finding's next deadline.
+fn next_phrase(f: &Finding, as_of: Date) -> Option<String> {
+    let next = f.next_deadline.as_ref()?;
+    let days = f
+        .days_left
+        .or_else(|| Deadline::parse(&next.date).map(|d| as_of.days_until(d.effective())))?;
+    let label = match next.milestone {
+        Milestone::Eos => "EOS",
+        Milestone::Eol => "EOL",
+    };
+    Some(format!("{label} {} {}", next.words, days_phrase(days)))
+}
+
+/// "in December 2026" (month precision) or "on 15 December 2026".
+fn on_or_in(d: Deadline) -> String {
+    if d.is_month_only() {
+        format!("in {}", d.words())
+    } else {
+        format!("on {}", d.words())
+    }
+}
+
+/// "in 8 days", "in 1 day", "today", "1 day ago", "1,024 days ago".
+fn days_phrase(days: i64) -> String {
+    match days {
+        0 => "today".to_string(),
+        1 => "in 1 day".to_string(),
+        -1 => "1 day ago".to_string(),
+        d if d > 0 => format!("in {} days", thousands(d.unsigned_abs())),
+        d => format!("{} days ago", thousands(d.unsigned_abs())),
+    }
+}
+
+fn help(f: &Finding) -> String {
+    match (&f.replacement, &f.suggested) {
+        (Some(r), Some(s)) if s != r => format!("use {r}: {s}"),
+        (Some(r), _) => format!("use {r}"),
+        (None, _) => "no replacement endpoint is published".to_string(),
+    }
+}
+
+/// "URL built from `API_VERSION` defined at line 2" or
+/// "URL built with version from API_VERSION (line 4)".
+fn via_note(via: &str) -> String {
+    if via.starts_with("built ") || via.starts_with("assembled ") {
+        format!("URL {via}")
+    } else {
+        format!("URL built with {via}")
+    }
+}
+
+fn source_note(f: &Finding) -> String {
+    let s = &f.source;
+    let date = Deadline::parse(&s.date)
+        .map(Deadline::words)
+        .unwrap_or_else(|| s.date.clone());
+    let mut note = format!("source: {} ({date})", visible(&s.title));
+    if let Some(url) = &s.url {
+        note.push(' ');
+        note.push_str(&visible(url));
+    }
+    note
+}
+
+// ---------------------------------------------------------------------------
+// The miette side: a diagnostic per finding over a source with real line numbers
+
+#[derive(Debug)]
+struct FindingDiagnostic {
+    message: String,
+    severity: miette::Severity,
+    help: Option<String>,
+    source: Option<FrameSource>,
+    label: Option<LabeledSpan>,
+}
+
+impl fmt::Display for FindingDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for FindingDiagnostic {}
+
+impl Diagnostic for FindingDiagnostic {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display + 'a>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.label
+            .clone()
+            .map(|l| Box::new(std::iter::once(l)) as Box<dyn Iterator<Item = LabeledSpan>>)
+    }
+}
+
+/// The snippet of one finding, seen by miette as if it were the whole file
+/// from `first_line` on: spans read from it report the file's line numbers,
+/// and the primary span reports the finding's real column (the snippet's
+/// first line may have been cut).
+#[derive(Debug)]
+struct FrameSource {
+    name: String,
+    text: String,
+    /// 0-based line of the file where `text` starts.
+    first_line: usize,
+    primary_offset: usize,
+    /// 0-based character column of the finding in the file.
+    primary_column: usize,
+}
+
+impl SourceCode for FrameSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner =
+            self.text
+                .as_bytes()
+                .read_span(span, context_lines_before, context_lines_after)?;
+        // miette uses the column only for the `[path:line:col]` header, which
+        // it reads with no context lines.
+        let column = if context_lines_before > 0 {
+            inner.column()
+        } else if span.offset() == self.primary_offset {
+            self.primary_column
+        } else {
+            char_column(&self.text, span.offset())
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.first_line,
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
+/// 0-based character column of byte `offset` in `text`.
+fn char_column(text: &str, offset: usize) -> usize {
+    let offset = floor_boundary(text, offset);
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..offset].chars().count()
+}
+
+/// The text of a code frame and the finding's span inside it: control
+/// characters made visible, CRLF folded, overlong lines cut around the span.
+#[derive(Debug, PartialEq, Eq)]
+struct Frame {
+    text: String,
+    span: (usize, usize),
+}
+
+impl Frame {
+    /// `None` when there is nothing to show.
+    fn build(snippet: &str, span: (usize, usize)) -> Option<Frame> {
+        let start = floor_boundary(snippet, span.0);
+        let end = ceil_boundary(snippet, span.1.max(span.0)).max(start);
+        let mut text = String::with_capacity(snippet.len().min(4 * MAX_LINE_CHARS));
+        let (mut new_start, mut new_end) = (None, None);
+        let mut line_start = 0;
+        for (i, raw) in snippet.split('\n').enumerate() {
+            if i > 0 {
+                text.push('\n');
+            }
+            let line = raw.strip_suffix('\r').unwrap_or(raw);
+            let line_end = line_start + line.len();
+            let (lo, hi) = cut(
+                line,
+                start.checked_sub(line_start),
+                end.checked_sub(line_start),
+            );
+            if lo > 0 {
+                text.push('…');
+            }
+            let kept_start = line_start + lo;
+            for (j, c) in line[lo..hi].char_indices() {
+                let at = kept_start + j;
+                if new_start.is_none() && at >= start {
+                    new_start = Some(text.len());
+                }
+                if new_end.is_none() && at >= end {
+                    new_end = Some(text.len());
+                }
+                push_visible(&mut text, c);
+            }
+            // Offsets past the kept part of this line (the cut tail, a
+            // dropped `\r`, the newline) map to the end of the kept part.
+            let next_line_start = line_end + (raw.len() - line.len()) + 1;
+            if new_start.is_none() && start < next_line_start {
+                new_start = Some(text.len());
+            }
+            if new_end.is_none() && end < next_line_start {
+                new_end = Some(text.len());
+            }
+            if hi < line.len() {
+                text.push('…');
+            }
+            line_start = next_line_start;
+        }
+        let new_start = new_start.unwrap_or(text.len());
+        let mut new_end = new_end.unwrap_or(text.len()).max(new_start);
+        // Drop trailing blank lines below the span.
+        let keep = text.trim_end_matches('\n').len().max(new_end);
+        text.truncate(keep);
+        new_end = new_end.min(text.len());
+        if text.trim().is_empty() {
+            return None;
+        }
+        Some(Frame {
+            text,
+            span: (new_start, new_end),
+        })
+    }
+}
+
+/// The byte range of `line` to show: all of it when short, else a window of
+/// at most [`MAX_LINE_CHARS`] characters around the span part on this line.
+/// `start`/`end` are the span's offsets relative to the line start (`None`
+/// when the span starts/ends before the line).
+fn cut(line: &str, start: Option<usize>, end: Option<usize>) -> (usize, usize) {
+    if line.len() <= MAX_LINE_CHARS || line.chars().count() <= MAX_LINE_CHARS {
+        return (0, line.len());
+    }
+    let n = line.chars().count();
+    let char_at = |byte: usize| line[..floor_boundary(line, byte)].chars().count();
+    // The span touches this line unless it ends before it or starts after it.
+    let touches = end.is_some() && start.is_none_or(|s| s <= line.len());
+    let (lo, hi) = if touches {
+        let a = start.map_or(0, char_at);
+        let b = end.map_or(0, char_at).max(a + 1);
+        let lo = a.saturating_sub(CUT_CONTEXT);
+        (lo, (b + CUT_CONTEXT).min(lo + MAX_LINE_CHARS).min(n))
+    } else {
+        (0, MAX_LINE_CHARS)
+    };
+    let byte_of = |ch: usize| line.char_indices().nth(ch).map_or(line.len(), |(i, _)| i);
+    (byte_of(lo), byte_of(hi.max(lo)))
+}
+
+/// Pushes `c`, replacing characters that could move the cursor, recolour
+/// the terminal or reorder text (control and bidi characters).
+fn push_visible(out: &mut String, c: char) {
+    match c {
+        '\t' | '\n' => out.push(c),
+        '\u{0}'..='\u{1f}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}')),
+        '\u{7f}' => out.push('\u{2421}'),
+        '\u{80}'..='\u{9f}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}' => out.push('\u{fffd}'),
+        c => out.push(c),
+    }
+}
+
+/// `text` on one line with control characters made visible.
+fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == '\n' || c == '\t' {
+            out.push(' ');
+        } else {
+            push_visible(&mut out, c);
+        }
+    }
+    out
+}
+
+fn floor_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
+// ---------------------------------------------------------------------------
+// Notices and the summary
+
+fn write_notices(out: &mut String, paint: Paint, summary: &Summary) {
+    let notices = &summary.notices;
+    for notice in notices.iter().take(MAX_NOTICES) {
+        out.push_str(&format!(
+            "{} {}: {}\n",
+            paint.warning("notice:"),
+            visible(&notice.path),
+            visible(&notice.message)
+        ));
+    }
+    if notices.len() > MAX_NOTICES {
+        out.push_str(&format!(
+            "{} … and {} more (--format json lists them)\n",
+            paint.warning("notice:"),
+            thousands_usize(notices.len() - MAX_NOTICES)
+        ));
+    }
+}
+
+fn write_summary(out: &mut String, paint: Paint, report: &Report) {
+    let s = &report.summary;
+    let name = match &report.repo_name {
+        Some(repo) => format!("sunset ({}):", visible(repo)),
+        None => "sunset:".to_string(),
+    };
+    let mut line = paint.bold(&name);
+    line.push(' ');
+    if report.findings.is_empty() {
+        line.push_str(&format!(
+            "no legacy Qualys endpoints found ({})",
+            coverage(s)
+        ));
+    } else {
+        let total = report.findings.len();
+        let mut by_status: Vec<String> = s
+            .by_status
+            .iter()
+            .rev()
+            .filter(|(_, &n)| n > 0)
+            .map(|(status, n)| format!("{} {}", thousands_usize(*n), status.label()))
+            .collect();
+        if by_status.is_empty() {
+            by_status.push("none counted".to_string());
+        }
+        let mut extra = Vec::new();
+        if s.mentions > 0 {
+            extra.push(plural(s.mentions, "mention", "mentions"));
+        }
+        if s.unconfirmed > 0 {
+            extra.push(format!("{} unconfirmed", thousands_usize(s.unconfirmed)));
+        }
+        let extra = if extra.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", extra.join(", "))
+        };
+        line.push_str(&format!(
+            "{} ({}{extra}) in {}",
+            plural(total, "finding", "findings"),
+            by_status.join(", "),
+            plural(s.files_with_findings, "file", "files"),
+        ));
+        if let Some(n) = &s.nearest_deadline {
+            line.push_str(&format!(
+                " — nearest: {} {} for {} {}",
+                n.milestone.label(),
+                n.words,
+                visible(&n.endpoint),
+                days_phrase(n.days_left)
+            ));
+        }
+        line.push_str(&format!("; {}", coverage(s)));
+    }
+    if !s.unresolved.is_empty() {
+        let n = s.unresolved.len();
+        let what = if n == 1 {
+            "1 URL looked like a Qualys endpoint".to_string()
+        } else {
+            format!("{} URLs looked like Qualys endpoints", thousands_usize(n))
+        };
+        line.push_str(&format!(
+            "; {what} but could not be resolved (--format json lists them)"
+        ));
+    }
+    out.push_str(&line);
+    out.push('\n');
+}
+
+/// "scanned 1,204 files (skipped: 3 binary, 2 ignored, 1 unreadable)".
+fn coverage(s: &Summary) -> String {
+    let mut text = format!("scanned {}", plural(s.files_scanned, "file", "files"));
+    let skipped: Vec<String> = s
+        .files_skipped
+        .iter()
+        .filter(|(_, &n)| n > 0)
+        .map(|(reason, n)| format!("{} {}", thousands_usize(*n), reason.as_str()))
+        .collect();
+    if !skipped.is_empty() {
+        text.push_str(&format!(" (skipped: {})", skipped.join(", ")));
+    }
+    if !s.notices.is_empty() {
+        text.push_str(&format!(
+            ", {}",
+            plural(s.notices.len(), "notice", "notices")
+        ));
+    }
+    text
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{} {many}", thousands_usize(n))
+    }
+}
+
+fn thousands_usize(n: usize) -> String {
+    thousands(n as u64)
+}
+
+/// 1204 → "1,204".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Writes `  {prefix} {text}`, wrapped at `width` without breaking words;
+/// continuation lines align under the text.
+fn wrap_into(out: &mut String, prefix: &str, text: &str, width: Option<usize>) {
+    let first = format!("  {prefix} ");
+    let indent_len = 2 + display_len(prefix) + 1;
+    let indent = " ".repeat(indent_len);
+    out.push_str(&first);
+    let Some(width) = width else {
+        out.push_str(text);
+        out.push('\n');
+        return;
+    };
+    let mut col = indent_len;
+    let mut line_has_word = false;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let len = word.chars().count();
+        if line_has_word && col + 1 + len > width {
+            out.push('\n');
+            out.push_str(&indent);
+            col = indent_len;
+            line_has_word = false;
+        }
+        if line_has_word {
+            out.push(' ');
+            col += 1;
+        }
+        out.push_str(word);
+        col += len;
+        line_has_word = true;
+    }
+    out.push('\n');
+}
+
+/// Characters of `s` not counting ANSI escape sequences.
+fn display_len(s: &str) -> usize {
+    let mut n = 0;
+    let mut in_escape = false;
+    for c in s.chars() {
+        match (in_escape, c) {
+            (false, '\u{1b}') => in_escape = true,
+            (true, 'm') => in_escape = false,
+            (true, _) => {}
+            (false, _) => n += 1,
+        }
+    }
+    n
+}
+
+/// ANSI styling, or none.
+#[derive(Clone, Copy)]
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn sgr(self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\u{1b}[{code}m{text}\u{1b}[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn severity(self, severity: Severity, text: &str) -> String {
+        match severity {
+            Severity::Error => self.sgr("1;31", text),
+            Severity::Warning => self.sgr("1;33", text),
+            Severity::Note | Severity::None => self.sgr("1;36", text),
+        }
+    }
+
+    fn warning(self, text: &str) -> String {
+        self.sgr("33", text)
+    }
+
+    fn note(self, text: &str) -> String {
+        self.sgr("36", text)
+    }
+
+    fn bold(self, text: &str) -> String {
+        self.sgr("1", text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::NextDeadline;
+    use crate::report::{Notice, SkipReason, Unresolved};
+    use crate::rules::{Evidence, Source};
+
+    fn as_of() -> Date {
+        Date::parse("2026-11-23").expect("valid date")
+    }
+
+    fn source(title: &str, date: &str, evidence: Evidence) -> Source {
+        Source {
+            title: title.to_string(),
+            date: date.to_string(),
+            url: Some("https://docs.qualys.com/en/vm/release-notes/10.34.htm".to_string()),
+            evidence,
+        }
+    }
+
+    /// A finding whose snippet starts at `line` and whose span is the first
+    /// occurrence of `matched` in `snippet`.
+    #[allow(clippy::too_many_arguments)]
+    fn finding(
+        path: &str,
+        line: usize,
+        snippet: &str,
+        matched: &str,
+        status: Status,
+        eos: Option<&str>,
+        eol: Option<&str>,
+        kind: FindingKind,
+    ) -> Finding {
+        let start = snippet
+            .find(matched)
+            .expect("matched text is in the snippet");
+        let end = start + matched.len();
+        let line_start = snippet[..start].rfind('\n').map_or(0, |i| i + 1);
+        let lines_before = snippet[..start].matches('\n').count();
+        let column = snippet[line_start..start].chars().count() + 1;
+        let end_line_start = snippet[..end].rfind('\n').map_or(0, |i| i + 1);
+        let today = as_of();
+        let eos_d = eos.and_then(Deadline::parse);
+        let eol_d = eol.and_then(Deadline::parse);
+        let next = crate::rules::next_deadline(eos_d, eol_d, today);
+        Finding {
+            path: path.to_string(),
+            line: line + lines_before,
+            column,
+            end_line: line + snippet[..end].matches('\n').count(),
+            end_column: snippet[end_line_start..end].chars().count() + 1,
+            rule: "qualys.scan.v2".to_string(),
+            name: "Scan API".to_string(),
+            endpoint: "/api/2.0/fo/scan/".to_string(),
+            matched: matched.to_string(),
+            replacement: Some("/api/3.0/fo/scan/".to_string()),
+            suggested: Some(matched.replace("/api/2.0/", "/api/3.0/")),
+            status,
+            eos: eos.map(str::to_string),
+            eol: eol.map(str::to_string),
+            days_left: next.map(|n| n.2),
+            next_deadline: next.map(|(milestone, d, _)| NextDeadline {
+                milestone,
+                date: d.published(),
+                words: d.words(),
+            }),
+            severity: Severity::of(status),
+            kind,
+            confirmed: true,
+            via: None,
+            source: source(
+                "Qualys Cloud Platform 10.34 API release notes",
+                "2025-06-10",
+                Evidence::Primary,
+            ),
+            snippet: snippet.to_string(),
+            snippet_span: (start, end),
+        }
+    }
+
+    fn sample_report() -> Report {
+        let url = "https://qualysapi.qualys.com/api/2.0/fo/scan/?action=list";
+        // EOL, with a redacted secret on the same line.
+        let eol = finding(
+            "scripts/list_scans.sh",
+            12,
+            &format!("curl -u \"***\" -H 'X-Requested-With: curl' \\\n  \"{url}\""),
+            url,
+            Status::Eol,
+            Some("2026-06"),
+            Some("2026-11"),
+            FindingKind::Call,
+        );
+        // EOS, assembled from a variable, under a unicode path.
+        let mut eos = finding(
+            "src/données/扫描.py",
+            41,
+            "    resp = session.get(f\"{BASE}/api/{API_VERSION}/fo/scan/\", params=params)",
+            "f\"{BASE}/api/{API_VERSION}/fo/scan/\"",
+            Status::Eos,
+            Some("2026-11"),
+            Some("2027-05"),
+            FindingKind::Call,
+        );
+        eos.matched = "https://qualysapi.qualys.com/api/2.0/fo/scan/".to_string();
+        eos.suggested = Some("https://qualysapi.qualys.com/api/3.0/fo/scan/".to_string());
+        eos.via =
+            Some("version from API_VERSION (line 7), base BASE from src/settings.py:3".to_string());
+        // Deprecated, 8 days to EOS, unconfirmed, day-precision EOL.
+        let mut deprecated = finding(
+            "src/client.rs",
+            88,
+            "        let url = format!(\"{base}/api/2.0/fo/asset/host/?action=list\");",
+            "/api/2.0/fo/asset/host/",
+            Status::Deprecated,
+            Some("2026-12"),
+            Some("2027-06-30"),
+            FindingKind::Call,
+        );
+        deprecated.rule = "qualys.host.v2".to_string();
+        deprecated.name = "Host List API".to_string();
+        deprecated.endpoint = "/api/2.0/fo/asset/host/".to_string();
+        deprecated.replacement = Some("/api/3.0/fo/asset/host/".to_string());
+        deprecated.suggested = Some("/api/3.0/fo/asset/host/".to_string());
+        deprecated.confirmed = false;
+        deprecated.source = Source {
+            title: "Community forum post quoting the vendor".to_string(),
+            date: "2025-09".to_string(),
+            url: None,
+            evidence: Evidence::Secondary,
+        };
+        // A mention in a comment.
+        let mention = finding(
+            "README.md",
+            3,
+            "The old `/api/2.0/fo/scan/` endpoint is going away.",
+            "/api/2.0/fo/scan/",
+            Status::Eol,
+            Some("2026-06"),
+            Some("2026-11"),
+            FindingKind::Mention,
+        );
+        let mut findings = vec![eol, eos, deprecated, mention];
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let mut report = Report {
+            as_of: as_of(),
+            repo_name: None,
+            findings,
+            summary: Summary {
+                files_scanned: 1204,
+                files_parsed: 311,
+                files_skipped: [
+                    (SkipReason::Binary, 3),
+                    (SkipReason::Ignored, 2),
+                    (SkipReason::Unreadable, 1),
+                ]
+                .into_iter()
+                .collect(),
+                unresolved: vec![
+                    Unresolved {
+                        path: "src/a.py".to_string(),
+                        line: 3,
+                        column: 9,
+                        text: "{host}/api/{v}/fo/scan/".to_string(),
+                        reason: "version held in a value the scanner cannot see".to_string(),
+                    },
+                    Unresolved {
+                        path: "src/b.py".to_string(),
+                        line: 5,
+                        column: 1,
+                        text: "/api/9.9/fo/nope/".to_string(),
+                        reason: "unknown endpoint".to_string(),
+                    },
+                ],
+                notices: vec![Notice {
+                    path: "vendor/locked.txt".to_string(),
+                    message: "could not be read: permission denied".to_string(),
+                }],
+                ..Summary::default()
+            },
+        };
+        report.count_findings();
+        report
+    }
+
+    fn render_to_string(report: &Report, options: &HumanOptions) -> String {
+        let mut out = Vec::new();
+        render(report, options, &mut out).expect("rendering into a Vec cannot fail");
+        String::from_utf8(out).expect("the human output is UTF-8")
+    }
+
+    #[test]
+    fn snapshot_of_a_mixed_report() {
+        let report = sample_report();
+        let text = render_to_string(
+            &report,
+            &HumanOptions {
+                color: false,
+                width: Some(100),
+            },
+        );
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn the_frame_shows_real_line_numbers_and_columns() {
+        let report = sample_report();
+        let text = render_to_string(
+            &report,
+            &HumanOptions {
+                color: false,
+                width: Some(100),
+            },
+        );
+        assert!(text.contains("[scripts/list_scans.sh:13:4]"), "{text}");
+        assert!(text.contains(" 13 │   \"https://qualysapi"), "{text}");
+        assert!(text.contains(" 12 │ curl -u \"***\""), "{text}");
+        assert!(text.contains("[src/données/扫描.py:41:24]"), "{text}");
+        assert!(text.contains("[README.md:3:10]"), "{text}");
+        assert!(!text.contains('\u{1b}'), "no colour when color is false");
+    }
+
+    #[test]
+    fn deterministic_and_coloured_on_request() {
+        let report = sample_report();
+        let plain = HumanOptions {
+            color: false,
+            width: Some(100),
+        };
+        assert_eq!(
+            render_to_string(&report, &plain),
+            render_to_string(&report, &plain)
+        );
+        let coloured = render_to_string(
+            &report,
+            &HumanOptions {
+                color: true,
+                width: None,
+            },
+        );
+        assert!(coloured.contains("\u{1b}["), "colour when asked");
+    }
+
+    #[test]
+    fn no_findings_is_one_quiet_line() {
+        let mut report = Report {
+            as_of: as_of(),
+            repo_name: None,
+            findings: Vec::new(),
+            summary: Summary {
+                files_scanned: 1204,
+                files_skipped: [(SkipReason::Binary, 3)].into_iter().collect(),
+                ..Summary::default()
+            },
+        };
+        report.count_findings();
+        let text = render_to_string(
+            &report,
+            &HumanOptions {
+                color: false,
+                width: Some(100),
+            },
+        );
+        assert_eq!(
+            text,
+            "sunset: no legacy Qualys endpoints found (scanned 1,204 files (skipped: 3 binary))\n"
+        );
+        report.summary.files_skipped.clear();
+        report.summary.files_scanned = 1;
+        let text = render_to_string(&report, &HumanOptions::default());
+        assert_eq!(
+            text,
+            "sunset: no legacy Qualys endpoints found (scanned 1 file)\n"
+        );
+    }
+
+    #[test]
+    fn via_reads_as_a_sentence() {
+        assert_eq!(
+            via_note("built from `API_VERSION` defined at line 2"),
+            "URL built from `API_VERSION` defined at line 2"
+        );
+        assert_eq!(
+            via_note("version from API_VERSION (line 4)"),
+            "URL built with version from API_VERSION (line 4)"
+        );
+    }
+
+    #[test]
+    fn words_for_days_and_numbers() {
+        assert_eq!(days_phrase(8), "in 8 days");
+        assert_eq!(days_phrase(1), "in 1 day");
+        assert_eq!(days_phrase(0), "today");
+        assert_eq!(days_phrase(-1), "1 day ago");
+        assert_eq!(days_phrase(-1500), "1,500 days ago");
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn frames_survive_bad_spans_and_odd_text() {
+        // Out-of-bounds, reversed, mid-character and empty spans never panic.
+        let snippets = [
+            "",
+            "\n\n",
+            "é✓日本",
+            "a\r\nb\r\n",
+            "x\u{1b}[31my\u{202e}z",
+            "\t\tcurl é\n",
+        ];
+        for snippet in snippets {
+            for s in 0..snippet.len() + 3 {
+                for e in [0, s, s + 1, snippet.len(), usize::MAX] {
+                    if let Some(frame) = Frame::build(snippet, (s, e)) {
+                        assert!(frame.text.is_char_boundary(frame.span.0));
+                        assert!(frame.text.is_char_boundary(frame.span.1));
+                        assert!(frame.span.0 <= frame.span.1 && frame.span.1 <= frame.text.len());
+                        assert!(!frame.text.contains('\u{1b}') && !frame.text.contains('\r'));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_span() {
+        let url = "https://qualysapi.qualys.com/api/2.0/fo/scan/";
+        let snippet = format!("{}{url}{}", "x".repeat(5000), "y".repeat(5000));
+        let start = 5000;
+        let frame = Frame::build(&snippet, (start, start + url.len())).expect("a frame");
+        assert!(
+            frame.text.chars().count() <= MAX_LINE_CHARS + 2,
+            "{}",
+            frame.text
+        );
+        assert_eq!(&frame.text[frame.span.0..frame.span.1], url);
+        assert!(frame.text.starts_with('…') && frame.text.ends_with('…'));
+    }
+
+    #[test]
+    fn rendering_odd_findings_never_panics() {
+        let mut report = sample_report();
+        for (i, f) in report.findings.iter_mut().enumerate() {
+            match i {
+                0 => f.snippet.clear(),
+                1 => f.snippet_span = (usize::MAX - 1, usize::MAX),
+                2 => {
+                    f.snippet = "é\u{1b}]8;;evil\u{7}✓".to_string();
+                    f.snippet_span = (1, 3);
+                }
+                _ => {
+                    f.status = Status::Active;
+                    f.severity = Severity::None;
+                    f.next_deadline = None;
+                    f.eos = None;
+                    f.eol = Some("garbage".to_string());
+                    f.replacement = None;
+                }
+            }
+        }
+        for width in [None, Some(0), Some(10), Some(100)] {
+            let text = render_to_string(
+                &report,
+                &HumanOptions {
+                    color: false,
+                    width,
+                },
+            );
+            assert!(!text.contains('\u{1b}'), "{text}");
+        }
+    }
 }

@@ -187,7 +187,10 @@ fn render_table(rules: &[&Rule], as_of: Date, out: &mut dyn Write) -> io::Result
                 line.push_str("  ");
             }
             line.push_str(cell);
-            line.extend(std::iter::repeat(' ').take(w.saturating_sub(cell.chars().count())));
+            line.extend(std::iter::repeat_n(
+                ' ',
+                w.saturating_sub(cell.chars().count()),
+            ));
         }
         writeln!(out, "{}", line.trim_end())?;
     }

@@ -16,8 +16,18 @@ pub struct Date {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 impl Date {
@@ -130,7 +140,11 @@ impl Deadline {
     /// The day the phase starts. A month-only deadline starts on the 1st.
     pub fn effective(self) -> Date {
         match self {
-            Deadline::Month { year, month } => Date { year, month, day: 1 },
+            Deadline::Month { year, month } => Date {
+                year,
+                month,
+                day: 1,
+            },
             Deadline::Day(d) => d,
         }
     }
@@ -147,7 +161,9 @@ impl Deadline {
     pub fn words(self) -> String {
         match self {
             Deadline::Month { year, month } => format!("{} {year}", MONTHS[usize::from(month - 1)]),
-            Deadline::Day(d) => format!("{} {} {}", d.day, MONTHS[usize::from(d.month - 1)], d.year),
+            Deadline::Day(d) => {
+                format!("{} {} {}", d.day, MONTHS[usize::from(d.month - 1)], d.year)
+            }
         }
     }
 
@@ -264,13 +280,27 @@ mod tests {
             assert_eq!(Date::from_days(z).to_days(), z);
         }
         assert_eq!(Date::parse("1970-01-01").map(Date::to_days), Some(0));
-        assert_eq!(Date::parse("2026-11-23").map(|d| d.days_until(Date { year: 2026, month: 12, day: 1 })), Some(8));
+        assert_eq!(
+            Date::parse("2026-11-23").map(|d| d.days_until(Date {
+                year: 2026,
+                month: 12,
+                day: 1
+            })),
+            Some(8)
+        );
     }
 
     #[test]
     fn month_only_deadline_is_read_as_first_of_month() {
         let d = Deadline::parse("2026-12").expect("valid");
-        assert_eq!(d.effective(), Date { year: 2026, month: 12, day: 1 });
+        assert_eq!(
+            d.effective(),
+            Date {
+                year: 2026,
+                month: 12,
+                day: 1
+            }
+        );
         assert_eq!(d.published(), "2026-12");
         assert_eq!(d.words(), "December 2026");
         let before = Date::parse("2026-11-30").expect("valid");
@@ -284,17 +314,34 @@ mod tests {
         let eos = Deadline::parse("2026-11");
         let eol = Deadline::parse("2027-05");
         let at = |s| Date::parse(s).expect("valid");
-        assert_eq!(status_on(eos, eol, true, at("2026-10-31")), Status::Deprecated);
+        assert_eq!(
+            status_on(eos, eol, true, at("2026-10-31")),
+            Status::Deprecated
+        );
         assert_eq!(status_on(eos, eol, true, at("2026-11-01")), Status::Eos);
         assert_eq!(status_on(eos, eol, true, at("2027-05-01")), Status::Eol);
-        assert_eq!(status_on(None, None, false, at("2027-05-01")), Status::Active);
-        assert_eq!(next_deadline(eos, eol, at("2026-11-23")).map(|x| x.2), Some(159));
+        assert_eq!(
+            status_on(None, None, false, at("2027-05-01")),
+            Status::Active
+        );
+        assert_eq!(
+            next_deadline(eos, eol, at("2026-11-23")).map(|x| x.2),
+            Some(159)
+        );
         assert_eq!(next_deadline(eos, eol, at("2027-06-01")), None);
     }
 
     #[test]
     fn rejects_bad_dates() {
-        for s in ["2026-13", "2026-00", "2026-02-30", "26-12", "2026/12", "December 2026", ""] {
+        for s in [
+            "2026-13",
+            "2026-00",
+            "2026-02-30",
+            "26-12",
+            "2026/12",
+            "December 2026",
+            "",
+        ] {
             assert!(Deadline::parse(s).is_none(), "{s}");
         }
     }

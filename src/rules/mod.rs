@@ -93,7 +93,10 @@ impl EndpointPattern {
                 }
             })
             .collect();
-        Some(EndpointPattern { canonical, segments })
+        Some(EndpointPattern {
+            canonical,
+            segments,
+        })
     }
 
     pub fn has_params(&self) -> bool {
@@ -198,7 +201,10 @@ impl RuleSet {
                 None => by_id.push(rule),
             }
         }
-        let mut set = RuleSet { rules: by_id, ..RuleSet::default() };
+        let mut set = RuleSet {
+            rules: by_id,
+            ..RuleSet::default()
+        };
         for (i, rule) in set.rules.iter().enumerate() {
             if rule.endpoint.has_params() {
                 set.parametric.push(i);
@@ -239,7 +245,11 @@ impl RuleSet {
 
     /// The distinct root segments of all endpoints (`api`, `pcrs`, …).
     pub fn roots(&self) -> Vec<String> {
-        let mut roots: Vec<String> = self.rules.iter().map(|r| r.endpoint.root().to_string()).collect();
+        let mut roots: Vec<String> = self
+            .rules
+            .iter()
+            .map(|r| r.endpoint.root().to_string())
+            .collect();
         roots.sort();
         roots.dedup();
         roots.retain(|r| !r.is_empty());
@@ -249,11 +259,22 @@ impl RuleSet {
 
 impl Rule {
     /// A minimal rule for tests and examples: primary evidence, no history.
-    pub fn simple(id: &str, endpoint: &str, replacement: Option<&str>, eos: Option<&str>, eol: Option<&str>) -> Option<Rule> {
+    pub fn simple(
+        id: &str,
+        endpoint: &str,
+        replacement: Option<&str>,
+        eos: Option<&str>,
+        eol: Option<&str>,
+    ) -> Option<Rule> {
         let fact = |s: Option<&str>| -> Option<Option<DatedFact>> {
             match s {
                 None => Some(None),
-                Some(s) => Deadline::parse(s).map(|deadline| Some(DatedFact { deadline, source: None })),
+                Some(s) => Deadline::parse(s).map(|deadline| {
+                    Some(DatedFact {
+                        deadline,
+                        source: None,
+                    })
+                }),
             }
         };
         Some(Rule {
@@ -268,7 +289,12 @@ impl Rule {
             methods: Vec::new(),
             eos: fact(eos)?,
             eol: fact(eol)?,
-            source: Source { title: "test".into(), date: "2026-05-11".into(), url: None, evidence: Evidence::Primary },
+            source: Source {
+                title: "test".into(),
+                date: "2026-05-11".into(),
+                url: None,
+                evidence: Evidence::Primary,
+            },
             history: Vec::new(),
             notes: Vec::new(),
             safe_fix: false,

@@ -61,8 +61,17 @@ impl FileMaterial {
         self.bases.is_empty() && self.uses.is_empty()
     }
 
-    pub fn collect(display: &str, text: &str, index: &LineIndex, extracted: &Extracted, matcher: &Matcher) -> FileMaterial {
-        let mut m = FileMaterial { path: display.to_string(), ..FileMaterial::default() };
+    pub fn collect(
+        display: &str,
+        text: &str,
+        index: &LineIndex,
+        extracted: &Extracted,
+        matcher: &Matcher,
+    ) -> FileMaterial {
+        let mut m = FileMaterial {
+            path: display.to_string(),
+            ..FileMaterial::default()
+        };
         for b in &extracted.bindings {
             if let Some((canonical, shown)) = base_of(&b.value, matcher) {
                 m.bases.push(Base {
@@ -84,6 +93,11 @@ impl FileMaterial {
         }
         if !m.uses.is_empty() {
             m.idents = extracted.idents.iter().cloned().collect();
+            m.idents.extend(
+                text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .filter(|w| !w.is_empty() && !w.starts_with(|c: char| c.is_ascii_digit()))
+                    .map(str::to_string),
+            );
         }
         m
     }
@@ -163,14 +177,22 @@ fn relative_use(e: &Expr, text: &str, index: &LineIndex, matcher: &Matcher) -> O
 }
 
 /// Joins relative uses to bases across all files.
-pub fn resolve(materials: Vec<FileMaterial>, matcher: &Matcher, opts: &ScanOptions, direct: &[Finding]) -> (Vec<Finding>, Vec<Unresolved>) {
+pub fn resolve(
+    materials: Vec<FileMaterial>,
+    matcher: &Matcher,
+    opts: &ScanOptions,
+    direct: &[Finding],
+) -> (Vec<Finding>, Vec<Unresolved>) {
     let bases: Vec<&Base> = materials.iter().flat_map(|m| m.bases.iter()).collect();
     let mut findings = Vec::new();
     let mut unresolved = Vec::new();
     if bases.is_empty() {
         return (findings, unresolved);
     }
-    let reported: HashSet<(&str, usize, usize)> = direct.iter().map(|f| (f.path.as_str(), f.line, f.column)).collect();
+    let reported: HashSet<(&str, usize, usize)> = direct
+        .iter()
+        .map(|f| (f.path.as_str(), f.line, f.column))
+        .collect();
     let mut distinct: Vec<&str> = bases.iter().map(|b| b.canonical.as_str()).collect();
     distinct.sort();
     distinct.dedup();
@@ -181,15 +203,24 @@ pub fn resolve(materials: Vec<FileMaterial>, matcher: &Matcher, opts: &ScanOptio
             }
             let named: Vec<&Base> = match &u.base_name {
                 Some(n) => {
-                    let exact: Vec<&Base> = bases.iter().copied().filter(|b| &b.name == n).collect();
+                    let exact: Vec<&Base> =
+                        bases.iter().copied().filter(|b| &b.name == n).collect();
                     if exact.is_empty() {
-                        bases.iter().copied().filter(|b| b.name.eq_ignore_ascii_case(n)).collect()
+                        bases
+                            .iter()
+                            .copied()
+                            .filter(|b| b.name.eq_ignore_ascii_case(n))
+                            .collect()
                     } else {
                         exact
                     }
                 }
                 None => {
-                    let referred: Vec<&Base> = bases.iter().copied().filter(|b| m.idents.contains(&b.name) || b.path == m.path).collect();
+                    let referred: Vec<&Base> = bases
+                        .iter()
+                        .copied()
+                        .filter(|b| m.idents.contains(&b.name) || b.path == m.path)
+                        .collect();
                     if referred.is_empty() && distinct.len() == 1 {
                         bases.clone()
                     } else {
@@ -205,36 +236,62 @@ pub fn resolve(materials: Vec<FileMaterial>, matcher: &Matcher, opts: &ScanOptio
             let mut ambiguous = false;
             for b in &named {
                 let joined = format!("{}/{}", b.canonical, u.rel.trim_start_matches('/'));
-                let Some(canonical) = canonical_path(&joined) else { continue };
-                let Some(rule) = matcher.rules().lookup(&canonical) else { continue };
+                let Some(canonical) = canonical_path(&joined) else {
+                    continue;
+                };
+                let Some(rule) = matcher.rules().lookup(&canonical) else {
+                    continue;
+                };
                 match &outcome {
                     Some((_, r, _)) if r.id != rule.id => ambiguous = true,
                     Some(_) => {}
                     None => outcome = Some((b, rule, joined)),
                 }
             }
-            let Some((base, rule, joined)) = outcome else { continue };
+            let Some((base, rule, joined)) = outcome else {
+                continue;
+            };
             if ambiguous {
                 unresolved.push(Unresolved {
                     path: m.path.clone(),
                     line: u.location.line,
                     column: u.location.column,
                     text: redact::redact_str(&u.rel),
-                    reason: "relative path joins to different endpoints depending on the base".into(),
+                    reason: "relative path joins to different endpoints depending on the base"
+                        .into(),
                 });
                 continue;
             }
             if rule.status_on(opts.as_of) == Status::Active && !opts.include_active {
                 continue;
             }
-            let sep = if base.text.ends_with('/') || u.rel.starts_with('/') { "" } else { "/" };
+            let sep = if base.text.ends_with('/') || u.rel.starts_with('/') {
+                ""
+            } else {
+                "/"
+            };
             let matched = format!("{}{}{}{}", base.text, sep, u.rel, u.tail);
             let suggested = rule.replacement.as_deref().map(|r| {
-                let host = base.text.find(&format!("/{}/", rule.endpoint.root())).map_or("", |k| &base.text[..k]);
+                let host = base
+                    .text
+                    .find(&format!("/{}/", rule.endpoint.root()))
+                    .map_or("", |k| &base.text[..k]);
                 format!("{host}{}{}", rewrite_path(&joined, r), u.tail)
             });
-            let via = Some(format!("base `{}` from {}:{}", base.name, base.path, base.line));
-            findings.push(make_finding(&m.path, u.location.clone(), rule, &matched, suggested.as_deref(), via, FindingKind::Call, opts.as_of));
+            let via = Some(format!(
+                "base `{}` from {}:{}",
+                base.name, base.path, base.line
+            ));
+            findings.push(make_finding(
+                &m.path,
+                u.location.clone(),
+                rule,
+                &matched,
+                suggested.as_deref(),
+                via,
+                FindingKind::Call,
+                opts.as_of,
+            ));
         }
     }
     (findings, unresolved)

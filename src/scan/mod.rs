@@ -75,12 +75,18 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
             walk::Entry::File { path, .. } => scan_file(&path, opts, &matcher),
             walk::Entry::Loop { path } => FileResult {
                 skipped: Some(SkipReason::SymlinkLoop),
-                notice: Some(Notice { path: display_path(&path), message: "symbolic link loop".into() }),
+                notice: Some(Notice {
+                    path: display_path(&path),
+                    message: "symbolic link loop".into(),
+                }),
                 ..FileResult::default()
             },
             walk::Entry::Error { path, message } => FileResult {
                 skipped: Some(SkipReason::Unreadable),
-                notice: Some(Notice { path: path.as_deref().map(display_path).unwrap_or_default(), message }),
+                notice: Some(Notice {
+                    path: path.as_deref().map(display_path).unwrap_or_default(),
+                    message,
+                }),
                 ..FileResult::default()
             },
         };
@@ -121,7 +127,8 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
             materials.push(r.cross);
         }
     }
-    let (cross_findings, cross_unresolved) = crossfile::resolve(materials, &matcher, opts, &findings);
+    let (cross_findings, cross_unresolved) =
+        crossfile::resolve(materials, &matcher, opts, &findings);
     findings.extend(cross_findings);
     summary.unresolved.extend(cross_unresolved);
 
@@ -130,14 +137,25 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
     summary.unresolved.sort();
     summary.unresolved.dedup();
     summary.notices.sort();
-    let mut report = Report { as_of: opts.as_of, repo_name: opts.repo_name.clone(), findings, summary };
+    let mut report = Report {
+        as_of: opts.as_of,
+        repo_name: opts.repo_name.clone(),
+        findings,
+        summary,
+    };
     report.count_findings();
     report
 }
 
 /// Scans one file's bytes that are already in memory (used by tests and by
 /// the per-file worker).
-pub fn scan_text(display: &str, lang: Language, text: &str, opts: &ScanOptions, matcher: &Matcher) -> (Vec<Finding>, Vec<Unresolved>, crossfile::FileMaterial) {
+pub fn scan_text(
+    display: &str,
+    lang: Language,
+    text: &str,
+    opts: &ScanOptions,
+    matcher: &Matcher,
+) -> (Vec<Finding>, Vec<Unresolved>, crossfile::FileMaterial) {
     let extracted = extract::extract(lang, text, 0);
     let index = LineIndex::new(text);
     let mut findings = Vec::new();
@@ -150,10 +168,20 @@ pub fn scan_text(display: &str, lang: Language, text: &str, opts: &ScanOptions, 
                         findings.push(f);
                     }
                 }
-                Outcome::Unresolved { span, text: shown, reason } => {
+                Outcome::Unresolved {
+                    span,
+                    text: shown,
+                    reason,
+                } => {
                     if expr.kind() == FindingKind::Call {
                         let (line, column) = index.line_col(span.0);
-                        unresolved.push(Unresolved { path: display.to_string(), line, column, text: redact::redact_str(&shown), reason });
+                        unresolved.push(Unresolved {
+                            path: display.to_string(),
+                            line,
+                            column,
+                            text: redact::redact_str(&shown),
+                            reason,
+                        });
                     }
                 }
             }
@@ -167,16 +195,12 @@ fn scan_file(path: &Path, opts: &ScanOptions, matcher: &Matcher) -> FileResult {
     let display = display_path(path);
     let unreadable = |e: std::io::Error| FileResult {
         skipped: Some(SkipReason::Unreadable),
-        notice: Some(Notice { path: display.clone(), message: e.to_string() }),
+        notice: Some(Notice {
+            path: display.clone(),
+            message: e.to_string(),
+        }),
         ..FileResult::default()
     };
-    let size = match std::fs::metadata(path) {
-        Ok(m) => m.len(),
-        Err(e) => return unreadable(e),
-    };
-    if size > opts.max_filesize {
-        return FileResult { skipped: Some(SkipReason::TooLarge), ..FileResult::default() };
-    }
     // One read buffer per worker thread, reused (ripgrep does the same):
     // most files are rejected by the prefilter, so allocation would dominate.
     thread_local! {
@@ -185,9 +209,19 @@ fn scan_file(path: &Path, opts: &ScanOptions, matcher: &Matcher) -> FileResult {
     BUFFER.with(|buffer| {
         let mut bytes = buffer.borrow_mut();
         bytes.clear();
-        let read = std::fs::File::open(path).and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut bytes));
+        // Read at most one byte past the limit instead of a stat per file.
+        let limit = opts.max_filesize.saturating_add(1);
+        let read = std::fs::File::open(path).and_then(|f| {
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, limit), &mut bytes)
+        });
         if let Err(e) = read {
             return unreadable(e);
+        }
+        if bytes.len() as u64 > opts.max_filesize {
+            return FileResult {
+                skipped: Some(SkipReason::TooLarge),
+                ..FileResult::default()
+            };
         }
         let result = scan_bytes(path, &display, &bytes, opts, matcher);
         if bytes.capacity() > 4 * 1024 * 1024 {
@@ -198,16 +232,46 @@ fn scan_file(path: &Path, opts: &ScanOptions, matcher: &Matcher) -> FileResult {
     })
 }
 
-fn scan_bytes(path: &Path, display: &str, bytes: &[u8], opts: &ScanOptions, matcher: &Matcher) -> FileResult {
+fn scan_bytes(
+    path: &Path,
+    display: &str,
+    bytes: &[u8],
+    opts: &ScanOptions,
+    matcher: &Matcher,
+) -> FileResult {
     if !opts.binary && source::is_binary(bytes) {
-        return FileResult { skipped: Some(SkipReason::Binary), ..FileResult::default() };
+        return FileResult {
+            skipped: Some(SkipReason::Binary),
+            ..FileResult::default()
+        };
     }
-    if !matcher.prefilter(bytes) {
-        return FileResult { scanned: true, ..FileResult::default() };
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    // UTF-16 is decoded first: its bytes would never meet the prefilter.
+    let decoded = if utf16 {
+        Some(source::decode(bytes).0)
+    } else {
+        None
+    };
+    if !matcher.prefilter(decoded.as_ref().map_or(bytes, |t| t.as_bytes())) {
+        return FileResult {
+            scanned: true,
+            ..FileResult::default()
+        };
     }
-    let (text, _encoding) = source::decode(bytes);
-    let (findings, unresolved, cross) = scan_text(display, Language::of_path(path), &text, opts, matcher);
-    FileResult { scanned: true, parsed: true, findings, unresolved, cross, ..FileResult::default() }
+    let text = match decoded {
+        Some(text) => text,
+        None => source::decode(bytes).0,
+    };
+    let (findings, unresolved, cross) =
+        scan_text(display, Language::of_path(path), &text, opts, matcher);
+    FileResult {
+        scanned: true,
+        parsed: true,
+        findings,
+        unresolved,
+        cross,
+        ..FileResult::default()
+    }
 }
 
 /// A path as the walker reached it, with forward slashes and no `./`.
@@ -220,7 +284,14 @@ pub fn display_path(path: &Path) -> String {
     s.to_string()
 }
 
-fn finding_from_hit(display: &str, text: &str, index: &LineIndex, expr: &Expr, hit: &Hit, opts: &ScanOptions) -> Option<Finding> {
+fn finding_from_hit(
+    display: &str,
+    text: &str,
+    index: &LineIndex,
+    expr: &Expr,
+    hit: &Hit,
+    opts: &ScanOptions,
+) -> Option<Finding> {
     let status = hit.rule.status_on(opts.as_of);
     if status == Status::Active && !opts.include_active {
         return None;
@@ -237,7 +308,16 @@ fn finding_from_hit(display: &str, text: &str, index: &LineIndex, expr: &Expr, h
         Some(format!("built from {}", parts.join(", ")))
     };
     let kind = classify_kind(expr, &hit.matched);
-    Some(make_finding(display, location, hit.rule, &hit.matched, hit.suggested.as_deref(), via, kind, opts.as_of))
+    Some(make_finding(
+        display,
+        location,
+        hit.rule,
+        &hit.matched,
+        hit.suggested.as_deref(),
+        via,
+        kind,
+        opts.as_of,
+    ))
 }
 
 /// A string literal that reads like a sentence mentions an endpoint rather
@@ -251,11 +331,17 @@ fn classify_kind(expr: &Expr, matched: &str) -> FindingKind {
         return FindingKind::Call;
     }
     let lower = text.to_ascii_lowercase();
-    if ["curl", "wget", "http://", "https://", "invoke-"].iter().any(|k| lower.contains(k)) {
+    if ["curl", "wget", "http://", "https://", "invoke-"]
+        .iter()
+        .any(|k| lower.contains(k))
+    {
         return FindingKind::Call;
     }
     let rest = text.replacen(matched, " ", 1);
-    let words = rest.split_whitespace().filter(|w| w.len() > 1 && w.chars().all(|c| c.is_alphabetic())).count();
+    let words = rest
+        .split_whitespace()
+        .filter(|w| w.len() > 1 && w.chars().all(|c| c.is_alphabetic()))
+        .count();
     if words >= 5 {
         FindingKind::Mention
     } else {
@@ -279,7 +365,9 @@ pub(crate) fn make_finding(
     let next = rule.next_deadline(as_of);
     let days_left = next.map(|(_, _, d)| d).or_else(|| {
         // Past every deadline: days since the last one, negative.
-        rule.eol().or(rule.eos()).map(|d| as_of.days_until(d.effective()))
+        rule.eol()
+            .or(rule.eos())
+            .map(|d| as_of.days_until(d.effective()))
     });
     Finding {
         path: display.to_string(),
@@ -297,7 +385,11 @@ pub(crate) fn make_finding(
         eos: rule.eos().map(|d| d.published()),
         eol: rule.eol().map(|d| d.published()),
         days_left,
-        next_deadline: next.map(|(milestone, d, _)| NextDeadline { milestone, date: d.published(), words: d.words() }),
+        next_deadline: next.map(|(milestone, d, _)| NextDeadline {
+            milestone,
+            date: d.published(),
+            words: d.words(),
+        }),
         severity: Severity::of(status),
         kind,
         confirmed: rule.is_confirmed(),
@@ -313,7 +405,10 @@ const SNIPPET_CONTEXT: usize = 80;
 
 /// Line, column and a redacted code frame for a byte span.
 pub(crate) fn locate(text: &str, index: &LineIndex, span: (usize, usize)) -> Location {
-    let (start, end) = (floor_boundary(text, span.0), ceil_boundary(text, span.1.max(span.0)));
+    let (start, end) = (
+        floor_boundary(text, span.0),
+        ceil_boundary(text, span.1.max(span.0)),
+    );
     let (line, column) = index.line_col(start);
     let (end_line, end_column) = index.line_col(end);
     let first = index.line_range(line - 1).0;
@@ -328,8 +423,18 @@ pub(crate) fn locate(text: &str, index: &LineIndex, span: (usize, usize)) -> Loc
     let raw = raw.replace('\r', "");
     let shift = |o: usize| text[from..o.max(from)].replace('\r', "").len();
     let redacted = redact::redact(&raw);
-    let span_in = (redacted.map_offset(shift(start)), redacted.map_offset(shift(end)));
-    Location { line, column, end_line, end_column, snippet: redacted.text, snippet_span: span_in }
+    let span_in = (
+        redacted.map_offset(shift(start)),
+        redacted.map_offset(shift(end)),
+    );
+    Location {
+        line,
+        column,
+        end_line,
+        end_column,
+        snippet: redacted.text,
+        snippet_span: span_in,
+    }
 }
 
 #[cfg(test)]
@@ -338,13 +443,35 @@ mod tests {
     use crate::rules::Rule;
 
     fn rules() -> RuleSet {
-        let r = |id, e, rep: Option<&str>, eol: Option<&str>| Rule::simple(id, e, rep, None, eol).expect("valid");
+        let r = |id, e, rep: Option<&str>, eol: Option<&str>| {
+            Rule::simple(id, e, rep, None, eol).expect("valid")
+        };
         RuleSet::from_rules(vec![
-            r("scan-v2", "/api/2.0/fo/scan/", Some("/api/3.0/fo/scan/"), Some("2026-12")),
+            r(
+                "scan-v2",
+                "/api/2.0/fo/scan/",
+                Some("/api/3.0/fo/scan/"),
+                Some("2026-12"),
+            ),
             r("scan-v3", "/api/3.0/fo/scan/", None, None),
-            r("perimeter-v2", "/api/2.0/fo/scan/cloud/perimeter/job/", Some("/api/4.0/fo/scan/cloud/perimeter/job/"), Some("2026-12")),
-            r("host-v2", "/api/2.0/fo/asset/host/", Some("/api/5.0/fo/asset/host/"), Some("2026-12")),
-            r("kb-v2", "/api/2.0/fo/knowledge_base/vuln/", Some("/api/4.0/fo/knowledge_base/vuln/"), Some("2026-12")),
+            r(
+                "perimeter-v2",
+                "/api/2.0/fo/scan/cloud/perimeter/job/",
+                Some("/api/4.0/fo/scan/cloud/perimeter/job/"),
+                Some("2026-12"),
+            ),
+            r(
+                "host-v2",
+                "/api/2.0/fo/asset/host/",
+                Some("/api/5.0/fo/asset/host/"),
+                Some("2026-12"),
+            ),
+            r(
+                "kb-v2",
+                "/api/2.0/fo/knowledge_base/vuln/",
+                Some("/api/4.0/fo/knowledge_base/vuln/"),
+                Some("2026-12"),
+            ),
             r("pci-details", "/pci/scan/{scanId}/details", None, None),
         ])
     }
@@ -365,27 +492,42 @@ mod tests {
         let set = rules();
         let m = Matcher::new(&set);
         let (f, _, _) = scan_text("t", lang, text, &opts(), &m);
-        f.into_iter().map(|f| (f.line, f.rule, f.kind.as_str().to_string())).collect()
+        f.into_iter()
+            .map(|f| (f.line, f.rule, f.kind.as_str().to_string()))
+            .collect()
     }
 
     #[test]
     fn identity_not_prefix() {
         let t = "a = '/api/2.0/fo/asset/host/vm/detection/'\nb = '/api/2.0/fo/scan/cloud/perimeter/job/'\nc = '/api/2.0/fo/scanner/'\n";
-        assert_eq!(found(Language::Python, t), vec![(2, "perimeter-v2".to_string(), "call".to_string())]);
+        assert_eq!(
+            found(Language::Python, t),
+            vec![(2, "perimeter-v2".to_string(), "call".to_string())]
+        );
     }
 
     #[test]
     fn version_variable_reported_at_use_once() {
         let t = "API_PATH=\"/api/2.0/fo/scan/\"\ncurl -s \"$QUALYS_API$API_PATH\"\n";
-        assert_eq!(found(Language::Shell, t), vec![(1, "scan-v2".to_string(), "call".to_string())]);
+        assert_eq!(
+            found(Language::Shell, t),
+            vec![(1, "scan-v2".to_string(), "call".to_string())]
+        );
         let t = "    API_VERSION = \"2.0\"\n    url = f\"{base}/api/{API_VERSION}/fo/scan/\"\n";
-        assert_eq!(found(Language::Python, t), vec![(2, "scan-v2".to_string(), "call".to_string())]);
+        assert_eq!(
+            found(Language::Python, t),
+            vec![(2, "scan-v2".to_string(), "call".to_string())]
+        );
     }
 
     #[test]
     fn comments_are_mentions_and_active_is_quiet() {
-        let t = "# migrated away from /api/2.0/fo/scan/ in the last release\nx = '/api/3.0/fo/scan/'\n";
-        assert_eq!(found(Language::Python, t), vec![(1, "scan-v2".to_string(), "mention".to_string())]);
+        let t =
+            "# migrated away from /api/2.0/fo/scan/ in the last release\nx = '/api/3.0/fo/scan/'\n";
+        assert_eq!(
+            found(Language::Python, t),
+            vec![(1, "scan-v2".to_string(), "mention".to_string())]
+        );
     }
 
     #[test]
@@ -395,8 +537,14 @@ mod tests {
         let t = "r = s.get(f\"{base}/api/2.0/fo/scan/?action=list\")\nu = 'https://qualysapi.qualys.com/api/2.0/fo/asset/host/index.php?action=list'\n";
         let (f, _, _) = scan_text("t", Language::Python, t, &opts(), &m);
         assert_eq!(f[0].matched, "{base}/api/2.0/fo/scan/?action=list");
-        assert_eq!(f[0].suggested.as_deref(), Some("{base}/api/3.0/fo/scan/?action=list"));
-        assert_eq!(f[1].suggested.as_deref(), Some("https://qualysapi.qualys.com/api/5.0/fo/asset/host/index.php?action=list"));
+        assert_eq!(
+            f[0].suggested.as_deref(),
+            Some("{base}/api/3.0/fo/scan/?action=list")
+        );
+        assert_eq!(
+            f[1].suggested.as_deref(),
+            Some("https://qualysapi.qualys.com/api/5.0/fo/asset/host/index.php?action=list")
+        );
         assert_eq!((f[1].line, f[1].column, f[1].end_column), (2, 34, 66));
         assert_eq!(f[0].days_left, Some(8));
     }

@@ -23,15 +23,32 @@ pub fn is_binary(bytes: &[u8]) -> bool {
 /// Decodes text: UTF-8 (BOM removed), UTF-16 with a BOM, else lossily.
 pub fn decode(bytes: &[u8]) -> (String, Encoding) {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return (String::from_utf8_lossy(rest).into_owned(), Encoding::Utf8Bom);
+        return (
+            String::from_utf8_lossy(rest).into_owned(),
+            Encoding::Utf8Bom,
+        );
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        let units = rest.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]]));
-        return (char::decode_utf16(units).map(|r| r.unwrap_or('\u{FFFD}')).collect(), Encoding::Utf16Le);
+        let units = rest
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]));
+        return (
+            char::decode_utf16(units)
+                .map(|r| r.unwrap_or('\u{FFFD}'))
+                .collect(),
+            Encoding::Utf16Le,
+        );
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        let units = rest.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]]));
-        return (char::decode_utf16(units).map(|r| r.unwrap_or('\u{FFFD}')).collect(), Encoding::Utf16Be);
+        let units = rest
+            .chunks_exact(2)
+            .map(|c| u16::from_be_bytes([c[0], c[1]]));
+        return (
+            char::decode_utf16(units)
+                .map(|r| r.unwrap_or('\u{FFFD}'))
+                .collect(),
+            Encoding::Utf16Be,
+        );
     }
     match std::str::from_utf8(bytes) {
         Ok(s) => (s.to_string(), Encoding::Utf8),
@@ -101,8 +118,14 @@ mod tests {
 
     #[test]
     fn decodes_boms_and_invalid_utf8() {
-        assert_eq!(decode(b"\xEF\xBB\xBFab"), ("ab".to_string(), Encoding::Utf8Bom));
-        assert_eq!(decode(b"\xFF\xFEa\0b\0"), ("ab".to_string(), Encoding::Utf16Le));
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFab"),
+            ("ab".to_string(), Encoding::Utf8Bom)
+        );
+        assert_eq!(
+            decode(b"\xFF\xFEa\0b\0"),
+            ("ab".to_string(), Encoding::Utf16Le)
+        );
         assert_eq!(decode(b"caf\xE9\nx").1, Encoding::Lossy);
         assert!(is_binary(b"\x89PNG\0\0"));
         assert!(!is_binary(b"\xFF\xFEa\0"));

@@ -22,9 +22,17 @@ pub struct WalkOptions {
 
 /// One entry the walk yields.
 pub enum Entry {
-    File { path: PathBuf, explicit: bool },
-    Loop { path: PathBuf },
-    Error { path: Option<PathBuf>, message: String },
+    File {
+        path: PathBuf,
+        explicit: bool,
+    },
+    Loop {
+        path: PathBuf,
+    },
+    Error {
+        path: Option<PathBuf>,
+        message: String,
+    },
 }
 
 fn builder(roots: &[PathBuf], opts: &WalkOptions) -> WalkBuilder {
@@ -58,7 +66,10 @@ where
                     let is_file = entry.file_type().is_some_and(|t| t.is_file());
                     let path = entry.path().to_path_buf();
                     if is_file {
-                        visit(Entry::File { explicit: entry.depth() == 0, path: path.clone() });
+                        visit(Entry::File {
+                            explicit: entry.depth() == 0,
+                            path: path.clone(),
+                        });
                     }
                     if let Ok(mut s) = seen.lock() {
                         s.push(path);
@@ -81,24 +92,44 @@ fn classify(err: ignore::Error) -> Entry {
                 path = Some(p.clone());
                 e = err;
             }
-            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => e = err,
-            ignore::Error::Loop { child, .. } => return Entry::Loop { path: child.clone() },
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                e = err
+            }
+            ignore::Error::Loop { child, .. } => {
+                return Entry::Loop {
+                    path: child.clone(),
+                }
+            }
             _ => break,
         }
     }
-    Entry::Error { path, message: err.to_string() }
+    Entry::Error {
+        path,
+        message: err.to_string(),
+    }
 }
 
 /// Counts the top-most entries under `roots` that the filters excluded:
 /// (hidden, ignored). An excluded directory counts once, not per file.
-pub fn count_excluded(roots: &[PathBuf], opts: &WalkOptions, reached: HashSet<PathBuf>) -> (usize, usize) {
+pub fn count_excluded(
+    roots: &[PathBuf],
+    opts: &WalkOptions,
+    reached: HashSet<PathBuf>,
+) -> (usize, usize) {
     if opts.no_ignore && opts.hidden {
         return (0, 0);
     }
     let hidden = Arc::new(AtomicUsize::new(0));
     let ignored = Arc::new(AtomicUsize::new(0));
     let reached = Arc::new(reached);
-    let mut b = builder(roots, &WalkOptions { no_ignore: true, hidden: true, ..opts.clone() });
+    let mut b = builder(
+        roots,
+        &WalkOptions {
+            no_ignore: true,
+            hidden: true,
+            ..opts.clone()
+        },
+    );
     let (h, i, r) = (hidden.clone(), ignored.clone(), reached.clone());
     b.filter_entry(move |entry| {
         if entry.depth() == 0 || r.contains(entry.path()) {
@@ -116,9 +147,13 @@ pub fn count_excluded(roots: &[PathBuf], opts: &WalkOptions, reached: HashSet<Pa
         false
     });
     b.build_parallel().run(|| Box::new(|_| WalkState::Continue));
-    (hidden.load(Ordering::Relaxed), ignored.load(Ordering::Relaxed))
+    (
+        hidden.load(Ordering::Relaxed),
+        ignored.load(Ordering::Relaxed),
+    )
 }
 
 fn is_hidden(path: &Path) -> bool {
-    path.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.'))
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
 }

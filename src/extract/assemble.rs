@@ -141,6 +141,7 @@ impl Assembler<'_> {
                     }
                     i = self.emit(expr, i + 1, next);
                 }
+                Tok::Ident(name) if !self.may_start_expr(i, name) => i += 1,
                 Tok::Str(_) | Tok::Ident(_) => {
                     let (mut expr, next) = self.parse_expr(i, false);
                     if self.is_docstring(i, next) {
@@ -150,6 +151,20 @@ impl Assembler<'_> {
                 }
                 _ => i += 1,
             }
+        }
+    }
+
+    /// Whether the identifier at `i` can begin a string expression worth
+    /// assembling: most identifiers are followed by a call, an assignment
+    /// or punctuation, and are skipped without any allocation.
+    fn may_start_expr(&self, i: usize, name: &str) -> bool {
+        match self.tok(i + 1) {
+            Some(Tok::Op("(")) => FORMAT_FNS.contains(&name) || DEFAULT_FNS.contains(&name),
+            Some(Tok::Op("." | "->" | "::" | "[")) => true,
+            Some(Tok::Str(_)) => self.adjacency(),
+            Some(Tok::Op("+" | "||" | "??" | "%" | "-")) => true,
+            Some(Tok::Ident(w)) => w == "or",
+            _ => false,
         }
     }
 

@@ -76,7 +76,7 @@ pub fn extract_code(lang: Language, text: &str, base: usize) -> Extracted {
 
 struct Assembler<'t> {
     lang: Language,
-    toks: &'t [Token],
+    toks: &'t [Token<'t>],
     /// name → definitions in file order: (offset, value).
     syms: HashMap<String, Vec<(usize, Expr)>>,
     out: Extracted,
@@ -163,7 +163,7 @@ impl Assembler<'_> {
             Some(Tok::Op("." | "->" | "::" | "[")) => true,
             Some(Tok::Str(_)) => self.adjacency(),
             Some(Tok::Op("+" | "||" | "??" | "%" | "-")) => true,
-            Some(Tok::Ident(w)) => w == "or",
+            Some(Tok::Ident(w)) => *w == "or",
             _ => false,
         }
     }
@@ -201,7 +201,7 @@ impl Assembler<'_> {
     /// The name on the left of the assignment operator at `i`.
     fn assigned_name(&self, i: usize) -> Option<String> {
         let ident = |k: usize| match self.tok(k) {
-            Some(Tok::Ident(n)) => Some(n.clone()),
+            Some(Tok::Ident(n)) => Some(n.to_string()),
             _ => None,
         };
         let prev = i.checked_sub(1)?;
@@ -216,10 +216,10 @@ impl Assembler<'_> {
                     }
                 }
                 // Go `var name string = …`.
-                if self.lang == Language::Go && matches!(n.as_str(), "string") {
+                if self.lang == Language::Go && *n == "string" {
                     return prev.checked_sub(1).and_then(ident);
                 }
-                Some(n.clone())
+                Some(n.to_string())
             }
             // `config["base_url"] = …`
             Tok::Op("]") => {
@@ -238,14 +238,14 @@ impl Assembler<'_> {
     fn key_before(&self, i: usize) -> Option<String> {
         let prev = i.checked_sub(1)?;
         let name = match self.tok(prev)? {
-            Tok::Ident(n) => n.clone(),
+            Tok::Ident(n) => n.to_string(),
             Tok::Str(parts) => literal_text(parts)?,
             _ => return None,
         };
         // `a ? b : c` and `case x:` are not pairs.
         let before = prev.checked_sub(1).and_then(|k| self.tok(k));
         if matches!(before, Some(Tok::Op("?")))
-            || matches!(before, Some(Tok::Ident(k)) if k == "case")
+            || matches!(before, Some(Tok::Ident(k)) if *k == "case")
         {
             return None;
         }
@@ -278,7 +278,7 @@ impl Assembler<'_> {
                 }
             } else if (self.is_op(k, "||")
                 || self.is_op(k, "??")
-                || matches!(self.tok(k), Some(Tok::Ident(w)) if w == "or"))
+                || matches!(self.tok(k), Some(Tok::Ident(w)) if *w == "or"))
                 && expr.segs.iter().all(Seg::is_hole)
             {
                 // `process.env.X || "https://…"`: the default is the value.
@@ -330,7 +330,7 @@ impl Assembler<'_> {
                 expr = substitute(&expr, &args);
                 j = n;
             } else if self.is_op(k, ".")
-                && matches!(self.tok(k + 1), Some(Tok::Ident(f)) if f == "format" || f == "formatted")
+                && matches!(self.tok(k + 1), Some(Tok::Ident(f)) if *f == "format" || *f == "formatted")
                 && self.is_op(k + 2, "(")
             {
                 let (args, next) = self.args(k + 3);
@@ -437,7 +437,7 @@ impl Assembler<'_> {
         let mut last = String::new();
         while let Some(Tok::Ident(n)) = self.tok(j) {
             full.push_str(n);
-            last = n.clone();
+            last = n.to_string();
             j += 1;
             let sep = match self.tok(j) {
                 Some(Tok::Op(".")) if self.lang != Language::Php => ".",

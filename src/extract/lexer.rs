@@ -25,12 +25,13 @@ pub enum Part {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Tok {
+pub enum Tok<'a> {
     Str(Vec<Part>),
     /// A comment's text (without its markers) and the offset of that text.
     Comment(String, usize),
-    Ident(String),
-    Num(String),
+    /// Identifiers and numbers borrow the text: no allocation per token.
+    Ident(&'a str),
+    Num(&'a str),
     Op(&'static str),
     /// A statement-ending newline (only in newline-sensitive languages,
     /// outside brackets).
@@ -39,8 +40,8 @@ pub enum Tok {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Token {
-    pub tok: Tok,
+pub struct Token<'a> {
+    pub tok: Tok<'a>,
     /// Byte span in the file (`base` already added).
     pub start: usize,
     pub end: usize,
@@ -82,7 +83,7 @@ fn op1(b: u8) -> &'static str {
 }
 
 /// Tokenizes `text` as `lang`. Offsets are shifted by `base`.
-pub fn lex(lang: Language, text: &str, base: usize) -> Vec<Token> {
+pub fn lex(lang: Language, text: &str, base: usize) -> Vec<Token<'_>> {
     if lang == Language::Shell {
         return lex_shell(text, base);
     }
@@ -118,7 +119,7 @@ struct Lexer<'a> {
     i: usize,
     base: usize,
     depth: usize,
-    out: Vec<Token>,
+    out: Vec<Token<'a>>,
     /// Per quote byte: a single-line string opened before this offset found
     /// no closing quote up to here, so no later quote on the line can close
     /// either. Keeps a 3 MB line full of stray apostrophes linear.
@@ -141,8 +142,8 @@ fn is_ident(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
 }
 
-impl Lexer<'_> {
-    fn push(&mut self, tok: Tok, start: usize, end: usize) {
+impl<'a> Lexer<'a> {
+    fn push(&mut self, tok: Tok<'a>, start: usize, end: usize) {
         self.out.push(Token {
             tok,
             start: start + self.base,
@@ -241,7 +242,7 @@ impl Lexer<'_> {
                     {
                         j += 1;
                     }
-                    self.push(Tok::Num(self.s[start..j].to_string()), start, j);
+                    self.push(Tok::Num(&self.s[start..j]), start, j);
                     self.i = j;
                 }
                 c if is_ident_start(c) => self.ident(start),
@@ -347,10 +348,11 @@ impl Lexer<'_> {
             (Language::Php | Language::PowerShell, b'$')
                 if is_ident_start(next) || next == b'{' =>
             {
+                let s = self.s;
                 let (name, end) = if next == b'{' {
-                    match self.s[start + 2..].find('}') {
-                        Some(k) => (self.s[start + 2..start + 2 + k].to_string(), start + 3 + k),
-                        None => (self.s[start + 2..].to_string(), self.b.len()),
+                    match s[start + 2..].find('}') {
+                        Some(k) => (&s[start + 2..start + 2 + k], start + 3 + k),
+                        None => (&s[start + 2..], self.b.len()),
                     }
                 } else {
                     let mut j = start + 1;
@@ -363,9 +365,9 @@ impl Lexer<'_> {
                     {
                         j += 1;
                     }
-                    (self.s[start + 1..j].to_string(), j)
+                    (&s[start + 1..j], j)
                 };
-                let name = name.rsplit(':').next().unwrap_or("").to_string();
+                let name = name.rsplit(':').next().unwrap_or("");
                 self.push(Tok::Ident(name), start, end);
                 self.i = end;
                 true
@@ -376,7 +378,7 @@ impl Lexer<'_> {
                     j += 1;
                 }
                 self.push(
-                    Tok::Ident(self.s[start..j].trim_start_matches('@').to_string()),
+                    Tok::Ident(self.s[start..j].trim_start_matches('@')),
                     start,
                     j,
                 );
@@ -436,7 +438,7 @@ impl Lexer<'_> {
                 _ => {}
             }
         }
-        self.push(Tok::Ident(word.to_string()), start, j);
+        self.push(Tok::Ident(word), start, j);
         self.i = j;
     }
 
@@ -1067,11 +1069,11 @@ pub(crate) fn interp_dollar(body: &str, offset: usize, escapes: bool) -> Vec<Par
 /// Shell: words, comments, assignments. Every word is one [`Tok::Str`]
 /// (quoting pieces joined, `$VAR` interpolated); `NAME=value` at a word's
 /// start becomes `Ident(NAME) Op(=) Str(value)`.
-fn lex_shell(text: &str, base: usize) -> Vec<Token> {
+fn lex_shell<'a>(text: &'a str, base: usize) -> Vec<Token<'a>> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
-    let push = |out: &mut Vec<Token>, tok, s: usize, e: usize| {
+    let push = |out: &mut Vec<Token<'a>>, tok: Tok<'a>, s: usize, e: usize| {
         out.push(Token {
             tok,
             start: s + base,
@@ -1116,7 +1118,7 @@ fn lex_shell(text: &str, base: usize) -> Vec<Token> {
                     && b.get(k) == Some(&b'=')
                     && (b[i].is_ascii_alphabetic() || b[i] == b'_');
                 if assign {
-                    push(&mut out, Tok::Ident(text[i..k].to_string()), i, k);
+                    push(&mut out, Tok::Ident(&text[i..k]), i, k);
                     push(&mut out, Tok::Op("="), k, k + 1);
                     i = k + 1;
                 }
@@ -1296,7 +1298,7 @@ mod tests {
     fn shell_words_and_assignments() {
         let src = "API_PATH=\"/api/2.0/fo/scan/\"\ncurl -s -u \"$U:$P\" \\\n  \"$QUALYS_API$API_PATH\" # done\n";
         let toks = lex(Language::Shell, src, 0);
-        assert!(matches!(&toks[0].tok, Tok::Ident(n) if n == "API_PATH"));
+        assert!(matches!(&toks[0].tok, Tok::Ident(n) if *n == "API_PATH"));
         assert_eq!(
             strs(Language::Shell, src),
             [

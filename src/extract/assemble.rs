@@ -83,7 +83,7 @@ struct Assembler<'t> {
 }
 
 impl Assembler<'_> {
-    fn tok(&self, i: usize) -> Option<&Tok> {
+    fn tok(&self, i: usize) -> Option<&Tok<'_>> {
         self.toks.get(i).map(|t| &t.tok)
     }
 
@@ -363,7 +363,7 @@ impl Assembler<'_> {
                 Some(i + 1)
             }
             Tok::Num(n) if after_assign => {
-                expr.push(Seg::literal(n.clone(), Some(t.start), (t.start, t.end)));
+                expr.push(Seg::literal(n.to_string(), Some(t.start), (t.start, t.end)));
                 Some(i + 1)
             }
             Tok::Ident(_) => {

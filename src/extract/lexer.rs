@@ -84,8 +84,18 @@ fn op1(b: u8) -> &'static str {
 
 /// Tokenizes `text` as `lang`. Offsets are shifted by `base`.
 pub fn lex(lang: Language, text: &str, base: usize) -> Vec<Token<'_>> {
+    let (mut toks, comments) = lex_split(lang, text, base);
+    toks.extend(comments);
+    toks.sort_by_key(|t| t.start);
+    toks
+}
+
+/// Tokenizes `text` as `lex` does, with the comments in a second list.
+pub fn lex_split(lang: Language, text: &str, base: usize) -> (Vec<Token<'_>>, Vec<Token<'_>>) {
     if lang == Language::Shell {
-        return lex_shell(text, base);
+        return lex_shell(text, base)
+            .into_iter()
+            .partition(|t| !matches!(t.tok, Tok::Comment(..)));
     }
     let mut lx = Lexer {
         lang,
@@ -94,11 +104,12 @@ pub fn lex(lang: Language, text: &str, base: usize) -> Vec<Token<'_>> {
         i: 0,
         base,
         depth: 0,
-        out: Vec::new(),
+        out: Vec::with_capacity(text.len() / 6),
+        comments: Vec::new(),
         unclosed_until: [0; 3],
     };
     lx.run();
-    lx.out
+    (lx.out, lx.comments)
 }
 
 /// Only the comments of `text`, as `(comment text, offset)` pairs.
@@ -120,6 +131,7 @@ struct Lexer<'a> {
     base: usize,
     depth: usize,
     out: Vec<Token<'a>>,
+    comments: Vec<Token<'a>>,
     /// Per quote byte: a single-line string opened before this offset found
     /// no closing quote up to here, so no later quote on the line can close
     /// either. Keeps a 3 MB line full of stray apostrophes linear.
@@ -144,7 +156,12 @@ fn is_ident(c: u8) -> bool {
 
 impl<'a> Lexer<'a> {
     fn push(&mut self, tok: Tok<'a>, start: usize, end: usize) {
-        self.out.push(Token {
+        let out = if matches!(tok, Tok::Comment(..)) {
+            &mut self.comments
+        } else {
+            &mut self.out
+        };
+        out.push(Token {
             tok,
             start: start + self.base,
             end: end + self.base,

@@ -129,6 +129,11 @@ fn is_path_char(c: char) -> bool {
 
 /// A relative endpoint piece in an expression, if it is one.
 fn relative_use(e: &Expr, text: &str, index: &LineIndex, matcher: &Matcher) -> Option<RelativeUse> {
+    // Cheap rejections before joining the text: too long, or no slash at all.
+    let len: usize = e.segs.iter().map(|s| s.text.len()).sum();
+    if len > 300 || !e.segs.iter().any(|s| s.text.contains('/')) {
+        return None;
+    }
     let joined = e.text();
     if joined.len() > 300 {
         return None;

@@ -104,7 +104,7 @@ pub fn lex_split(lang: Language, text: &str, base: usize) -> (Vec<Token<'_>>, Ve
         i: 0,
         base,
         depth: 0,
-        out: Vec::with_capacity(text.len() / 6),
+        out: Vec::new(),
         comments: Vec::new(),
         unclosed_until: [0; 3],
     };

@@ -46,7 +46,7 @@ if [[ ! -x /usr/bin/time ]]; then
     echo "GNU time missing: installing it"
     apt_install time
 fi
-rg --version | head -n1
+rg --version | sed -n 1p
 
 say "cargo build --release"
 (cd "$ROOT" && cargo build --release --quiet)

@@ -93,7 +93,7 @@ pub struct AuditArgs {
 pub struct RulesArgs {
     #[command(flatten)]
     pub common: CommonArgs,
-    /// Check a rule file (or a directory of them) and exit.
+    /// Check one rule file and exit (0 when valid, 2 with located errors).
     #[arg(long, value_name = "FILE")]
     pub validate: Option<PathBuf>,
     /// Output format of the listing.
@@ -229,7 +229,8 @@ fn list_rules(args: RulesArgs) -> std::io::Result<ExitStatus> {
         return match rules::load::validate_file(path) {
             Ok(n) => {
                 let mut out = std::io::stdout().lock();
-                writeln!(out, "{}: {n} rules, valid", path.display())?;
+                let noun = if n == 1 { "rule" } else { "rules" };
+                writeln!(out, "{}: {n} {noun}, valid", path.display())?;
                 Ok(ExitStatus::Success)
             }
             Err(e) => {

@@ -18,7 +18,8 @@ pub fn render(set: &RuleSet, as_of: Date, json: bool, out: &mut dyn Write) -> io
     let rules = sorted(set);
     if json {
         let rows: Vec<JsonRule<'_>> = rules.iter().map(|r| JsonRule::new(r, as_of)).collect();
-        serde_json::to_writer_pretty(&mut *out, &rows).map_err(io::Error::other)?;
+        // `From` keeps the I/O error kind, so a closed pipe stays a closed pipe.
+        serde_json::to_writer_pretty(&mut *out, &rows).map_err(io::Error::from)?;
         writeln!(out)
     } else {
         render_table(&rules, as_of, out)

@@ -459,7 +459,7 @@ fn validate_good_and_bad_rule_files() {
     let dir = tree(&[("good.toml", GOOD_RULES), ("broken.toml", BROKEN_RULES)]);
     let o = run_in(dir.path(), &["rules", "--validate", "good.toml"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert_eq!(stdout(&o), "good.toml: 1 rules, valid\n");
+    assert_eq!(stdout(&o), "good.toml: 1 rule, valid\n");
 
     let o = run_in(dir.path(), &["rules", "--validate", "broken.toml"]);
     assert_eq!(code(&o), 2);

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use super::lexer::{lex, Part, Tok, Token};
-use super::{Binding, Expr, Extracted, Language, Seg, HOLE};
+use super::{Binding, Expr, Extracted, Language, Seg};
 use crate::finding::FindingKind;
 
 /// Functions whose first string argument is a format string.
@@ -697,11 +697,6 @@ pub(crate) fn slice_seg(seg: &Seg, a: usize, b: usize) -> Seg {
     }
 }
 
-#[allow(dead_code)]
-fn is_hole_text(s: &str) -> bool {
-    s.starts_with(HOLE)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -711,7 +706,7 @@ mod tests {
             .exprs
             .iter()
             .filter(|e| e.kind() == FindingKind::Call)
-            .map(|e| e.text().replace(HOLE, "{}"))
+            .map(|e| e.text().replace(crate::extract::HOLE, "{}"))
             .collect()
     }
 

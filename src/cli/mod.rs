@@ -1,5 +1,10 @@
 //! The command line: clap arguments → validated options → a run → an exit
-//! status. Only this module chooses exit codes.
+//! status. Only this module chooses exit codes. One file per subcommand;
+//! this file holds what they share (scan flags, output, rule loading).
+
+mod audit;
+mod output;
+mod rules_cmd;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -7,17 +12,20 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use miette::{Diagnostic, Report as MietteReport};
 
-use crate::report::{self, human::HumanOptions, OutputFormat};
 use crate::rules::{self, Date, RuleSet};
 use crate::scan::{self, ScanOptions, WalkOptions};
+
+pub use audit::AuditArgs;
+pub use output::Output;
+pub use rules_cmd::{RulesArgs, RulesFormat};
 
 const AFTER_HELP: &str = "\
 Dates: EOS and EOL are kept at the precision Qualys published them. A month-only
 date (\"December 2026\") is read as the FIRST day of that month, so a status turns
 EOS or EOL no later than the vendor's date.
 
-Exit status: 0 when the scan ran (whatever it found), 2 for a usage error, a broken
-rule file or a missing path.";
+Exit status: 0 when the command ran (whatever it found), 2 for a usage error, a
+broken rule file or a missing path. `sunset check` also exits 1 when the gate fails.";
 
 /// Find every call to a Qualys API endpoint version that is deprecated, past
 /// End of Support (EOS) or past End of Life (EOL), with its deadline and the
@@ -39,6 +47,7 @@ pub enum Command {
     Rules(RulesArgs),
 }
 
+/// Flags every subcommand that reads rules shares.
 #[derive(Debug, Args)]
 pub struct CommonArgs {
     /// The day statuses are computed for, YYYY-MM-DD (default: today, UTC).
@@ -50,16 +59,13 @@ pub struct CommonArgs {
     pub rules: Vec<PathBuf>,
 }
 
+/// Flags of every subcommand that scans a tree (`audit`, `check`, `report`,
+/// `fix`).
 #[derive(Debug, Args)]
-pub struct AuditArgs {
+pub struct ScanArgs {
     /// Files or directories to scan (default: the current directory).
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    #[command(flatten)]
-    pub common: CommonArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
     /// Do not honour .gitignore, .ignore and git exclude files.
     #[arg(long)]
     pub no_ignore: bool,
@@ -78,33 +84,47 @@ pub struct AuditArgs {
     /// Worker threads (default: one per core).
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
     pub threads: usize,
-    /// Also report uses of current (active) endpoint versions.
-    #[arg(long)]
-    pub include_active: bool,
-    /// Tag the JSON output with a repository name (for roll-ups).
+    /// Tag the output with a repository name (for roll-ups with
+    /// `sunset report --from`).
     #[arg(long, value_name = "NAME")]
     pub repo_name: Option<String>,
-    /// When to colour human output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
 }
 
-#[derive(Debug, Args)]
-pub struct RulesArgs {
-    #[command(flatten)]
-    pub common: CommonArgs,
-    /// Check one rule file and exit (0 when valid, 2 with located errors).
-    #[arg(long, value_name = "FILE")]
-    pub validate: Option<PathBuf>,
-    /// Output format of the listing.
-    #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
-    pub format: RulesFormat,
-}
+impl ScanArgs {
+    /// The roots to scan; every one must exist.
+    pub fn roots(&self) -> Result<Vec<PathBuf>, CliError> {
+        let roots = if self.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            self.paths.clone()
+        };
+        for root in &roots {
+            if std::fs::symlink_metadata(root).is_err() {
+                return Err(CliError::MissingPath {
+                    path: root.display().to_string(),
+                });
+            }
+        }
+        Ok(roots)
+    }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum RulesFormat {
-    Human,
-    Json,
+    /// Scan options for `roots` at `as_of`.
+    pub fn scan_options(&self, roots: Vec<PathBuf>, as_of: Date) -> ScanOptions {
+        ScanOptions {
+            roots,
+            walk: WalkOptions {
+                no_ignore: self.no_ignore,
+                hidden: self.hidden,
+                follow: self.follow,
+                threads: self.threads,
+            },
+            max_filesize: self.max_filesize,
+            binary: self.binary,
+            as_of,
+            include_active: false,
+            repo_name: self.repo_name.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -114,11 +134,28 @@ pub enum ColorChoice {
     Never,
 }
 
+impl ColorChoice {
+    /// Colour only on a terminal, never when `NO_COLOR` is set, unless
+    /// forced with `--color always`.
+    pub fn enabled(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
+}
+
 /// How a run ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExitStatus {
-    /// The command ran.
+    /// The command ran (and the gate, if any, passed).
     Success,
+    /// `sunset check`: the gate failed.
+    Failure,
     /// Usage, configuration or rule error.
     Error,
 }
@@ -127,6 +164,7 @@ impl ExitStatus {
     pub fn code(self) -> u8 {
         match self {
             ExitStatus::Success => 0,
+            ExitStatus::Failure => 1,
             ExitStatus::Error => 2,
         }
     }
@@ -146,17 +184,22 @@ pub enum CliError {
         help("check the path; sunset scans files and directories that exist")
     )]
     MissingPath { path: String },
+    /// `--output FILE` could not be written.
+    #[error("cannot write {path}: {message}")]
+    #[diagnostic(code(sunset::cli::output))]
+    Output { path: String, message: String },
 }
 
 /// Runs the parsed command, writing to stdout/stderr. Returns the status.
 pub fn run(cli: Cli) -> std::io::Result<ExitStatus> {
     match cli.command {
-        Command::Audit(args) => audit(args),
-        Command::Rules(args) => list_rules(args),
+        Command::Audit(args) => audit::run(args),
+        Command::Rules(args) => rules_cmd::run(args),
     }
 }
 
-fn load_rules(common: &CommonArgs) -> Result<RuleSet, rules::RuleError> {
+/// Loads the bundled rules plus `--rules`.
+pub fn load_rules(common: &CommonArgs) -> Result<RuleSet, rules::RuleError> {
     let extra: Vec<&Path> = common.rules.iter().map(PathBuf::as_path).collect();
     if extra.is_empty() {
         rules::load::load_bundled()
@@ -165,90 +208,9 @@ fn load_rules(common: &CommonArgs) -> Result<RuleSet, rules::RuleError> {
     }
 }
 
-fn print_error(err: impl Diagnostic + Send + Sync + 'static) {
+/// Prints a diagnostic to stderr (miette's graphical or narrated handler).
+pub fn print_error(err: impl Diagnostic + Send + Sync + 'static) {
     let report = MietteReport::new(err);
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(stderr, "{report:?}");
-}
-
-fn audit(args: AuditArgs) -> std::io::Result<ExitStatus> {
-    let rules = match load_rules(&args.common) {
-        Ok(r) => r,
-        Err(e) => {
-            print_error(e);
-            return Ok(ExitStatus::Error);
-        }
-    };
-    let roots = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    for root in &roots {
-        if std::fs::symlink_metadata(root).is_err() {
-            print_error(CliError::MissingPath {
-                path: root.display().to_string(),
-            });
-            return Ok(ExitStatus::Error);
-        }
-    }
-    let opts = ScanOptions {
-        roots,
-        walk: WalkOptions {
-            no_ignore: args.no_ignore,
-            hidden: args.hidden,
-            follow: args.follow,
-            threads: args.threads,
-        },
-        max_filesize: args.max_filesize,
-        binary: args.binary,
-        as_of: args.common.as_of.unwrap_or_else(Date::today),
-        include_active: args.include_active,
-        repo_name: args.repo_name.clone(),
-    };
-    let report = scan::scan(&opts, &rules);
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-        }
-    };
-    let options = HumanOptions {
-        color,
-        ..HumanOptions::default()
-    };
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    report::render(&report, args.format, &options, &mut out)?;
-    out.flush()?;
-    Ok(ExitStatus::Success)
-}
-
-fn list_rules(args: RulesArgs) -> std::io::Result<ExitStatus> {
-    if let Some(path) = &args.validate {
-        return match rules::load::validate_file(path) {
-            Ok(n) => {
-                let mut out = std::io::stdout().lock();
-                let noun = if n == 1 { "rule" } else { "rules" };
-                writeln!(out, "{}: {n} {noun}, valid", path.display())?;
-                Ok(ExitStatus::Success)
-            }
-            Err(e) => {
-                print_error(e);
-                Ok(ExitStatus::Error)
-            }
-        };
-    }
-    let rules = match load_rules(&args.common) {
-        Ok(r) => r,
-        Err(e) => {
-            print_error(e);
-            return Ok(ExitStatus::Error);
-        }
-    };
-    let as_of = args.common.as_of.unwrap_or_else(Date::today);
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    report::rules_table::render(&rules, as_of, args.format == RulesFormat::Json, &mut out)?;
-    out.flush()?;
-    Ok(ExitStatus::Success)
 }

@@ -787,6 +787,9 @@ mod tests {
                 "2025-06-10",
                 Evidence::Primary,
             ),
+            fingerprint: String::new(),
+            suppressed: None,
+            verdict: None,
             snippet: snippet.to_string(),
             snippet_span: (start, end),
         }
@@ -892,6 +895,7 @@ mod tests {
                 }],
                 ..Summary::default()
             },
+            gate: None,
         };
         report.count_findings();
         report
@@ -966,6 +970,7 @@ mod tests {
                 files_skipped: [(SkipReason::Binary, 3)].into_iter().collect(),
                 ..Summary::default()
             },
+            gate: None,
         };
         report.count_findings();
         let text = render_to_string(

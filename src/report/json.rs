@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{Report, Summary};
+use super::{Gate, Report, Summary};
 use crate::finding::Finding;
 
 /// The schema tag; bumped on any incompatible change.
@@ -16,6 +16,8 @@ struct Document<'a> {
     repo: Option<&'a str>,
     findings: &'a [Finding],
     summary: &'a Summary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gate: Option<&'a Gate>,
 }
 
 pub fn render(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
@@ -25,6 +27,7 @@ pub fn render(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<
         repo: report.repo_name.as_deref(),
         findings: &report.findings,
         summary: &report.summary,
+        gate: report.gate.as_ref(),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)

@@ -3,9 +3,15 @@
 //! Every printer sees the same sorted, redacted report and writes into the
 //! writer it is given; none of them reads the filesystem or the clock.
 
+pub mod concise;
+pub mod csv;
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod junit;
 pub mod rules_table;
+pub mod sarif;
 
 use std::collections::BTreeMap;
 
@@ -90,6 +96,9 @@ pub struct Summary {
     /// Findings whose rule rests on secondary evidence only.
     pub unconfirmed: usize,
     pub files_with_findings: usize,
+    /// Findings kept from failing the gate by an inline comment, a waiver or
+    /// the baseline (they are still listed).
+    pub suppressed: usize,
     pub nearest_deadline: Option<NearestDeadline>,
     pub unresolved: Vec<Unresolved>,
     pub notices: Vec<Notice>,
@@ -104,6 +113,65 @@ pub struct Report {
     /// Sorted by [`Finding::sort_key`].
     pub findings: Vec<Finding>,
     pub summary: Summary,
+    /// Set by `sunset check`: thresholds and the outcome of the gate.
+    pub gate: Option<Gate>,
+}
+
+/// The outcome of `sunset check`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Gate {
+    /// The lowest status that fails: `eol`, `eos` or `deprecated`.
+    pub fail_on: Status,
+    /// Findings whose next deadline is this many days away or fewer warn.
+    pub warn_within_days: i64,
+    /// Whether mentions count like calls (`--strict`).
+    pub strict: bool,
+    pub passed: bool,
+    /// Findings with verdict `fail`.
+    pub failing: usize,
+    /// Findings with verdict `warn`.
+    pub warnings: usize,
+    /// Waivers in `sunset.toml` whose `until` date has passed: they no
+    /// longer suppress anything.
+    pub expired_waivers: Vec<ExpiredWaiver>,
+    /// Inline `sunset: ignore` comments without a reason.
+    pub unexplained_suppressions: Vec<Notice>,
+    /// Set with `--baseline FILE`.
+    pub baseline: Option<BaselineOutcome>,
+}
+
+/// A waiver past its `until` date.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ExpiredWaiver {
+    /// `sunset.toml:LINE`.
+    pub at: String,
+    pub rule: Option<String>,
+    pub path: Option<String>,
+    pub until: String,
+    pub reason: String,
+}
+
+/// How the findings compare with a baseline file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BaselineOutcome {
+    pub file: String,
+    /// Findings whose fingerprint is in the baseline.
+    pub known: usize,
+    /// Findings not in the baseline (these may fail the gate).
+    pub new: usize,
+    /// Baseline entries that no longer occur: fixed, and can be removed.
+    pub fixed: Vec<BaselineEntry>,
+}
+
+/// One entry of a baseline file.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Deserialize, Serialize)]
+pub struct BaselineEntry {
+    pub fingerprint: String,
+    pub rule: String,
+    pub path: String,
+    /// The line when the baseline was written (informative only).
+    pub line: usize,
+    pub matched: String,
 }
 
 impl Report {
@@ -115,6 +183,7 @@ impl Report {
         s.calls = 0;
         s.mentions = 0;
         s.unconfirmed = 0;
+        s.suppressed = 0;
         let mut files: Vec<&str> = Vec::new();
         let mut nearest: Option<NearestDeadline> = None;
         for f in &self.findings {
@@ -125,6 +194,9 @@ impl Report {
             }
             if !f.confirmed {
                 s.unconfirmed += 1;
+            }
+            if f.suppressed.is_some() {
+                s.suppressed += 1;
             }
             files.push(&f.path);
             if let (Some(next), Some(days)) = (&f.next_deadline, f.days_left) {
@@ -146,13 +218,25 @@ impl Report {
     }
 }
 
-/// Output formats of `audit`.
+/// Output formats of `audit` and `check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
     /// Compiler-style diagnostics with code frames.
     Human,
     /// One JSON document, schema `sunset/1`.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…`): annotations.
+    Github,
+    /// GitLab Code Quality report (JSON array).
+    Gitlab,
+    /// JUnit XML: one testcase per finding, one testsuite per file.
+    Junit,
+    /// One line per finding: `path:line:col: status rule endpoint -> replacement (deadline)`.
+    Concise,
+    /// CSV: one row per finding, every JSON field.
+    Csv,
 }
 
 /// Renders `report` in `format`.
@@ -165,5 +249,11 @@ pub fn render(
     match format {
         OutputFormat::Human => human::render(report, options, out),
         OutputFormat::Json => json::render(report, out),
+        OutputFormat::Sarif => sarif::render(report, out),
+        OutputFormat::Github => github::render(report, out),
+        OutputFormat::Gitlab => gitlab::render(report, out),
+        OutputFormat::Junit => junit::render(report, out),
+        OutputFormat::Concise => concise::render(report, out),
+        OutputFormat::Csv => csv::render(report, out),
     }
 }

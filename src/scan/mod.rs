@@ -134,6 +134,8 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
 
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
+    let root_names: Vec<String> = opts.roots.iter().map(|r| display_path(r)).collect();
+    crate::finding::assign_fingerprints(&mut findings, &root_names);
     summary.unresolved.sort();
     summary.unresolved.dedup();
     summary.notices.sort();
@@ -142,6 +144,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
         repo_name: opts.repo_name.clone(),
         findings,
         summary,
+        gate: None,
     };
     report.count_findings();
     report
@@ -395,6 +398,9 @@ pub(crate) fn make_finding(
         confirmed: rule.is_confirmed(),
         via,
         source: rule.source.clone(),
+        fingerprint: String::new(),
+        suppressed: None,
+        verdict: None,
         snippet: location.snippet,
         snippet_span: location.snippet_span,
     }

@@ -66,7 +66,7 @@ fn help_explains_month_dates_and_exit_codes() {
         let text = stdout(&o);
         assert!(text.contains("FIRST day of that month"), "{args:?}: {text}");
         assert!(
-            text.contains("Exit status: 0 when the scan ran"),
+            text.contains("Exit status: 0 when the command ran"),
             "{args:?}: {text}"
         );
         assert!(text.contains("2 for a usage error"), "{args:?}: {text}");

@@ -1,0 +1,8 @@
+//! `--format concise`: one grep-friendly line per finding.
+
+use super::Report;
+
+pub fn render(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let _ = (report, out);
+    todo!("concise printer")
+}

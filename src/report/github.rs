@@ -1,0 +1,8 @@
+//! `--format github`: GitHub Actions workflow commands.
+
+use super::Report;
+
+pub fn render(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let _ = (report, out);
+    todo!("github printer")
+}

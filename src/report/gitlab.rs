@@ -1,0 +1,8 @@
+//! `--format gitlab`: GitLab Code Quality report.
+
+use super::Report;
+
+pub fn render(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let _ = (report, out);
+    todo!("gitlab printer")
+}

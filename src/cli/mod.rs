@@ -3,6 +3,7 @@
 //! this file holds what they share (scan flags, output, rule loading).
 
 mod audit;
+mod check;
 mod output;
 mod rules_cmd;
 
@@ -16,6 +17,7 @@ use crate::rules::{self, Date, RuleSet};
 use crate::scan::{self, ScanOptions, WalkOptions};
 
 pub use audit::AuditArgs;
+pub use check::CheckArgs;
 pub use output::Output;
 pub use rules_cmd::{RulesArgs, RulesFormat};
 
@@ -42,6 +44,10 @@ pub enum Command {
     /// Scan files and directories for legacy Qualys endpoint uses.
     #[command(after_help = AFTER_HELP)]
     Audit(AuditArgs),
+    /// Fail a CI build on end-of-life endpoints (exit 1), with suppressions,
+    /// sunset.toml, baselines and CI output formats.
+    #[command(after_help = check::CHECK_AFTER_HELP)]
+    Check(CheckArgs),
     /// List the rules with their dates and status, or validate a rule file.
     #[command(after_help = AFTER_HELP)]
     Rules(RulesArgs),
@@ -194,6 +200,7 @@ pub enum CliError {
 pub fn run(cli: Cli) -> std::io::Result<ExitStatus> {
     match cli.command {
         Command::Audit(args) => audit::run(args),
+        Command::Check(args) => check::run(args),
         Command::Rules(args) => rules_cmd::run(args),
     }
 }

@@ -21,8 +21,8 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
-use super::{Report, Summary};
-use crate::finding::{Finding, FindingKind, Severity};
+use super::{Gate, Report, Summary};
+use crate::finding::{Finding, FindingKind, Severity, Verdict};
 use crate::rules::{Date, Deadline, Milestone, Status};
 
 /// How to render.
@@ -44,21 +44,194 @@ const CUT_CONTEXT: usize = 48;
 /// Notices listed before the summary; the rest are counted.
 const MAX_NOTICES: usize = 10;
 
-/// Renders `report` as diagnostics followed by a summary line.
+/// Renders `report` as diagnostics followed by a summary line. With a gate
+/// (`sunset check`) only the findings that fail or warn get a diagnostic;
+/// the rest are counted, and the gate's verdict closes the output.
 pub fn render(report: &Report, options: &HumanOptions, out: &mut dyn io::Write) -> io::Result<()> {
     let handler = handler(options);
     let paint = Paint { on: options.color };
-    for finding in &report.findings {
+    let shown = report.findings.iter().filter(|f| {
+        report.gate.is_none() || matches!(f.verdict, Some(Verdict::Fail | Verdict::Warn))
+    });
+    for finding in shown {
         let mut text = String::new();
         write_finding(&mut text, &handler, paint, options, finding, report.as_of)
             .map_err(|_| io::Error::other("formatting a diagnostic failed"))?;
         out.write_all(text.as_bytes())?;
         out.write_all(b"\n")?;
     }
+    render_tail(report, options, out)
+}
+
+/// The notices, the summary line and, with a gate, its verdict: what
+/// `sunset check --statistics` prints under its table.
+pub fn render_tail(
+    report: &Report,
+    options: &HumanOptions,
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    let paint = Paint { on: options.color };
     let mut tail = String::new();
     write_notices(&mut tail, paint, &report.summary);
     write_summary(&mut tail, paint, report);
+    if let Some(gate) = &report.gate {
+        write_gate(&mut tail, paint, report, gate);
+    }
     out.write_all(tail.as_bytes())
+}
+
+/// The last lines of `sunset check`: why it failed or passed, in words.
+fn write_gate(out: &mut String, paint: Paint, report: &Report, gate: &Gate) {
+    for w in &gate.expired_waivers {
+        let target = match (&w.rule, &w.path) {
+            (Some(r), Some(p)) => format!("{} in {}", visible(r), visible(p)),
+            (Some(r), None) => visible(r),
+            (None, Some(p)) => visible(p),
+            (None, None) => "everything".to_string(),
+        };
+        out.push_str(&format!(
+            "{} waiver for {target} expired on {} and no longer applies ({}: {})\n",
+            paint.warning("warning:"),
+            w.until,
+            visible(&w.at),
+            visible(&w.reason)
+        ));
+    }
+    for n in &gate.unexplained_suppressions {
+        out.push_str(&format!(
+            "{} {}: {}\n",
+            paint.warning("warning:"),
+            visible(&n.path),
+            visible(&n.message)
+        ));
+    }
+    if let Some(b) = &gate.baseline {
+        let mut line = format!(
+            "baseline {}: {} known, {} new",
+            visible(&b.file),
+            thousands_usize(b.known),
+            thousands_usize(b.new)
+        );
+        if !b.fixed.is_empty() {
+            line.push_str(&format!(
+                "; {} no longer {} (fixed: rewrite the baseline with --write-baseline to drop {})",
+                plural(b.fixed.len(), "entry", "entries"),
+                if b.fixed.len() == 1 {
+                    "occurs"
+                } else {
+                    "occur"
+                },
+                if b.fixed.len() == 1 { "it" } else { "them" },
+            ));
+        }
+        out.push_str(&line);
+        out.push('\n');
+        for e in b.fixed.iter().take(MAX_NOTICES) {
+            out.push_str(&format!(
+                "  fixed: {}:{} {} {}\n",
+                visible(&e.path),
+                e.line,
+                visible(&e.rule),
+                visible(&e.matched)
+            ));
+        }
+        if b.fixed.len() > MAX_NOTICES {
+            out.push_str(&format!(
+                "  … and {} more (--format json lists them)\n",
+                thousands_usize(b.fixed.len() - MAX_NOTICES)
+            ));
+        }
+    }
+
+    let threshold = match gate.fail_on {
+        Status::Eol => "at End of Life",
+        Status::Eos => "at or past End of Support",
+        _ => "deprecated or worse",
+    };
+    let what = if gate.strict { "use" } else { "call" };
+    let head = if gate.passed {
+        format!(
+            "{} passed — no {what} {threshold} (--fail-on {})",
+            paint.bold("sunset check:"),
+            gate.fail_on.as_str()
+        )
+    } else {
+        format!(
+            "{} {} — {} {threshold} (--fail-on {})",
+            paint.bold("sunset check:"),
+            paint.severity(Severity::Error, "FAILED"),
+            plural(gate.failing, what, &format!("{what}s")),
+            gate.fail_on.as_str()
+        )
+    };
+    out.push_str(&head);
+    out.push('\n');
+
+    let mut facts = Vec::new();
+    let warned = |f: &&Finding| f.verdict == Some(Verdict::Warn);
+    let unconfirmed_warnings = report
+        .findings
+        .iter()
+        .filter(warned)
+        .filter(|f| !f.confirmed && f.status >= gate.fail_on)
+        .count();
+    let deadline_warnings = gate.warnings - unconfirmed_warnings.min(gate.warnings);
+    if deadline_warnings > 0 {
+        facts.push(format!(
+            "{} (a deadline within {})",
+            plural(deadline_warnings, "warning", "warnings"),
+            gate.warn_within
+        ));
+    }
+    if unconfirmed_warnings > 0 {
+        facts.push(format!(
+            "{} at the threshold on secondary evidence only",
+            plural(unconfirmed_warnings, "warning", "warnings")
+        ));
+    }
+    let passing_calls: usize = report
+        .findings
+        .iter()
+        .filter(|f| {
+            f.verdict == Some(Verdict::Pass)
+                && f.suppressed.is_none()
+                && f.kind == FindingKind::Call
+        })
+        .count();
+    if passing_calls > 0 {
+        facts.push(format!(
+            "{} below the threshold",
+            plural(passing_calls, "call", "calls")
+        ));
+    }
+    let s = &report.summary;
+    if s.mentions > 0 && !gate.strict {
+        facts.push(format!(
+            "{} never fail (--strict counts them)",
+            plural(s.mentions, "mention", "mentions")
+        ));
+    }
+    if s.suppressed > 0 {
+        facts.push(format!("{} suppressed", thousands_usize(s.suppressed)));
+    }
+    if unconfirmed_warnings > 0 && !gate.fail_unconfirmed {
+        facts.push("--fail-unconfirmed gates on unconfirmed rules too".to_string());
+    }
+    if !facts.is_empty() {
+        out.push_str(&format!("  {}\n", facts.join("; ")));
+    }
+    if let Some(n) = &s.nearest_deadline {
+        let when = Deadline::parse(&n.date).map_or_else(|| n.words.clone(), on_or_in);
+        out.push_str(&format!(
+            "  nearest deadline: {} of {} {when}, {}\n",
+            n.milestone.label(),
+            visible(&n.endpoint),
+            days_phrase(n.days_left)
+        ));
+    }
+    if !report.findings.is_empty() && !gate.details.is_empty() {
+        out.push_str(&format!("  details: {}\n", visible(&gate.details)));
+    }
 }
 
 fn handler(options: &HumanOptions) -> GraphicalReportHandler {
@@ -116,10 +289,10 @@ fn write_finding(
     let diagnostic = FindingDiagnostic {
         message: format!(
             "{}: {}",
-            paint.severity(f.severity, &tag(f)),
+            paint.severity(f.level(), &tag(f)),
             visible(&headline(f, as_of))
         ),
-        severity: match f.severity {
+        severity: match f.level() {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
             Severity::Note | Severity::None => miette::Severity::Advice,
@@ -157,7 +330,7 @@ fn write_finding(
 
 /// `error[EOL]`, `warning[EOS]`, `note[deprecated]`.
 fn tag(f: &Finding) -> String {
-    let word = match f.severity {
+    let word = match f.level() {
         Severity::None => "info",
         s => s.as_str(),
     };

@@ -124,8 +124,12 @@ pub struct Gate {
     pub fail_on: Status,
     /// Findings whose next deadline is this many days away or fewer warn.
     pub warn_within_days: i64,
+    /// The window as given: "90 days", "3 months".
+    pub warn_within: String,
     /// Whether mentions count like calls (`--strict`).
     pub strict: bool,
+    /// Whether rules resting on secondary evidence may fail.
+    pub fail_unconfirmed: bool,
     pub passed: bool,
     /// Findings with verdict `fail`.
     pub failing: usize,
@@ -138,6 +142,8 @@ pub struct Gate {
     pub unexplained_suppressions: Vec<Notice>,
     /// Set with `--baseline FILE`.
     pub baseline: Option<BaselineOutcome>,
+    /// The command that lists every finding in detail.
+    pub details: String,
 }
 
 /// A waiver past its `until` date.

@@ -11,13 +11,13 @@ use serde_json::Value;
 
 const AS_OF: &str = crate::fixtures::AS_OF;
 
-fn sunset() -> Command {
+pub(crate) fn sunset() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sunset"));
     cmd.env_remove("NO_COLOR").env("COLUMNS", "100");
     cmd
 }
 
-fn run_in(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn run_in(dir: &Path, args: &[&str]) -> Output {
     sunset()
         .current_dir(dir)
         .args(args)
@@ -25,24 +25,24 @@ fn run_in(dir: &Path, args: &[&str]) -> Output {
         .expect("run sunset")
 }
 
-fn stdout(o: &Output) -> String {
+pub(crate) fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("utf-8 stdout")
 }
 
-fn stderr(o: &Output) -> String {
+pub(crate) fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-fn code(o: &Output) -> i32 {
+pub(crate) fn code(o: &Output) -> i32 {
     o.status.code().expect("exited normally")
 }
 
-fn json(o: &Output) -> Value {
+pub(crate) fn json(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout)
         .unwrap_or_else(|e| panic!("JSON output does not parse ({e}):\n{}", stdout(o)))
 }
 
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+pub(crate) fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     for (rel, text) in files {
         let path = dir.path().join(rel);

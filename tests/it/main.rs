@@ -1,5 +1,6 @@
 //! One integration test binary (ripgrep's layout): modules by theme.
 
+mod check;
 mod cli;
 mod fixtures;
 mod formats;

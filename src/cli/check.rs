@@ -1,0 +1,254 @@
+//! `sunset check`: the CI gate. Scans like `audit`, applies `sunset.toml`,
+//! inline suppressions and a baseline, and exits 1 when a call at or above
+//! `--fail-on` remains.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{print_error, ColorChoice, CommonArgs, ExitStatus, Output, ScanArgs};
+use crate::gate::{self, baseline, config, duration::Window, GateOptions};
+use crate::report::{self, human::HumanOptions, OutputFormat};
+use crate::rules::{self, Date, Status};
+use crate::scan;
+
+pub const CHECK_AFTER_HELP: &str = "\
+Exit status: 0 when no call at or above --fail-on remains (warnings do not fail),
+1 when the gate fails, 2 for a usage error, a broken sunset.toml, rule file or
+baseline, or a missing path.
+
+Dates: EOS and EOL are kept at the precision Qualys published them. A month-only
+date (\"December 2026\") is read as the FIRST day of that month, so a status turns
+EOS or EOL no later than the vendor's date.
+
+Suppress one finding with a comment on its line or alone on the line above, in
+any comment syntax: `sunset: ignore[rule-id] reason`. sunset.toml (found by
+walking up from the first PATH) sets fail-on, warn-within, strict, exclude,
+rules and [[waiver]]s with a reason and an until date.";
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub scan: ScanArgs,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Write the output to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The lowest status that fails the gate: eol, eos or deprecated
+    /// [default: eol, or sunset.toml's fail-on].
+    #[arg(long, value_name = "STATUS", value_parser = parse_fail_on)]
+    pub fail_on: Option<Status>,
+    /// Warn about findings whose next deadline falls within this window:
+    /// 30d, 8w, 3m (calendar months), 1y [default: 90d, or sunset.toml's].
+    #[arg(long, value_name = "DURATION", value_parser = Window::parse)]
+    pub warn_within: Option<Window>,
+    /// Mentions in comments and prose count like calls.
+    #[arg(long)]
+    pub strict: bool,
+    /// Rules resting only on secondary evidence may fail the gate too.
+    #[arg(long)]
+    pub fail_unconfirmed: bool,
+    /// Use this configuration file instead of looking for sunset.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any sunset.toml.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Fail only on findings not recorded in this baseline file; list the
+    /// recorded ones that are gone.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+    /// Record today's findings in FILE as a baseline and exit 0.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Print a table of counts per rule, status and deadline (instead of
+    /// one diagnostic per finding in human output; on stderr otherwise).
+    #[arg(long)]
+    pub statistics: bool,
+    /// When to colour human output (`NO_COLOR` is honoured in `auto`).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+fn parse_fail_on(s: &str) -> Result<Status, String> {
+    config::parse_fail_on(s)
+        .ok_or_else(|| format!("`{s}` is not a threshold: use eol, eos or deprecated"))
+}
+
+pub fn run(args: CheckArgs) -> std::io::Result<ExitStatus> {
+    match check(args) {
+        Ok(status) => Ok(status),
+        Err(Failed::Io(e)) => Err(e),
+        Err(Failed::Reported) => Ok(ExitStatus::Error),
+    }
+}
+
+enum Failed {
+    /// A diagnostic was printed.
+    Reported,
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for Failed {
+    fn from(e: std::io::Error) -> Self {
+        Failed::Io(e)
+    }
+}
+
+fn reported(e: impl miette::Diagnostic + Send + Sync + 'static) -> Failed {
+    print_error(e);
+    Failed::Reported
+}
+
+fn check(args: CheckArgs) -> Result<ExitStatus, Failed> {
+    let roots = args.scan.roots().map_err(reported)?;
+    let config_file = match (&args.config, args.no_config) {
+        (Some(file), _) => Some(file.clone()),
+        (None, true) => None,
+        (None, false) => config::find(&roots[0]),
+    };
+    let config = match &config_file {
+        Some(file) => Some(config::load(file).map_err(|e| reported(*e))?),
+        None => None,
+    };
+    let opts = GateOptions {
+        fail_on: args
+            .fail_on
+            .or(config.as_ref().and_then(|c| c.fail_on))
+            .unwrap_or(Status::Eol),
+        warn_within: args
+            .warn_within
+            .or(config.as_ref().and_then(|c| c.warn_within))
+            .unwrap_or(gate::DEFAULT_WARN_WITHIN),
+        strict: args.strict || config.as_ref().and_then(|c| c.strict).unwrap_or(false),
+        fail_unconfirmed: args.fail_unconfirmed
+            || config
+                .as_ref()
+                .and_then(|c| c.fail_unconfirmed)
+                .unwrap_or(false),
+    };
+
+    let mut extra: Vec<PathBuf> = config.as_ref().map(|c| c.rules.clone()).unwrap_or_default();
+    extra.extend(args.common.rules.iter().cloned());
+    let ruleset = if extra.is_empty() {
+        rules::load::load_bundled()
+    } else {
+        let paths: Vec<&std::path::Path> = extra.iter().map(PathBuf::as_path).collect();
+        rules::load::load_with_extra(&paths)
+    }
+    .map_err(reported)?;
+    let baseline_entries = match &args.baseline {
+        Some(file) => Some(baseline::load(file).map_err(reported)?),
+        None => None,
+    };
+
+    let as_of = args.common.as_of.unwrap_or_else(Date::today);
+    let scan_opts = args.scan.scan_options(roots.clone(), as_of);
+    let mut report = scan::scan(&scan_opts, &ruleset);
+    for file in args.baseline.iter().chain(&args.write_baseline) {
+        gate::drop_file(&mut report, file);
+    }
+    if let Some(c) = &config {
+        gate::exclude(&mut report, c);
+    }
+    let unexplained = gate::suppress::apply(&mut report);
+    let expired = match &config {
+        Some(c) => gate::apply_waivers(&mut report, c),
+        None => Vec::new(),
+    };
+
+    if let Some(file) = &args.write_baseline {
+        let entries = baseline::entries(&report);
+        let mut out = Output::open(Some(file)).map_err(reported)?;
+        std::io::Write::write_all(
+            &mut out,
+            baseline::to_json(&entries, &as_of.to_string()).as_bytes(),
+        )?;
+        out.finish().map_err(reported)?;
+        let mut err = std::io::stderr().lock();
+        let noun = if entries.len() == 1 {
+            "entry"
+        } else {
+            "entries"
+        };
+        std::io::Write::write_fmt(
+            &mut err,
+            format_args!(
+                "sunset: wrote {} baseline {noun} to {}\n",
+                entries.len(),
+                file.display()
+            ),
+        )?;
+        return Ok(ExitStatus::Success);
+    }
+    let baseline_outcome = match (&args.baseline, &baseline_entries) {
+        (Some(file), Some(entries)) => Some(baseline::apply(
+            &mut report,
+            entries,
+            &scan::display_path(file),
+        )),
+        _ => None,
+    };
+
+    let details = {
+        let paths: Vec<String> = args
+            .scan
+            .paths
+            .iter()
+            .map(|p| shell_quote(&scan::display_path(p)))
+            .collect();
+        let mut cmd = String::from("sunset audit");
+        for p in &paths {
+            cmd.push(' ');
+            cmd.push_str(p);
+        }
+        cmd.push_str(&format!(" --as-of {as_of}"));
+        cmd
+    };
+    gate::judge(
+        &mut report,
+        &opts,
+        expired,
+        unexplained,
+        baseline_outcome,
+        details,
+    );
+
+    let human = HumanOptions {
+        color: args.output.is_none() && args.color.enabled(),
+        ..HumanOptions::default()
+    };
+    let mut out = Output::open(args.output.as_deref()).map_err(reported)?;
+    if args.statistics && args.format == OutputFormat::Human {
+        gate::stats::render(&report, &mut out)?;
+        report::human::render_tail(&report, &human, &mut out)?;
+    } else {
+        report::render(&report, args.format, &human, &mut out)?;
+        if args.statistics {
+            gate::stats::render(&report, &mut std::io::stderr().lock())?;
+        }
+    }
+    out.finish().map_err(reported)?;
+    let passed = report.gate.as_ref().is_some_and(|g| g.passed);
+    Ok(if passed {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    })
+}
+
+/// Quotes a path for the "details" command when it needs it.
+fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%,".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}

@@ -1,0 +1,187 @@
+//! Inline suppressions: `sunset: ignore[rule-id] reason` in any comment
+//! syntax, on the finding's line or alone on the line above it.
+//!
+//! The marker is found by text, not by parsing comments, so it works the
+//! same in every language sunset reads (`#`, `//`, `/* */`, `<!-- -->`,
+//! `REM`, `'`, `--`, `;`…). On the line above, the marker must be the
+//! line's only content (after a comment leader): a trailing comment on the
+//! previous statement belongs to that statement, not to the next one.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::finding::{SuppressedBy, Suppression};
+use crate::report::{Notice, Report};
+use crate::scan::source;
+
+/// A parsed `sunset: ignore` comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Inline {
+    /// The rule ids in brackets; empty means every rule.
+    pub rules: Vec<String>,
+    /// The text after the marker, comment closers removed.
+    pub reason: Option<String>,
+    /// Whether only a comment leader precedes the marker.
+    pub alone: bool,
+}
+
+impl Inline {
+    fn covers(&self, rule: &str) -> bool {
+        self.rules.is_empty() || self.rules.iter().any(|r| r == rule)
+    }
+}
+
+fn marker() -> &'static Regex {
+    static MARKER: OnceLock<Regex> = OnceLock::new();
+    MARKER.get_or_init(|| {
+        Regex::new(
+            r"sunset:[ \t]*ignore(?:\[([^\]\r\n]*)\])?(?:[ \t:—–-]+(.*)|$|[ \t]*(\*/|-->|#>|%>).*)",
+        )
+        .unwrap_or_else(|e| panic!("suppression marker regex: {e}"))
+    })
+}
+
+/// Parses the suppression comment on `line`, if any.
+pub fn parse_line(line: &str) -> Option<Inline> {
+    if !line.contains("sunset:") {
+        return None;
+    }
+    let caps = marker().captures(line)?;
+    let whole = caps.get(0)?;
+    let rules = caps
+        .get(1)
+        .map(|m| {
+            m.as_str()
+                .split(',')
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let reason = caps
+        .get(2)
+        .map(|m| clean_reason(m.as_str()))
+        .filter(|r| !r.is_empty());
+    let prefix = line[..whole.start()].trim();
+    let alone = prefix.is_empty()
+        || prefix.eq_ignore_ascii_case("rem")
+        || prefix.chars().all(|c| "#/*-;!<'%".contains(c));
+    Some(Inline {
+        rules,
+        reason,
+        alone,
+    })
+}
+
+/// Strips comment closers and surrounding punctuation from a reason.
+fn clean_reason(text: &str) -> String {
+    let mut t = text.trim();
+    for closer in ["*/", "-->", "#>", "%>", "\"\"\"", "'''"] {
+        if let Some(rest) = t.strip_suffix(closer) {
+            t = rest.trim_end();
+        }
+    }
+    t.trim().to_string()
+}
+
+/// Marks findings covered by an inline suppression and returns a notice
+/// for every suppression comment that gives no reason.
+pub fn apply(report: &mut Report) -> Vec<Notice> {
+    let mut by_path: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, f) in report.findings.iter().enumerate() {
+        if f.suppressed.is_none() {
+            by_path.entry(f.path.clone()).or_default().push(i);
+        }
+    }
+    let mut unexplained = Vec::new();
+    for (path, indices) in by_path {
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let (text, _) = source::decode(&bytes);
+        if !text.contains("sunset:") {
+            continue;
+        }
+        let lines: Vec<&str> = text.split('\n').collect();
+        let comment_at = |line: usize| -> Option<Inline> {
+            let text = lines.get(line.checked_sub(1)?)?;
+            parse_line(text.trim_end_matches('\r'))
+        };
+        for i in indices {
+            let f = &mut report.findings[i];
+            let same = comment_at(f.line)
+                .filter(|s| s.covers(&f.rule))
+                .map(|s| (f.line, s));
+            let above = || {
+                let line = f.line.checked_sub(1)?;
+                comment_at(line)
+                    .filter(|s| s.alone && s.covers(&f.rule))
+                    .map(|s| (line, s))
+            };
+            if let Some((line, s)) = same.or_else(above) {
+                let at = format!("{path}:{line}");
+                if s.reason.is_none() {
+                    unexplained.push(Notice {
+                        path: at.clone(),
+                        message: "`sunset: ignore` without a reason: say why after it, e.g. \
+                                  `sunset: ignore[rule-id] migrating in Q1, see TICKET-123`"
+                            .to_string(),
+                    });
+                }
+                f.suppressed = Some(Suppression {
+                    by: SuppressedBy::Inline,
+                    reason: s.reason.map(|r| crate::redact::redact_str(&r)),
+                    at,
+                });
+            }
+        }
+    }
+    unexplained.sort();
+    unexplained.dedup();
+    unexplained
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn any_comment_syntax() {
+        for line in [
+            "# sunset: ignore[qualys.scan.v2] migrating in Q1",
+            "// sunset: ignore[qualys.scan.v2] migrating in Q1",
+            "/* sunset: ignore[qualys.scan.v2] migrating in Q1 */",
+            "<!-- sunset: ignore[qualys.scan.v2] migrating in Q1 -->",
+            "REM sunset: ignore[qualys.scan.v2] migrating in Q1",
+            "-- sunset: ignore[qualys.scan.v2]: migrating in Q1",
+        ] {
+            let s = parse_line(line).unwrap_or_else(|| panic!("{line}"));
+            assert_eq!(s.rules, vec!["qualys.scan.v2".to_string()], "{line}");
+            assert_eq!(s.reason.as_deref(), Some("migrating in Q1"), "{line}");
+            assert!(s.alone, "{line}");
+        }
+    }
+
+    #[test]
+    fn rule_list_optional_and_reason_optional() {
+        let s = parse_line("x = f('/api/2.0/fo/scan/')  # sunset: ignore").expect("marker");
+        assert!(s.rules.is_empty());
+        assert_eq!(s.reason, None);
+        assert!(!s.alone, "code precedes the marker");
+        let s = parse_line("# sunset: ignore[a, b ]").expect("marker");
+        assert_eq!(s.rules, vec!["a".to_string(), "b".to_string()]);
+        assert_eq!(s.reason, None);
+        let s = parse_line("/* sunset: ignore */").expect("marker");
+        assert_eq!(s.reason, None);
+    }
+
+    #[test]
+    fn not_a_marker() {
+        assert_eq!(parse_line("# sunset: ignored files are counted"), None);
+        assert_eq!(parse_line("# sunset is at 18:00"), None);
+        assert_eq!(parse_line("nothing here"), None);
+    }
+}

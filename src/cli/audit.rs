@@ -2,8 +2,8 @@
 
 use clap::Args;
 
-use super::{load_rules, print_error, ColorChoice, CommonArgs, ExitStatus, Output, ScanArgs};
-use crate::report::{self, human::HumanOptions, OutputFormat};
+use super::{load_rules, print_error, CommonArgs, ExitStatus, OutputArgs, ScanArgs};
+use crate::report;
 use crate::rules::Date;
 use crate::scan;
 
@@ -13,18 +13,11 @@ pub struct AuditArgs {
     pub scan: ScanArgs,
     #[command(flatten)]
     pub common: CommonArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
-    /// Write the output to FILE (atomically) instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
     /// Also report uses of current (active) endpoint versions.
     #[arg(long)]
     pub include_active: bool,
-    /// When to colour human output (`NO_COLOR` is honoured in `auto`).
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
 }
 
 pub fn run(args: AuditArgs) -> std::io::Result<ExitStatus> {
@@ -47,18 +40,15 @@ pub fn run(args: AuditArgs) -> std::io::Result<ExitStatus> {
         .scan_options(roots, args.common.as_of.unwrap_or_else(Date::today));
     opts.include_active = args.include_active;
     let report = scan::scan(&opts, &rules);
-    let options = HumanOptions {
-        color: args.output.is_none() && args.color.enabled(),
-        ..HumanOptions::default()
-    };
-    let mut out = match Output::open(args.output.as_deref()) {
+    let options = args.out.human();
+    let mut out = match args.out.open() {
         Ok(o) => o,
         Err(e) => {
             print_error(e);
             return Ok(ExitStatus::Error);
         }
     };
-    report::render(&report, args.format, &options, &mut out)?;
+    report::render(&report, args.out.format, &options, &mut out)?;
     if let Err(e) = out.finish() {
         print_error(e);
         return Ok(ExitStatus::Error);

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{print_error, ColorChoice, CommonArgs, ExitStatus, Output, ScanArgs};
+use super::{print_error, CommonArgs, ExitStatus, Output, OutputArgs, ScanArgs};
 use crate::gate::{self, baseline, config, duration::Window, GateOptions};
-use crate::report::{self, human::HumanOptions, OutputFormat};
+use crate::report::{self, OutputFormat};
 use crate::rules::{self, Date, Status};
 use crate::scan;
 
@@ -32,12 +32,8 @@ pub struct CheckArgs {
     pub scan: ScanArgs,
     #[command(flatten)]
     pub common: CommonArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
-    /// Write the output to FILE (atomically) instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
     /// The lowest status that fails the gate: eol, eos or deprecated
     /// [default: eol, or sunset.toml's fail-on].
     #[arg(long, value_name = "STATUS", value_parser = parse_fail_on)]
@@ -69,9 +65,6 @@ pub struct CheckArgs {
     /// one diagnostic per finding in human output; on stderr otherwise).
     #[arg(long)]
     pub statistics: bool,
-    /// When to colour human output (`NO_COLOR` is honoured in `auto`).
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
 }
 
 fn parse_fail_on(s: &str) -> Result<Status, String> {
@@ -218,16 +211,13 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Failed> {
         details,
     );
 
-    let human = HumanOptions {
-        color: args.output.is_none() && args.color.enabled(),
-        ..HumanOptions::default()
-    };
-    let mut out = Output::open(args.output.as_deref()).map_err(reported)?;
-    if args.statistics && args.format == OutputFormat::Human {
+    let human = args.out.human();
+    let mut out = args.out.open().map_err(reported)?;
+    if args.statistics && args.out.format == OutputFormat::Human {
         gate::stats::render(&report, &mut out)?;
         report::human::render_tail(&report, &human, &mut out)?;
     } else {
-        report::render(&report, args.format, &human, &mut out)?;
+        report::render(&report, args.out.format, &human, &mut out)?;
         if args.statistics {
             gate::stats::render(&report, &mut std::io::stderr().lock())?;
         }

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use miette::{Diagnostic, Report as MietteReport};
 
+use crate::report::{human::HumanOptions, OutputFormat};
 use crate::rules::{self, Date, RuleSet};
 use crate::scan::{self, ScanOptions, WalkOptions};
 
@@ -130,6 +131,35 @@ impl ScanArgs {
             include_active: false,
             repo_name: self.repo_name.clone(),
         }
+    }
+}
+
+/// Where and how `audit` and `check` write their report.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// Write the output to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// When to colour human output (`NO_COLOR` is honoured in `auto`).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+impl OutputArgs {
+    /// Human-output options: colour only when writing to a terminal.
+    pub fn human(&self) -> HumanOptions {
+        HumanOptions {
+            color: self.output.is_none() && self.color.enabled(),
+            ..HumanOptions::default()
+        }
+    }
+
+    /// Opens the destination.
+    pub fn open(&self) -> Result<Output, CliError> {
+        Output::open(self.output.as_deref())
     }
 }
 

@@ -516,3 +516,72 @@ fn clean_tree_is_quiet_and_passes() {
     assert_eq!(text.lines().count(), 2, "{text}");
     assert!(text.contains("sunset check: passed"), "{text}");
 }
+
+/// Every published deadline of every bundled rule, either side: the day
+/// before the deadline takes effect the gate passes, on the day it fails
+/// (EOL with the default `--fail-on eol`, EOS with `--fail-on eos`). A
+/// month-only deadline takes effect on the first day of its month. Rules on
+/// secondary evidence warn instead of failing.
+#[test]
+fn every_deadline_either_side() {
+    use sunset::finding::Verdict;
+    use sunset::gate::{self, GateOptions};
+    use sunset::rules::Status;
+
+    let rules = crate::fixtures::bundled();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut checked = 0;
+    for rule in rules.rules() {
+        for (milestone, deadline, fail_on) in [
+            ("eol", rule.eol(), Status::Eol),
+            ("eos", rule.eos(), Status::Eos),
+        ] {
+            let Some(deadline) = deadline else { continue };
+            let endpoint = regex::Regex::new(r"\{[^}]*\}")
+                .expect("regex")
+                .replace_all(&rule.endpoint_display, "1234");
+            let file = dir.path().join(format!("{}-{milestone}.sh", rule.id));
+            std::fs::write(
+                &file,
+                format!("curl -sS \"https://qualysapi.qualys.com{endpoint}\"\n"),
+            )
+            .expect("write");
+            let effective = deadline.effective();
+            let day_before = sunset::rules::Date::from_days(effective.to_days() - 1);
+            for (as_of, should_fail) in [(day_before, false), (effective, true)] {
+                let mut opts = crate::fixtures::options(vec![file.clone()]);
+                opts.as_of = as_of;
+                let mut report = sunset::scan::scan(&opts, rules);
+                let gate_opts = GateOptions {
+                    fail_on,
+                    ..GateOptions::default()
+                };
+                gate::judge(&mut report, &gate_opts, vec![], vec![], None, String::new());
+                let mine: Vec<_> = report
+                    .findings
+                    .iter()
+                    .filter(|f| f.rule == rule.id)
+                    .collect();
+                assert_eq!(
+                    mine.len(),
+                    1,
+                    "{} {endpoint}: {:?}",
+                    rule.id,
+                    report.findings
+                );
+                let expected = match (should_fail, mine[0].confirmed) {
+                    (false, _) => mine[0].verdict != Some(Verdict::Fail),
+                    (true, true) => mine[0].verdict == Some(Verdict::Fail),
+                    (true, false) => mine[0].verdict == Some(Verdict::Warn),
+                };
+                assert!(
+                    expected,
+                    "{} {milestone} {deadline} at {as_of}: verdict {:?}",
+                    rule.id, mine[0].verdict
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 40, "only {checked} deadlines checked");
+}

@@ -95,6 +95,10 @@ pub struct Finding {
     pub kind: FindingKind,
     /// False when the rule rests only on secondary evidence.
     pub confirmed: bool,
+    /// Dates of a confirmed rule that rest on secondary evidence only
+    /// (`["eos"]` when the EOS date comes from a third party). A status
+    /// reached through such a date warns instead of failing a gate.
+    pub unconfirmed_dates: Vec<Milestone>,
     /// How the URL was put together, when it was not one literal:
     /// e.g. "version from API_VERSION (line 4)" or "base BASE_URL from src/settings.py:3".
     pub via: Option<String>,
@@ -174,6 +178,17 @@ impl Verdict {
 }
 
 impl Finding {
+    /// Whether the finding's status rests on a date, or a rule, known only
+    /// from secondary evidence.
+    pub fn status_unconfirmed(&self) -> bool {
+        let through = match self.status {
+            Status::Eos => Some(Milestone::Eos),
+            Status::Eol => Some(Milestone::Eol),
+            Status::Active | Status::Deprecated => None,
+        };
+        !self.confirmed || through.is_some_and(|m| self.unconfirmed_dates.contains(&m))
+    }
+
     /// The order every output uses: path, position, rule.
     pub fn sort_key(&self) -> (&str, usize, usize, &str) {
         (&self.path, self.line, self.column, &self.rule)

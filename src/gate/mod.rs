@@ -175,7 +175,7 @@ fn verdict(f: &crate::finding::Finding, opts: &GateOptions, warn_days: i64) -> V
         return Verdict::Pass;
     }
     if f.status >= opts.fail_on {
-        return if f.confirmed || opts.fail_unconfirmed {
+        return if !f.status_unconfirmed() || opts.fail_unconfirmed {
             Verdict::Fail
         } else {
             // Secondary evidence never fails a gate by default, but it is

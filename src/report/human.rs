@@ -173,7 +173,7 @@ fn write_gate(out: &mut String, paint: Paint, report: &Report, gate: &Gate) {
         .findings
         .iter()
         .filter(warned)
-        .filter(|f| !f.confirmed && f.status >= gate.fail_on)
+        .filter(|f| f.status_unconfirmed() && f.status >= gate.fail_on)
         .count();
     let deadline_warnings = gate.warnings - unconfirmed_warnings.min(gate.warnings);
     if deadline_warnings > 0 {
@@ -317,6 +317,19 @@ fn write_finding(
     }
     if !f.confirmed {
         notes.push("unconfirmed: rests on secondary evidence".to_string());
+    }
+    for m in &f.unconfirmed_dates {
+        let date = match m {
+            Milestone::Eos => f.eos.as_deref(),
+            Milestone::Eol => f.eol.as_deref(),
+        };
+        let words = date
+            .and_then(Deadline::parse)
+            .map_or_else(String::new, |d| format!(" ({})", d.words()));
+        notes.push(format!(
+            "unconfirmed: the {} date{words} rests on secondary evidence",
+            m.label()
+        ));
     }
     if f.kind == FindingKind::Mention {
         notes.push("kind: mention (not a call; never fails a gate)".to_string());
@@ -954,6 +967,7 @@ mod tests {
             severity: Severity::of(status),
             kind,
             confirmed: true,
+            unconfirmed_dates: Vec::new(),
             via: None,
             source: source(
                 "Qualys Cloud Platform 10.34 API release notes",

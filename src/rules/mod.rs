@@ -171,6 +171,23 @@ impl Rule {
         self.source.evidence == Evidence::Primary
     }
 
+    /// The dates with their own source that is secondary evidence.
+    pub fn unconfirmed_dates(&self) -> Vec<Milestone> {
+        let secondary = |fact: &Option<DatedFact>| {
+            fact.as_ref()
+                .and_then(|f| f.source.as_ref())
+                .is_some_and(|s| s.evidence == Evidence::Secondary)
+        };
+        let mut dates = Vec::new();
+        if secondary(&self.eos) {
+            dates.push(Milestone::Eos);
+        }
+        if secondary(&self.eol) {
+            dates.push(Milestone::Eol);
+        }
+        dates
+    }
+
     pub fn status_on(&self, today: Date) -> Status {
         status_on(self.eos(), self.eol(), self.replacement.is_some(), today)
     }

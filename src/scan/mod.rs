@@ -396,6 +396,7 @@ pub(crate) fn make_finding(
         severity: Severity::of(status),
         kind,
         confirmed: rule.is_confirmed(),
+        unconfirmed_dates: rule.unconfirmed_dates(),
         via,
         source: rule.source.clone(),
         fingerprint: String::new(),

@@ -13,6 +13,10 @@ const SCAN_SH: &str = "#!/bin/sh\ncurl -sS -u \"$U:$P\" \"https://qualysapi.qual
 /// Cloud Perimeter Scan API 2.0: deprecated, EOL December 2026.
 const PERIMETER_SH: &str =
     "#!/bin/sh\ncurl -sS \"https://qualysapi.qualys.com/api/2.0/fo/scan/cloud/perimeter/job/?action=list\"\n";
+/// Compliance Exception API 2.0: EOS April 2026 and EOL December 2026,
+/// both from the vendor's release note.
+const EXCEPTION_SH: &str =
+    "#!/bin/sh\ncurl -sS \"https://qualysapi.qualys.com/api/2.0/fo/compliance/exception/?action=list\"\n";
 /// Only a comment names the endpoint.
 const MENTION_PY: &str = "# The old /api/2.0/fo/scan/ endpoint is gone.\nprint('hello')\n";
 
@@ -62,12 +66,41 @@ fn eol_gate_trips_on_the_first_day_of_the_published_month() {
 
 #[test]
 fn fail_on_eos_and_deprecated() {
-    let dir = tree(&[("scan.sh", SCAN_SH)]);
-    // EOS December 2025: failing with --fail-on eos from 2025-12-01.
-    for (as_of, expected) in [("2025-11-30", 0), ("2025-12-01", 1)] {
+    let dir = tree(&[("exception.sh", EXCEPTION_SH)]);
+    // EOS April 2026: failing with --fail-on eos from 2026-04-01.
+    for (as_of, expected) in [("2026-03-31", 0), ("2026-04-01", 1)] {
         let o = check(dir.path(), &["--fail-on", "eos", "--as-of", as_of, "."]);
         assert_eq!(code(&o), expected, "{as_of}: {}", stdout(&o));
     }
+    // The Scan API 2.0's EOS (December 2025) is known from a secondary
+    // source only: it warns, and fails only with --fail-unconfirmed.
+    let dir = tree(&[("scan.sh", SCAN_SH)]);
+    let o = check(
+        dir.path(),
+        &["--fail-on", "eos", "--as-of", "2026-01-05", "."],
+    );
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("unconfirmed: the EOS date (December 2025) rests on secondary evidence"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1 warning at the threshold on secondary evidence only"),
+        "{text}"
+    );
+    let o = check(
+        dir.path(),
+        &[
+            "--fail-on",
+            "eos",
+            "--fail-unconfirmed",
+            "--as-of",
+            "2026-01-05",
+            ".",
+        ],
+    );
+    assert_eq!(code(&o), 1);
     let dir = tree(&[("perimeter.sh", PERIMETER_SH)]);
     let o = check(
         dir.path(),
@@ -187,7 +220,7 @@ fn unknown_config_key_points_at_its_line() {
 #[test]
 fn config_is_found_walking_up_and_applies() {
     let dir = tree(&[
-        ("svc/scan.sh", SCAN_SH),
+        ("svc/exception.sh", EXCEPTION_SH),
         ("svc/vendor/perimeter.sh", PERIMETER_SH),
         (
             "sunset.toml",
@@ -203,7 +236,7 @@ fn config_is_found_walking_up_and_applies() {
     let doc = json(&o);
     assert_eq!(
         verdicts(&doc),
-        vec!["scan.sh:2 eos fail"],
+        vec!["exception.sh:2 eos fail"],
         "vendor/ excluded"
     );
     assert_eq!(doc["gate"]["fail_on"], "deprecated");
@@ -569,7 +602,7 @@ fn every_deadline_either_side() {
                     rule.id,
                     report.findings
                 );
-                let expected = match (should_fail, mine[0].confirmed) {
+                let expected = match (should_fail, !mine[0].status_unconfirmed()) {
                     (false, _) => mine[0].verdict != Some(Verdict::Fail),
                     (true, true) => mine[0].verdict == Some(Verdict::Fail),
                     (true, false) => mine[0].verdict == Some(Verdict::Warn),

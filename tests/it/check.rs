@@ -564,15 +564,14 @@ fn every_deadline_either_side() {
     let rules = crate::fixtures::bundled();
     let dir = tempfile::tempdir().expect("tempdir");
     let mut checked = 0;
+    let param = regex::Regex::new(r"\{[^}]*\}").expect("regex");
     for rule in rules.rules() {
         for (milestone, deadline, fail_on) in [
             ("eol", rule.eol(), Status::Eol),
             ("eos", rule.eos(), Status::Eos),
         ] {
             let Some(deadline) = deadline else { continue };
-            let endpoint = regex::Regex::new(r"\{[^}]*\}")
-                .expect("regex")
-                .replace_all(&rule.endpoint_display, "1234");
+            let endpoint = param.replace_all(&rule.endpoint_display, "1234");
             let file = dir.path().join(format!("{}-{milestone}.sh", rule.id));
             std::fs::write(
                 &file,

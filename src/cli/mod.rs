@@ -3,6 +3,7 @@
 //! this file holds what they share (scan flags, output, rule loading).
 
 mod audit;
+mod fix;
 mod output;
 mod rules_cmd;
 
@@ -45,6 +46,10 @@ pub enum Command {
     /// List the rules with their dates and status, or validate a rule file.
     #[command(after_help = AFTER_HELP)]
     Rules(RulesArgs),
+    /// Rewrite legacy endpoint versions to their replacements: print a
+    /// unified diff, or apply it with --write.
+    #[command(after_help = fix::FIX_AFTER_HELP)]
+    Fix(fix::FixArgs),
 }
 
 /// Flags every subcommand that reads rules shares.
@@ -195,6 +200,7 @@ pub fn run(cli: Cli) -> std::io::Result<ExitStatus> {
     match cli.command {
         Command::Audit(args) => audit::run(args),
         Command::Rules(args) => rules_cmd::run(args),
+        Command::Fix(args) => fix::run(args),
     }
 }
 

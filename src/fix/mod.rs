@@ -304,8 +304,11 @@ fn edit_for(f: &Finding, rule: &Rule, decoded: &Decoded, json: bool) -> Result<V
         Some(via) if why.is_none() => format!(
             "the version is not written in this expression ({via}): change it where it is defined"
         ),
-        _ => why.unwrap_or_else(|| {
-            "no single literal here holds the whole version segment".to_string()
+        _ => why.unwrap_or_else(|| match placeholder(&text[start..end], &swap) {
+            Some(hole) => format!(
+                "the version is filled in at run time (`{hole}` in the format string): change the value passed for it by hand"
+            ),
+            None => "no single literal here holds the whole version segment".to_string(),
         }),
     })?;
     let applicability = if rule.safe_fix {
@@ -441,8 +444,7 @@ fn version_swap(endpoint: &EndpointPattern, replacement: &str) -> Result<Version
 
 /// The offset of the old version segment inside `span`, found as one
 /// contiguous run of source text: `/api/2.0` (followed by a path boundary),
-/// or, failing that, a quoted `"2.0"` next to a quoted `"api"` (a Postman
-/// `path` array). `Err(None)` when the span does not hold it (the version
+/// or, failing that, a string literal that is exactly `"2.0"`. `Err(None)` when the span does not hold it (the version
 /// comes from elsewhere); `Err(Some(reason))` when it is ambiguous.
 fn locate(span: &str, swap: &VersionSwap) -> Result<usize, Option<String>> {
     let needle = match &swap.prev {
@@ -464,16 +466,12 @@ fn locate(span: &str, swap: &VersionSwap) -> Result<usize, Option<String>> {
             )))
         }
     }
+    // A literal that is the whole version segment: a Postman `path`
+    // element, or an argument such as `"{}/api/{}/fo/".format(base, "2.0")`.
     let mut quoted = Vec::new();
     for q in ['"', '\''] {
         let token = format!("{q}{}{q}", swap.old);
-        let prev_ok = swap
-            .prev
-            .as_ref()
-            .is_none_or(|p| !find_all_ascii_ci(span, &format!("{q}{p}{q}")).is_empty());
-        if prev_ok {
-            quoted.extend(find_all_ascii_ci(span, &token).into_iter().map(|i| i + 1));
-        }
+        quoted.extend(find_all_ascii_ci(span, &token).into_iter().map(|i| i + 1));
     }
     match quoted[..] {
         [one] => Ok(one),
@@ -484,6 +482,16 @@ fn locate(span: &str, swap: &VersionSwap) -> Result<usize, Option<String>> {
             quoted.len()
         ))),
     }
+}
+
+/// The text standing in the version's place after `/api/` when it is not
+/// the version itself: a format placeholder such as `%s`, `{}` or `{1}`.
+fn placeholder(span: &str, swap: &VersionSwap) -> Option<String> {
+    let prev = format!("/{}/", swap.prev.as_deref()?);
+    let at = find_all_ascii_ci(span, &prev).into_iter().next()? + prev.len();
+    let seg: String = span[at..].chars().take_while(|&c| c != '/').collect();
+    let looks_like_hole = seg.starts_with('%') || (seg.starts_with('{') && seg.ends_with('}'));
+    looks_like_hole.then_some(seg)
 }
 
 /// Whether a path segment ends at byte `i` of `s` (`/api/2.0` but not
@@ -541,6 +549,17 @@ mod tests {
         // Postman path array.
         let arr = "[\"api\", \"2.0\", \"fo\", \"scan\", \"\"]";
         assert_eq!(locate(arr, &s), Ok(arr.find("2.0").expect("present")));
+        assert_eq!(
+            placeholder("\"%s/api/%s/fo/scan/\"", &s).as_deref(),
+            Some("%s")
+        );
+        assert_eq!(
+            placeholder("'{0}/api/{1}/fo/scan/'", &s).as_deref(),
+            Some("{1}")
+        );
+        assert_eq!(placeholder("'/api/v/fo/scan/'", &s), None);
+        let fmt = "\"{}/api/{}/fo/scan/\".format(b, \"2.0\")";
+        assert_eq!(locate(fmt, &s), Ok(fmt.find("2.0").expect("present")));
         // Twice: ambiguous.
         assert!(matches!(
             locate("'/api/2.0/fo/' + '/api/2.0/fo/scan/'", &s),

@@ -43,11 +43,19 @@ says the new version is a drop-in (safe-fix = true); others are unsafe and need
 --unsafe, and the diff says why. A URL whose version comes from a variable or
 another file is listed as manual.
 
+The diff goes to standard output, everything else to standard error. Its paths
+are the paths as scanned: run from the repository root with relative paths for
+a diff that `patch -p1` and `git apply` take. Lines holding a credential are
+shown masked, so those hunks do not apply; --write is not affected.
+
+Nothing outside the scanned roots is written: a file that resolves outside them
+(through a symbolic link) is skipped with a message.
+
 Exit status: 0 when the command ran, whether or not there was anything to fix
 (manual and held-back findings are listed on standard error); 1 when --write
 could not write a planned file (each is named: read-only, changed on disk since
-it was read, outside the scanned roots, I/O error); 2 for a usage error, a
-broken rule file or a missing path.";
+it was read, I/O error); 2 for a usage error, a broken rule file or a missing
+path.";
 
 #[derive(Debug, Args)]
 pub struct FixArgs {

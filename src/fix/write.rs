@@ -62,6 +62,7 @@ fn apply_file(file: &FilePlan, roots: &[PathBuf]) -> Result<(), String> {
     tmp.as_file()
         .set_permissions(meta.permissions())
         .map_err(|e| io("cannot copy the permissions", e))?;
+    keep_owner(tmp.as_file(), &meta).map_err(|e| io("cannot keep the file's owner", e))?;
     tmp.as_file()
         .sync_all()
         .map_err(|e| io("cannot sync the temporary file", e))?;
@@ -75,6 +76,24 @@ fn apply_file(file: &FilePlan, roots: &[PathBuf]) -> Result<(), String> {
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }
+    Ok(())
+}
+
+/// Gives the new file the original's owner and group, so a fix run by
+/// another user (or root) does not take the file over. When that is not
+/// allowed the file is left alone rather than silently changing hands.
+#[cfg(unix)]
+fn keep_owner(file: &std::fs::File, original: &std::fs::Metadata) -> std::io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let now = file.metadata()?;
+    if now.uid() == original.uid() && now.gid() == original.gid() {
+        return Ok(());
+    }
+    std::os::unix::fs::fchown(file, Some(original.uid()), Some(original.gid()))
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_file: &std::fs::File, _original: &std::fs::Metadata) -> std::io::Result<()> {
     Ok(())
 }
 

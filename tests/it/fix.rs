@@ -526,3 +526,21 @@ fn plan_paths_stay_inside_the_roots() {
         vec![root.join("src/a.py")]
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn owner_is_kept_when_run_as_root() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tree(&[("src/a.py", EXCEPTION_PY)]);
+    let path = dir.path().join("src/a.py");
+    if std::fs::metadata(&path).expect("stat").uid() != 0 {
+        // Only root can hand a file to another user; nothing to check.
+        return;
+    }
+    std::os::unix::fs::chown(&path, Some(4321), Some(4322)).expect("chown");
+    let out = sunset(dir.path(), &["fix", "src", "--write"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let meta = std::fs::metadata(&path).expect("stat");
+    assert!(text(&read(dir.path(), "src/a.py")).contains("/api/3.0/"));
+    assert_eq!((meta.uid(), meta.gid()), (4321, 4322));
+}

@@ -240,10 +240,18 @@ fn plan_file(
     edits.sort_by_key(|e| e.range);
     edits.dedup_by(|b, a| a.range == b.range && a.bytes == b.bytes);
     let mut clashing = vec![false; edits.len()];
-    for i in 1..edits.len() {
-        if edits[i].range.0 < edits[i - 1].range.1 {
-            clashing[i] = true;
-            clashing[i - 1] = true;
+    // The edit reaching furthest so far, to catch any overlap, not only
+    // with the neighbour.
+    let mut furthest: Option<usize> = None;
+    for i in 0..edits.len() {
+        if let Some(k) = furthest {
+            if edits[i].range.0 < edits[k].range.1 {
+                clashing[i] = true;
+                clashing[k] = true;
+            }
+        }
+        if furthest.is_none_or(|k| edits[i].range.1 > edits[k].range.1) {
+            furthest = Some(i);
         }
     }
     let mut applied = Vec::new();
@@ -311,6 +319,18 @@ fn edit_for(f: &Finding, rule: &Rule, decoded: &Decoded, json: bool) -> Result<V
             None => "no single literal here holds the whole version segment".to_string(),
         }),
     })?;
+    // A span that reaches back to a variable's definition (pieces passed
+    // to a format call) may hold the literal there; that literal is shared
+    // with every other use of the variable, so it is not this finding's to
+    // rewrite.
+    let found_line = line_col(text, start + at).0;
+    if let Some(via) = &f.via {
+        if defined_at_lines(via).contains(&found_line) {
+            return Err(format!(
+                "the version is in a shared definition ({via}): change it there by hand"
+            ));
+        }
+    }
     let applicability = if rule.safe_fix {
         Applicability::Safe
     } else {
@@ -346,6 +366,17 @@ fn edit_for(f: &Finding, rule: &Rule, decoded: &Decoded, json: bool) -> Result<V
         }
     }
     Ok(edits)
+}
+
+/// The line numbers in a finding's `via` text ("`X` defined at line 4").
+fn defined_at_lines(via: &str) -> Vec<usize> {
+    via.split("defined at line ")
+        .skip(1)
+        .filter_map(|rest| {
+            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok()
+        })
+        .collect()
 }
 
 /// 1-based line and column (in characters) of byte offset `t`.
@@ -520,6 +551,15 @@ mod tests {
 
     fn swap(e: &str, r: &str) -> Result<VersionSwap, String> {
         version_swap(&EndpointPattern::parse(e).expect("path"), r)
+    }
+
+    #[test]
+    fn via_lines_are_read() {
+        assert_eq!(
+            defined_at_lines("built from `a` defined at line 4, `b` defined at line 12"),
+            vec![4, 12]
+        );
+        assert!(defined_at_lines("base `BASE` from src/settings.py:3").is_empty());
     }
 
     #[test]

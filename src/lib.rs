@@ -12,6 +12,7 @@
 pub mod cli;
 pub mod extract;
 pub mod finding;
+pub mod fix;
 pub mod gate;
 pub mod matcher;
 pub mod redact;

@@ -4,6 +4,7 @@
 
 mod audit;
 mod check;
+mod fix;
 mod output;
 mod rules_cmd;
 
@@ -52,6 +53,10 @@ pub enum Command {
     /// List the rules with their dates and status, or validate a rule file.
     #[command(after_help = AFTER_HELP)]
     Rules(RulesArgs),
+    /// Rewrite legacy endpoint versions to their replacements: print a
+    /// unified diff, or apply it with --write.
+    #[command(after_help = fix::FIX_AFTER_HELP)]
+    Fix(fix::FixArgs),
 }
 
 /// Flags every subcommand that reads rules shares.
@@ -232,6 +237,7 @@ pub fn run(cli: Cli) -> std::io::Result<ExitStatus> {
         Command::Audit(args) => audit::run(args),
         Command::Check(args) => check::run(args),
         Command::Rules(args) => rules_cmd::run(args),
+        Command::Fix(args) => fix::run(args),
     }
 }
 

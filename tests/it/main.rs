@@ -2,6 +2,7 @@
 
 mod check;
 mod cli;
+mod fix;
 mod fixtures;
 mod formats;
 mod rules;

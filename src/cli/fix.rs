@@ -1,0 +1,191 @@
+//! `sunset fix`: print the rewrites as a unified diff, or apply them with
+//! `--write`.
+//!
+//! The diff goes to standard output (so `sunset fix > fix.patch` works);
+//! what could not be fixed automatically, unsafe rewrites held back and
+//! the summary go to standard error.
+
+use std::io::Write;
+
+use clap::{Args, ValueEnum};
+
+use super::{load_rules, print_error, CommonArgs, ExitStatus, ScanArgs};
+use crate::fix::{self, Applicability, FixOptions};
+use crate::rules::{Date, Status};
+use crate::scan;
+
+/// The lowest status `fix` rewrites.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MinStatus {
+    /// Deprecated, EOS and EOL uses (the default).
+    Deprecated,
+    /// EOS and EOL uses.
+    Eos,
+    /// EOL uses only.
+    Eol,
+}
+
+impl MinStatus {
+    fn status(self) -> Status {
+        match self {
+            MinStatus::Deprecated => Status::Deprecated,
+            MinStatus::Eos => Status::Eos,
+            MinStatus::Eol => Status::Eol,
+        }
+    }
+}
+
+pub const FIX_AFTER_HELP: &str = "\
+Only calls are rewritten, never mentions in comments or prose, and only the
+version segment changes (/api/2.0/ -> /api/3.0/): host, query, quoting, line
+endings, BOM, encoding and permissions are kept. A rewrite is safe when the rule
+says the new version is a drop-in (safe-fix = true); others are unsafe and need
+--unsafe, and the diff says why. A URL whose version comes from a variable or
+another file is listed as manual.
+
+The diff goes to standard output, everything else to standard error. Its paths
+are the paths as scanned: run from the repository root with relative paths for
+a diff that `patch -p1` and `git apply` take. Lines holding a credential are
+shown masked, so those hunks do not apply; --write is not affected.
+
+Nothing outside the scanned roots is written: a file that resolves outside them
+(through a symbolic link) is skipped with a message.
+
+Exit status: 0 when the command ran, whether or not there was anything to fix
+(manual and held-back findings are listed on standard error); 1 when --write
+could not write a planned file (each is named: read-only, changed on disk since
+it was read, I/O error); 2 for a usage error, a broken rule file or a missing
+path.";
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    #[command(flatten)]
+    pub scan: ScanArgs,
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Apply the rewrites (default: print a unified diff, change nothing).
+    #[arg(long)]
+    pub write: bool,
+    /// Also apply rewrites the rules do not mark as a drop-in (the diff
+    /// gives the rule's notes on what changes).
+    #[arg(long = "unsafe")]
+    pub include_unsafe: bool,
+    /// The lowest status to fix.
+    #[arg(long, value_enum, value_name = "STATUS", default_value_t = MinStatus::Deprecated)]
+    pub min_status: MinStatus,
+}
+
+pub fn run(args: FixArgs) -> std::io::Result<ExitStatus> {
+    let rules = match load_rules(&args.common) {
+        Ok(r) => r,
+        Err(e) => {
+            print_error(e);
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let roots = match args.scan.roots() {
+        Ok(r) => r,
+        Err(e) => {
+            print_error(e);
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let opts = args
+        .scan
+        .scan_options(roots.clone(), args.common.as_of.unwrap_or_else(Date::today));
+    let report = scan::scan(&opts, &rules);
+    let fix_opts = FixOptions {
+        include_unsafe: args.include_unsafe,
+        min_status: args.min_status.status(),
+    };
+    let plan = fix::plan(&report, &rules, &roots, &fix_opts);
+
+    let mut err = std::io::stderr().lock();
+    for n in &plan.notices {
+        writeln!(err, "{}: {}", n.path, n.message)?;
+    }
+    for m in &plan.manual {
+        writeln!(
+            err,
+            "{}:{}:{}: manual: {} {} -> {}: {}",
+            m.path,
+            m.line,
+            m.column,
+            m.rule,
+            m.endpoint,
+            m.replacement.as_deref().unwrap_or("(none)"),
+            m.reason
+        )?;
+    }
+    for h in &plan.held {
+        let e = &h.edit;
+        writeln!(
+            err,
+            "{}:{}:{}: unsafe, not applied (pass --unsafe): {} {} -> {}",
+            h.path, e.line, e.column, e.rule, e.endpoint, e.replacement
+        )?;
+        if let Applicability::Unsafe { reasons } = &e.applicability {
+            for r in reasons {
+                writeln!(err, "    {}", crate::redact::redact_str(r))?;
+            }
+        }
+    }
+
+    let edits = plan.edit_count();
+    let files = plan.files.len();
+    let summary_tail = format!(
+        "{} manual, {} unsafe held back",
+        plan.manual.len(),
+        plan.held.len()
+    );
+    if !args.write {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let stats = fix::diff::render(&plan, &mut out)?;
+        out.flush()?;
+        if stats.redacted_lines > 0 {
+            writeln!(
+                err,
+                "note: {} diff line(s) hold a credential and are shown masked; those hunks will not apply with patch (--write edits the files directly)",
+                stats.redacted_lines
+            )?;
+        }
+        for f in &stats.decoded_files {
+            writeln!(
+                err,
+                "note: {f} is UTF-16: its diff is shown as UTF-8 and does not apply with patch (--write keeps UTF-16)"
+            )?;
+        }
+        writeln!(
+            err,
+            "would rewrite {edits} use(s) in {files} file(s); {summary_tail}; nothing written (pass --write to apply)"
+        )?;
+        return Ok(ExitStatus::Success);
+    }
+
+    let outcomes = fix::write::apply(&plan, &roots);
+    let mut written = (0, 0);
+    let mut failed = 0;
+    for o in &outcomes {
+        match &o.result {
+            Ok(n) => {
+                written.0 += n;
+                written.1 += 1;
+                writeln!(err, "{}: rewrote {n} use(s)", o.path)?;
+            }
+            Err(why) => {
+                failed += 1;
+                writeln!(err, "{}: {why}", o.path)?;
+            }
+        }
+    }
+    writeln!(
+        err,
+        "rewrote {} use(s) in {} file(s); {} file(s) not written; {summary_tail}",
+        written.0, written.1, failed
+    )?;
+    Ok(if failed > 0 {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}

@@ -1,0 +1,202 @@
+//! A plan as a standard unified diff (`--- a/path`, `+++ b/path`, `@@`
+//! hunks with 3 lines of context) that `patch -p1` and `git apply` accept.
+//!
+//! Each file's diff is preceded by `#` comment lines naming every rewrite
+//! and, for an unsafe one, why; both tools skip text before a file header.
+//! Lines are compared as bytes, so CRLF endings, a BOM or Latin-1 bytes go
+//! into the diff as they are in the file. Every content line passes through
+//! [`crate::redact`] first: a line holding a credential is printed with it
+//! masked, and such a hunk no longer applies (the caller says so).
+
+use std::io::Write;
+
+use super::{Applicability, FilePlan, Plan};
+
+/// Lines of context around each change.
+const CONTEXT: usize = 3;
+
+/// What rendering found worth telling the user.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct DiffStats {
+    /// Diff lines whose text was masked because it holds a credential.
+    pub redacted_lines: usize,
+    /// Files shown decoded (UTF-16) whose diff does not apply as bytes.
+    pub decoded_files: Vec<String>,
+}
+
+/// Writes the diff of every file in `plan`.
+pub fn render(plan: &Plan, out: &mut dyn Write) -> std::io::Result<DiffStats> {
+    let mut stats = DiffStats::default();
+    for file in &plan.files {
+        render_file(file, out, &mut stats)?;
+    }
+    Ok(stats)
+}
+
+fn render_file(file: &FilePlan, out: &mut dyn Write, stats: &mut DiffStats) -> std::io::Result<()> {
+    for e in &file.edits {
+        let line = format!(
+            "# sunset fix: {}:{}:{} {} {} -> {}",
+            file.display, e.line, e.column, e.rule, e.endpoint, e.replacement
+        );
+        match &e.applicability {
+            Applicability::Safe => writeln!(out, "{line} (safe: a drop-in replacement)")?,
+            Applicability::Unsafe { reasons } => {
+                writeln!(out, "{line} (unsafe: not a documented drop-in)")?;
+                for r in reasons {
+                    writeln!(out, "#   {}", crate::redact::redact_str(r))?;
+                }
+            }
+        }
+    }
+    let (old, new) = if file.byte_diffable {
+        (file.original.clone(), file.fixed.clone())
+    } else {
+        // UTF-16: shown as UTF-8 text for reading; `--write` applies it.
+        stats.decoded_files.push(file.display.clone());
+        writeln!(
+            out,
+            "# sunset fix: {} is UTF-16; shown as UTF-8, apply it with --write",
+            file.display
+        )?;
+        (
+            crate::scan::source::decode(&file.original).0.into_bytes(),
+            crate::scan::source::decode(&file.fixed).0.into_bytes(),
+        )
+    };
+    writeln!(out, "--- a/{}", file.display)?;
+    writeln!(out, "+++ b/{}", file.display)?;
+    let a = split_lines(&old);
+    let b = split_lines(&new);
+    for hunk in hunks(&a, &b) {
+        writeln!(
+            out,
+            "@@ -{} +{} @@",
+            range(hunk.start, hunk.end - hunk.start),
+            range(hunk.start, hunk.end - hunk.start)
+        )?;
+        let mut i = hunk.start;
+        while i < hunk.end {
+            if a[i] == b[i] {
+                emit(out, b' ', &a[i], stats)?;
+                i += 1;
+                continue;
+            }
+            // A run of changed lines: all removals, then all additions.
+            let mut j = i;
+            while j < hunk.end && a[j] != b[j] {
+                j += 1;
+            }
+            for line in &a[i..j] {
+                emit(out, b'-', line, stats)?;
+            }
+            for line in &b[i..j] {
+                emit(out, b'+', line, stats)?;
+            }
+            i = j;
+        }
+    }
+    Ok(())
+}
+
+/// `start,len` of a hunk (1-based start), the unified diff way.
+fn range(start: usize, len: usize) -> String {
+    if len == 1 {
+        format!("{}", start + 1)
+    } else {
+        format!("{},{len}", start + 1)
+    }
+}
+
+/// One line: its bytes without the `\n` (a `\r` stays), and whether the
+/// file ends without a newline right after it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Line<'a> {
+    bytes: &'a [u8],
+    no_newline: bool,
+}
+
+fn split_lines(bytes: &[u8]) -> Vec<Line<'_>> {
+    let mut lines: Vec<Line> = bytes
+        .split(|&b| b == b'\n')
+        .map(|l| Line {
+            bytes: l,
+            no_newline: false,
+        })
+        .collect();
+    if lines.last().is_some_and(|l| l.bytes.is_empty()) {
+        lines.pop();
+    } else if let Some(last) = lines.last_mut() {
+        last.no_newline = true;
+    }
+    lines
+}
+
+struct Hunk {
+    start: usize,
+    end: usize,
+}
+
+/// Hunks over line indices. A rewrite never adds or removes a line, so
+/// line `i` of the old file is line `i` of the new one and a change is
+/// simply a line that differs.
+fn hunks(a: &[Line], b: &[Line]) -> Vec<Hunk> {
+    let n = a.len().min(b.len());
+    let mut out: Vec<Hunk> = Vec::new();
+    for i in (0..n).filter(|&i| a[i] != b[i]) {
+        let start = i.saturating_sub(CONTEXT);
+        let end = (i + 1 + CONTEXT).min(n);
+        match out.last_mut() {
+            // Overlapping or touching context: one hunk.
+            Some(h) if start <= h.end => h.end = end,
+            _ => out.push(Hunk { start, end }),
+        }
+    }
+    out
+}
+
+fn emit(out: &mut dyn Write, tag: u8, line: &Line, stats: &mut DiffStats) -> std::io::Result<()> {
+    out.write_all(&[tag])?;
+    let lossy = String::from_utf8_lossy(line.bytes);
+    let redacted = crate::redact::redact_str(&lossy);
+    if redacted == lossy {
+        // The file's own bytes (Latin-1 stays Latin-1).
+        out.write_all(line.bytes)?;
+    } else {
+        stats.redacted_lines += 1;
+        out.write_all(redacted.as_bytes())?;
+    }
+    out.write_all(b"\n")?;
+    if line.no_newline {
+        out.write_all(b"\\ No newline at end of file\n")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(s: &str) -> Vec<Line<'_>> {
+        split_lines(s.as_bytes())
+    }
+
+    #[test]
+    fn hunks_merge_when_context_touches() {
+        // Changes at 1 and 8 (6 lines apart: merged), then at 16 (7 apart).
+        let a = lines("0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\n14\n15\n16\n17\n");
+        let b = lines("0\nX\n2\n3\n4\n5\n6\n7\nY\n9\n10\n11\n12\n13\n14\n15\nZ\n17\n");
+        let h: Vec<(usize, usize)> = hunks(&a, &b).iter().map(|h| (h.start, h.end)).collect();
+        assert_eq!(h, vec![(0, 12), (13, 18)]);
+    }
+
+    #[test]
+    fn last_line_without_newline_is_marked() {
+        let l = lines("a\nb");
+        assert_eq!(l.len(), 2);
+        assert!(l[1].no_newline && !l[0].no_newline);
+        assert_eq!(lines("a\n").len(), 1);
+        assert_eq!(range(0, 1), "1");
+        assert_eq!(range(4, 7), "5,7");
+    }
+}

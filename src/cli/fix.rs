@@ -93,7 +93,11 @@ pub fn run(args: FixArgs) -> std::io::Result<ExitStatus> {
     let opts = args
         .scan
         .scan_options(roots.clone(), args.common.as_of.unwrap_or_else(Date::today));
-    let report = scan::scan(&opts, &rules);
+    let mut report = scan::scan(&opts, &rules);
+    // A finding someone suppressed with `sunset: ignore` stays as it is.
+    // The reasonless-suppression warnings belong to `check`; fix only
+    // honours the comment.
+    let _ = crate::gate::suppress::apply(&mut report);
     let fix_opts = FixOptions {
         include_unsafe: args.include_unsafe,
         min_status: args.min_status.status(),

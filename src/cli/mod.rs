@@ -29,7 +29,8 @@ date (\"December 2026\") is read as the FIRST day of that month, so a status tur
 EOS or EOL no later than the vendor's date.
 
 Exit status: 0 when the command ran (whatever it found), 2 for a usage error, a
-broken rule file or a missing path. `sunset check` also exits 1 when the gate fails.";
+broken rule file or a missing path. `sunset check` exits 1 when the gate fails,
+`sunset fix --write` when a planned file could not be written.";
 
 /// Find every call to a Qualys API endpoint version that is deprecated, past
 /// End of Support (EOS) or past End of Life (EOL), with its deadline and the

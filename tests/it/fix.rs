@@ -585,3 +585,20 @@ fn examples_have_no_fixable_call_left_after_write_unsafe() {
         .count();
     assert_eq!(calls, after.manual.len());
 }
+
+#[test]
+fn suppressed_lines_are_not_rewritten() {
+    let py: &[u8] = b"import requests\nHOST = 'https://qualysapi.qualys.com'\n# sunset: ignore[qualys-compliance-exception-v2] pinned until the exporter is retired\nrequests.get(HOST + '/api/2.0/fo/compliance/exception/')\nrequests.get(HOST + '/api/2.0/fo/compliance/exception/?action=list')\n";
+    let dir = tree(&[("a.py", py)]);
+    let o = sunset(dir.path(), &["fix", "a.py", "--write"]);
+    assert_eq!(code(&o), 0, "{}", text(&o.stderr));
+    let after = text(&read(dir.path(), "a.py"));
+    assert!(
+        after.contains("'/api/2.0/fo/compliance/exception/')"),
+        "suppressed call kept: {after}"
+    );
+    assert!(
+        after.contains("'/api/3.0/fo/compliance/exception/?action=list')"),
+        "the other is fixed: {after}"
+    );
+}

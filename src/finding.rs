@@ -1,11 +1,11 @@
 //! A finding: one use of a known endpoint version at a place in a file.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::rules::{Milestone, Source, Status};
 
 /// Whether the endpoint is called or only named.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FindingKind {
     /// Code, a curl command or a request definition: the endpoint is called.
@@ -24,7 +24,7 @@ impl FindingKind {
 }
 
 /// eol = error, eos = warning, deprecated = note, active = none.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     None,
@@ -54,7 +54,7 @@ impl Severity {
 }
 
 /// The next deadline of a finding's endpoint.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 pub struct NextDeadline {
     pub milestone: Milestone,
     /// As published: `YYYY-MM` or `YYYY-MM-DD`.
@@ -64,7 +64,7 @@ pub struct NextDeadline {
 }
 
 /// One use of an endpoint. Every text field is already redacted.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Finding {
     /// As the walker reached it from the given root, forward slashes.
     pub path: String,
@@ -118,7 +118,7 @@ pub struct Finding {
 }
 
 /// What kept a finding from failing the gate.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Suppression {
     pub by: SuppressedBy,
     /// The reason given; `None` for an inline suppression without one
@@ -129,7 +129,7 @@ pub struct Suppression {
     pub at: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SuppressedBy {
     /// A `sunset: ignore[rule]` comment on the line or the line above.
@@ -151,7 +151,7 @@ impl SuppressedBy {
 }
 
 /// The gate's view of one finding.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     /// At or above `--fail-on` and not suppressed: the gate fails.

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod extract;
 pub mod finding;
 pub mod matcher;
+pub mod plan;
 pub mod redact;
 pub mod report;
 pub mod rules;

@@ -4,6 +4,7 @@
 
 mod audit;
 mod output;
+mod report;
 mod rules_cmd;
 
 use std::io::{IsTerminal, Write};
@@ -45,6 +46,10 @@ pub enum Command {
     /// List the rules with their dates and status, or validate a rule file.
     #[command(after_help = AFTER_HELP)]
     Rules(RulesArgs),
+    /// Write a migration report (Markdown, HTML or CSV) from a scan, or an
+    /// org-wide roll-up of JSON reports with `--from`.
+    #[command(after_help = AFTER_HELP)]
+    Report(report::ReportArgs),
 }
 
 /// Flags every subcommand that reads rules shares.
@@ -195,6 +200,7 @@ pub fn run(cli: Cli) -> std::io::Result<ExitStatus> {
     match cli.command {
         Command::Audit(args) => audit::run(args),
         Command::Rules(args) => rules_cmd::run(args),
+        Command::Report(args) => report::run(args),
     }
 }
 

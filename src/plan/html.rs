@@ -174,9 +174,9 @@ fn status_badge(status: Status) -> String {
 fn summary(plan: &Plan, s: &mut String) {
     s.push_str("<section id=\"summary\">\n<h2>Summary</h2>\n<div class=\"cards\">\n");
     let card = |s: &mut String, label: &str, value: &str, sub: &str| {
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{value}</div><div class=\"sub\">{sub}</div></div>\n",
+            "<div class=\"card\"><div class=\"label\">{}</div><div class=\"value\">{value}</div><div class=\"sub\">{sub}</div></div>",
             esc(label)
         );
     };
@@ -372,9 +372,9 @@ fn timeline(plan: &Plan, s: &mut String) {
         ("eos", "#e8772e", "End of Support"),
         ("eol", "#c23b3b", "End of Life: calls fail"),
     ] {
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<g class=\"legend-{class}\"><rect x=\"{lx:.1}\" y=\"8\" width=\"14\" height=\"14\" rx=\"3\" fill=\"{color}\"/><text x=\"{:.1}\" y=\"20\" fill=\"#1d2330\">{}</text></g>\n",
+            "<g class=\"legend-{class}\"><rect x=\"{lx:.1}\" y=\"8\" width=\"14\" height=\"14\" rx=\"3\" fill=\"{color}\"/><text x=\"{:.1}\" y=\"20\" fill=\"#1d2330\">{}</text></g>",
             lx + 19.0,
             esc(label)
         );
@@ -399,10 +399,10 @@ fn timeline(plan: &Plan, s: &mut String) {
         } else {
             "middle"
         };
-        let _ = write!(
+        let _ = writeln!(
             s,
             "<line x1=\"{x:.1}\" y1=\"{:.1}\" x2=\"{x:.1}\" y2=\"{bottom:.1}\" stroke=\"#e6e9ef\"/>\
-             <text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" fill=\"#5b6475\" font-size=\"12\">{}</text>\n",
+             <text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" fill=\"#5b6475\" font-size=\"12\">{}</text>",
             TOP - 6.0,
             bottom + 20.0,
             esc(&label)
@@ -416,10 +416,10 @@ fn timeline(plan: &Plan, s: &mut String) {
     let tx = scale.x(plan.as_of);
     let anchor = if tx > W * 0.8 { "end" } else { "start" };
     let dx = if anchor == "end" { -6.0 } else { 6.0 };
-    let _ = write!(
+    let _ = writeln!(
         s,
         "<g class=\"today\"><line x1=\"{tx:.1}\" y1=\"{:.1}\" x2=\"{tx:.1}\" y2=\"{bottom:.1}\" stroke=\"#1d2330\" stroke-width=\"2\" stroke-dasharray=\"5 4\"/>\
-         <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" font-weight=\"700\" fill=\"#1d2330\">today · {}</text></g>\n",
+         <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{anchor}\" font-weight=\"700\" fill=\"#1d2330\">today · {}</text></g>",
         TOP - 22.0,
         tx + dx,
         TOP - 24.0,
@@ -446,10 +446,10 @@ fn row(s: &mut String, scale: &Scale, e: &EndpointPlan, y: f64, first: Date, las
     } else {
         plural(e.calls as i64, "call site")
     };
-    let _ = write!(
+    let _ = writeln!(
         s,
         "<g class=\"row\"><text x=\"{PAD}\" y=\"{:.1}\"><tspan font-family=\"ui-monospace,Menlo,Consolas,monospace\" font-weight=\"700\">{}</tspan><tspan fill=\"#5b6475\"> {}</tspan></text>\
-         <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-weight=\"700\">{}</text>\n",
+         <text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\" font-weight=\"700\">{}</text>",
         y + 16.0,
         esc(&e.endpoint),
         esc(&e.name),
@@ -596,7 +596,7 @@ fn endpoints(plan: &Plan, s: &mut String) {
             code(&e.endpoint),
             e.replacement
                 .as_deref()
-                .map_or_else(|| "—".to_string(), |r| code(r)),
+                .map_or_else(|| "—".to_string(), code),
             status_badge(e.status),
             e.calls,
             e.files

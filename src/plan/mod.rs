@@ -565,20 +565,19 @@ impl Plan {
         plan.files = files.len();
         let mut endpoints: Vec<EndpointPlan> = endpoints.into_values().collect();
         plan.endpoints_called = endpoints.iter().filter(|e| e.calls > 0).count();
-        endpoints.sort_by(|a, b| {
+        // Most urgent first: past End of Life, then by the days left to the
+        // next deadline (a deprecated endpoint whose EOL is next week comes
+        // before one at EOS whose EOL is next year), then by status.
+        let urgency_key = |e: &EndpointPlan| {
             (
-                urgency(a.status),
-                a.next.as_ref().map_or(i64::MAX, |n| n.days_left),
-                &a.endpoint,
-                &a.rule,
+                e.status != Status::Eol,
+                e.next.as_ref().map_or(i64::MAX, |n| n.days_left),
+                urgency(e.status),
+                e.endpoint.clone(),
+                e.rule.clone(),
             )
-                .cmp(&(
-                    urgency(b.status),
-                    b.next.as_ref().map_or(i64::MAX, |n| n.days_left),
-                    &b.endpoint,
-                    &b.rule,
-                ))
-        });
+        };
+        endpoints.sort_by_key(urgency_key);
 
         for e in &endpoints {
             for (milestone, deadline) in [(Milestone::Eos, e.eos), (Milestone::Eol, e.eol)] {

@@ -72,7 +72,7 @@ table.js-sortable th[aria-sort=descending]::after{content:" \2193"}
 .checklist .arrow{color:var(--muted)}.checklist .to{display:block}
 .remarks{color:var(--muted);font-size:.85rem}
 figure{margin:0}
-svg.timeline{width:100%;min-width:760px;height:auto;display:block;border:1px solid var(--line);border-radius:8px;background:#fff}
+svg.timeline{width:100%;min-width:640px;height:auto;display:block;border:1px solid var(--line);border-radius:8px;background:#fff}
 figcaption{color:var(--muted);font-size:.85rem;margin-top:6px}
 a{color:#1f5fbf}
 @media (max-width:600px){body{font-size:14px}main{padding:16px 10px 32px}.card .value{font-size:1.4rem}}
@@ -332,8 +332,8 @@ fn timeline(plan: &Plan, s: &mut String) {
         s.push_str("<p>No legacy endpoint is used.</p>\n</section>\n");
         return;
     }
-    // The span: every deadline and today, a month of margin each side,
-    // starting on a month boundary.
+    // The span: every deadline and today, a month of margin before and
+    // three after (room for the last EOL label), on month boundaries.
     let mut lo = plan.as_of;
     let mut hi = plan.as_of;
     for e in &rows {
@@ -343,7 +343,7 @@ fn timeline(plan: &Plan, s: &mut String) {
         }
     }
     let first = month_start(lo.year, i32::from(lo.month) - 1);
-    let last = month_start(hi.year, i32::from(hi.month) + 2);
+    let last = month_start(hi.year, i32::from(hi.month) + 3);
     let scale = Scale {
         start: first.to_days(),
         end: last.to_days(),
@@ -500,12 +500,12 @@ fn row(s: &mut String, scale: &Scale, e: &EndpointPlan, y: f64, first: Date, las
             esc(&label)
         );
         // The label inside the segment when it fits (12 px semi-bold text
-        // is at most about 7.4 px a character).
-        let fits = label.len() as f64 * 7.4 + 8.0 <= w;
+        // is at most about 8 px a character in common sans fonts).
+        let fits = label.len() as f64 * 8.0 + 8.0 <= w;
         let short_label = label.split(' ').next().unwrap_or("");
         let text = if fits {
             Some(label.as_str())
-        } else if short_label.len() as f64 * 7.4 + 6.0 <= w {
+        } else if short_label.len() as f64 * 8.0 + 6.0 <= w {
             Some(short_label)
         } else {
             None

@@ -180,7 +180,8 @@ pub enum GroupKey {
         deadline: DeadlineOrd,
         days_left: i64,
     },
-    /// A replacement is published but no date is.
+    /// No deadline ahead is published (a replacement without dates, or
+    /// EOS reached with no EOL announced).
     NoDate,
 }
 
@@ -245,7 +246,7 @@ impl Group {
                 deadline.0.words(),
                 days(*days_left)
             ),
-            GroupKey::NoDate => "No date published yet".to_string(),
+            GroupKey::NoDate => "No further deadline published".to_string(),
         }
     }
 }

@@ -416,6 +416,25 @@ fn rollup_html_has_the_repository_table() {
 }
 
 #[test]
+fn rollup_reads_check_reports_too() {
+    let (work, a, _) = two_reports();
+    // A `sunset check` report: the same document with a gate and verdicts.
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&a).expect("read")).expect("json");
+    doc["gate"] = serde_json::json!({"fail_on": "eol", "passed": false, "failing": 1});
+    for f in doc["findings"].as_array_mut().expect("findings") {
+        f["verdict"] = serde_json::json!("fail");
+    }
+    std::fs::write(&a, doc.to_string()).expect("write");
+    let o = run_in(
+        work.path(),
+        &["report", "--from", "alpha.json", "beta.json"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("| `alpha` | 5 |"), "{}", stdout(&o));
+}
+
+#[test]
 fn rollup_rejects_two_reports_of_one_repository() {
     let (work, a, _) = two_reports();
     let copy = work.path().join("alpha-again.json");
@@ -613,6 +632,29 @@ fn browser_renders_the_html_report() {
         assert!(dom.contains(endpoint), "{endpoint} missing");
     }
     assert!(dom.matches("<g class=\"row\">").count() >= 10);
+
+    // The tables sort: a copy of the page clicks "Call sites" twice
+    // (descending), and the endpoint with the most call sites comes first.
+    let sorted_path = work.path().join("sorted.html");
+    let html = std::fs::read_to_string(&html_path).expect("report");
+    let click = "<script>var th=document.querySelectorAll('#endpoints-table th')[6];th.click();th.click();</script></body>";
+    std::fs::write(&sorted_path, html.replace("</body>", click)).expect("write");
+    let o = Command::new(&browser)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom"])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("file://{}", sorted_path.display()))
+        .output()
+        .expect("run chromium");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dom = String::from_utf8_lossy(&o.stdout).into_owned();
+    let table = &dom[dom.find("id=\"endpoints-table\"").expect("table")..];
+    let body = &table[table.find("<tbody>").expect("tbody")..];
+    let first_row = &body[..body.find("</tr>").expect("row")];
+    assert!(
+        first_row.contains(">Scan API</a>"),
+        "not sorted: {first_row}"
+    );
+    assert!(table.contains("aria-sort=\"descending\""));
 
     // And it paints: a screenshot is a PNG of some size.
     let shot = work.path().join("report.png");

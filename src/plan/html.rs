@@ -78,7 +78,7 @@ a{color:#1f5fbf}
 @media (max-width:600px){body{font-size:14px}main{padding:16px 10px 32px}.card .value{font-size:1.4rem}}
 @media print{main{max-width:none;padding:0}svg.timeline{min-width:0}a{color:inherit;text-decoration:none}
 h2{break-after:avoid}tr,li,.card{break-inside:avoid}.scroll{overflow:visible}
-table.js-sortable th::after{content:none}input{display:none}}
+table.js-sortable th::after{content:none}input,details{display:none}}
 "#;
 
 const SCRIPT: &str = r#"
@@ -794,6 +794,20 @@ mod tests {
     fn anchors_keep_only_safe_characters() {
         assert_eq!(anchor("qualys-scan-v2"), "rule-qualys-scan-v2");
         assert_eq!(anchor("a\"><b"), "rule-a___b");
+    }
+
+    #[test]
+    fn scale_maps_the_span_onto_the_chart_width() {
+        let first = Date::parse("2025-11-01").expect("date");
+        let last = Date::parse("2027-08-01").expect("date");
+        let scale = Scale {
+            start: first.to_days(),
+            end: last.to_days(),
+        };
+        assert!((scale.x(first) - PAD).abs() < 1e-9);
+        assert!((scale.x(last) - (W - PAD)).abs() < 1e-9);
+        let mid = Date::from_days((first.to_days() + last.to_days()) / 2);
+        assert!((scale.x(mid) - W / 2.0).abs() < 1.0);
     }
 
     #[test]

@@ -531,6 +531,19 @@ fn a_clean_tree_still_reports() {
         "{md}"
     );
     assert!(md.contains("No call site to migrate."), "{md}");
+
+    let o = run_in(
+        dir.path(),
+        &["report", "--as-of", AS_OF, "--format", "html"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let html = stdout(&o);
+    assert!(
+        html.contains("<p>No legacy endpoint is used.</p>"),
+        "{html}"
+    );
+    assert!(html.contains("<p>No call site to migrate.</p>"), "{html}");
+    assert!(!html.contains("<svg"), "an empty chart: {html}");
 }
 
 #[test]

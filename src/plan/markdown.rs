@@ -29,8 +29,13 @@ fn header(plan: &Plan, s: &mut String) {
     s.push_str("# Qualys API migration report\n\n");
     let scope = match &plan.repos {
         Some(repos) => format!(
-            "{} ({}), {} files scanned",
-            plural(repos.len() as i64, "repository").replace("repositorys", "repositories"),
+            "{} {} ({}), {} files scanned",
+            repos.len(),
+            if repos.len() == 1 {
+                "repository"
+            } else {
+                "repositories"
+            },
             repos
                 .iter()
                 .map(|r| code(&r.repo))

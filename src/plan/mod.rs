@@ -502,7 +502,9 @@ impl Plan {
                     .or_default()
                     .insert(input.repo.clone());
                 let item = Item {
-                    repo: input.repo.clone(),
+                    // Only a roll-up prefixes locations with the repository;
+                    // a single scan tagged with --repo-name needs no prefix.
+                    repo: input.repo.clone().filter(|_| options.rollup),
                     path: f.path.clone(),
                     line: f.line,
                     rule: f.rule.clone(),

@@ -1,11 +1,11 @@
 //! A finding: one use of a known endpoint version at a place in a file.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::rules::{Milestone, Source, Status};
 
 /// Whether the endpoint is called or only named.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FindingKind {
     /// Code, a curl command or a request definition: the endpoint is called.
@@ -24,7 +24,7 @@ impl FindingKind {
 }
 
 /// eol = error, eos = warning, deprecated = note, active = none.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     None,
@@ -54,7 +54,7 @@ impl Severity {
 }
 
 /// The next deadline of a finding's endpoint.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 pub struct NextDeadline {
     pub milestone: Milestone,
     /// As published: `YYYY-MM` or `YYYY-MM-DD`.
@@ -64,7 +64,7 @@ pub struct NextDeadline {
 }
 
 /// One use of an endpoint. Every text field is already redacted.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Finding {
     /// As the walker reached it from the given root, forward slashes.
     pub path: String,
@@ -98,6 +98,7 @@ pub struct Finding {
     /// Dates of a confirmed rule that rest on secondary evidence only
     /// (`["eos"]` when the EOS date comes from a third party). A status
     /// reached through such a date warns instead of failing a gate.
+    #[serde(default)]
     pub unconfirmed_dates: Vec<Milestone>,
     /// How the URL was put together, when it was not one literal:
     /// e.g. "version from API_VERSION (line 4)" or "base BASE_URL from src/settings.py:3".
@@ -106,12 +107,15 @@ pub struct Finding {
     /// Identifies this use across runs even when lines move: a hash of the
     /// rule, the path, the matched text with whitespace removed and the
     /// occurrence index among equal (rule, path, text) triples in the file.
+    #[serde(default)]
     pub fingerprint: String,
     /// Set when an inline `sunset: ignore`, a waiver in `sunset.toml` or a
     /// baseline keeps this finding from failing the gate. Suppressed
     /// findings stay in every output.
+    #[serde(default)]
     pub suppressed: Option<Suppression>,
     /// What the gate of `sunset check` made of this finding; null in `audit`.
+    #[serde(default)]
     pub verdict: Option<Verdict>,
     /// The source lines of the span, redacted (for code frames).
     #[serde(skip)]
@@ -122,7 +126,7 @@ pub struct Finding {
 }
 
 /// What kept a finding from failing the gate.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 pub struct Suppression {
     pub by: SuppressedBy,
     /// The reason given; `None` for an inline suppression without one
@@ -133,7 +137,7 @@ pub struct Suppression {
     pub at: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SuppressedBy {
     /// A `sunset: ignore[rule]` comment on the line or the line above.
@@ -155,7 +159,7 @@ impl SuppressedBy {
 }
 
 /// The gate's view of one finding.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     /// At or above `--fail-on` and not suppressed: the gate fails.

@@ -15,6 +15,7 @@ pub mod finding;
 pub mod fix;
 pub mod gate;
 pub mod matcher;
+pub mod plan;
 pub mod redact;
 pub mod report;
 pub mod rules;

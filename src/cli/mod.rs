@@ -6,6 +6,7 @@ mod audit;
 mod check;
 mod fix;
 mod output;
+mod report;
 mod rules_cmd;
 
 use std::io::{IsTerminal, Write};
@@ -54,6 +55,10 @@ pub enum Command {
     /// List the rules with their dates and status, or validate a rule file.
     #[command(after_help = AFTER_HELP)]
     Rules(RulesArgs),
+    /// Write a migration report (Markdown, HTML or CSV) from a scan, or an
+    /// org-wide roll-up of JSON reports with `--from`.
+    #[command(after_help = AFTER_HELP)]
+    Report(report::ReportArgs),
     /// Rewrite legacy endpoint versions to their replacements: print a
     /// unified diff, or apply it with --write.
     #[command(after_help = fix::FIX_AFTER_HELP)]
@@ -238,6 +243,7 @@ pub fn run(cli: Cli) -> std::io::Result<ExitStatus> {
         Command::Audit(args) => audit::run(args),
         Command::Check(args) => check::run(args),
         Command::Rules(args) => rules_cmd::run(args),
+        Command::Report(args) => report::run(args),
         Command::Fix(args) => fix::run(args),
     }
 }

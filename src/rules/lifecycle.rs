@@ -179,7 +179,9 @@ impl fmt::Display for Deadline {
 }
 
 /// Where an endpoint version stands on a given day.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize, serde::Serialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Current: no replacement is published.
@@ -220,7 +222,7 @@ impl fmt::Display for Status {
 }
 
 /// Which deadline is meant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Milestone {
     Eos,

@@ -16,7 +16,7 @@ pub use lifecycle::{next_deadline, status_on, Date, Deadline, Milestone, Status}
 pub use load::RuleError;
 
 /// How well a fact is sourced.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Evidence {
     /// Read on a vendor page (release note, API guide).
@@ -27,7 +27,7 @@ pub enum Evidence {
 }
 
 /// A publication a rule rests on.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 pub struct Source {
     pub title: String,
     /// Publication date, `YYYY-MM-DD` or `YYYY-MM`.

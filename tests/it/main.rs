@@ -5,4 +5,5 @@ mod cli;
 mod fix;
 mod fixtures;
 mod formats;
+mod plan;
 mod rules;

@@ -527,6 +527,15 @@ fn output_file_and_colour() {
         .filter(|e| e.file_name().to_string_lossy().starts_with(".sunset-"))
         .collect();
     assert!(leftovers.is_empty(), "no temporary file left behind");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("report.json"))
+            .expect("stat")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o644, 0o644, "readable like any report: {mode:o}");
+    }
 
     let coloured = run_in(
         dir.path(),

@@ -64,7 +64,8 @@ fn command(f: &Finding) -> String {
 }
 
 /// "sunset: 5 findings (1 EOL, 2 EOS, 2 deprecated), 1 suppressed as of
-/// 2026-11-23; gate failed: 2 findings at --fail-on eos, 1 warning".
+/// 2026-11-23; gate failed: 2 findings at --fail-on eos, 1 warning,
+/// baseline b.json: 1 known, 5 new, 0 fixed".
 fn summary(report: &Report) -> String {
     let s = &report.summary;
     let by_status: Vec<String> = s
@@ -104,14 +105,42 @@ fn summary(report: &Report) -> String {
                 gate.fail_on.as_str()
             ));
         }
+        let mut extra = Vec::new();
         if gate.warnings > 0 {
-            line.push_str(&format!(", {} warning", gate.warnings));
-            if gate.warnings != 1 {
-                line.push('s');
-            }
+            extra.push(plural(gate.warnings, "warning"));
+        }
+        if !gate.expired_waivers.is_empty() {
+            extra.push(plural(gate.expired_waivers.len(), "expired waiver"));
+        }
+        if !gate.unexplained_suppressions.is_empty() {
+            extra.push(format!(
+                "{} without a reason",
+                plural(gate.unexplained_suppressions.len(), "suppression")
+            ));
+        }
+        if let Some(b) = &gate.baseline {
+            extra.push(format!(
+                "baseline {}: {} known, {} new, {} fixed",
+                b.file,
+                b.known,
+                b.new,
+                b.fixed.len()
+            ));
+        }
+        for e in extra {
+            line.push_str(", ");
+            line.push_str(&e);
         }
     }
     line
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }
 
 /// `escapeData` of `@actions/core`: the message after `::`.

@@ -90,12 +90,41 @@ pub fn document(report: &Report) -> Value {
         "version": "2.1.0",
         "runs": [{
             "tool": { "driver": driver },
-            "invocations": [{ "executionSuccessful": true }],
+            "invocations": [{
+                "executionSuccessful": true,
+                "toolExecutionNotifications": notifications(report),
+            }],
             "columnKind": "unicodeCodePoints",
             "results": results,
             "properties": properties,
         }]
     })
+}
+
+/// Problems that did not stop the run, as tool notifications: files that
+/// could not be read, expired waivers, suppressions without a reason.
+fn notifications(report: &Report) -> Vec<Value> {
+    let note = |text: String| json!({ "level": "warning", "message": { "text": text } });
+    let mut out: Vec<Value> = report
+        .summary
+        .notices
+        .iter()
+        .map(|n| note(format!("{}: {}", n.path, n.message)))
+        .collect();
+    if let Some(gate) = &report.gate {
+        out.extend(gate.expired_waivers.iter().map(|w| {
+            note(format!(
+                "waiver at {} expired on {} and no longer suppresses anything: {}",
+                w.at, w.until, w.reason
+            ))
+        }));
+        out.extend(
+            gate.unexplained_suppressions
+                .iter()
+                .map(|n| note(format!("{}: {}", n.path, n.message))),
+        );
+    }
+    out
 }
 
 fn information_uri() -> Option<&'static str> {

@@ -9,7 +9,9 @@ use serde_json::Value;
 
 use sunset::finding::{FindingKind, Severity, SuppressedBy, Suppression, Verdict};
 use sunset::report::human::{self, HumanOptions};
-use sunset::report::{self, json, BaselineOutcome, Gate, OutputFormat, Report};
+use sunset::report::{
+    self, json, BaselineOutcome, ExpiredWaiver, Gate, Notice, OutputFormat, Report,
+};
 use sunset::rules::Status;
 use sunset::scan;
 
@@ -325,8 +327,17 @@ fn gated_report() -> Report {
         passed: false,
         failing: 1,
         warnings: 5,
-        expired_waivers: Vec::new(),
-        unexplained_suppressions: Vec::new(),
+        expired_waivers: vec![ExpiredWaiver {
+            at: "sunset.toml:7".to_string(),
+            rule: Some("qualys-report-v2".to_string()),
+            path: None,
+            until: "2026-10-01".to_string(),
+            reason: "report migration in Q3".to_string(),
+        }],
+        unexplained_suppressions: vec![Notice {
+            path: "tests/données/é.py:3".to_string(),
+            message: "`sunset: ignore` without a reason".to_string(),
+        }],
         baseline: Some(BaselineOutcome {
             file: "sunset-baseline.json".to_string(),
             known: 1,
@@ -419,6 +430,12 @@ fn sarif_is_valid_against_the_official_schema() {
         broken["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]
             ["startLine"] = Value::from(0);
         assert!(!schema_errors(&validator, &broken).is_empty());
+        let mut broken = doc.clone();
+        broken["runs"][0]["tool"]["driver"]["rules"][0]["helpUri"] = Value::from("not a uri");
+        assert!(
+            !schema_errors(&validator, &broken).is_empty(),
+            "format check"
+        );
         let mut broken = doc;
         broken["runs"][0]["tool"]["driver"]
             .as_object_mut()
@@ -737,6 +754,7 @@ fn csv_has_every_json_field_and_the_same_values() {
             .iter()
             .map(str::to_string)
             .collect();
+        assert_eq!(header, report::csv::header(), "the documented header");
         assert_eq!(&header[..2], ["repo", "as_of"]);
         let rows: Vec<csv::StringRecord> = reader
             .records()
@@ -819,4 +837,51 @@ fn ci_formats_of_a_clean_tree() {
         render_as(&report, OutputFormat::Github),
         "sunset: 0 findings as of 2026-11-23\n"
     );
+}
+
+/// The realistic tree under `examples/`: URLs assembled from variables,
+/// Postman collections, runbooks. Its SARIF is valid, and every fix,
+/// applied to the file on disk, turns the legacy endpoint at that spot into
+/// its replacement and touches nothing else.
+#[test]
+fn sarif_of_the_examples_tree_is_valid_and_its_fixes_apply() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut report = scan::scan(&options(vec![root.join("examples")]), bundled());
+    relativize(&mut report, root);
+    assert!(report.findings.len() > 10, "the examples have findings");
+    let doc: Value =
+        serde_json::from_str(&render_as(&report, OutputFormat::Sarif)).expect("SARIF is JSON");
+    assert_eq!(
+        schema_errors(&sarif_validator(), &doc),
+        Vec::<String>::new()
+    );
+    let mut applied = 0;
+    let results = doc["runs"][0]["results"].as_array().expect("results");
+    for (r, f) in results.iter().zip(&report.findings) {
+        let Some(fix) = r.get("fixes") else { continue };
+        assert!(f.via.is_none() && f.kind == FindingKind::Call, "{r}");
+        let change = &fix[0]["artifactChanges"][0];
+        assert_eq!(
+            change["artifactLocation"]["uri"],
+            f.path.as_str(),
+            "plain ASCII paths"
+        );
+        let replacement = &change["replacements"][0];
+        let region = &replacement["deletedRegion"];
+        let line_no = region["startLine"].as_u64().expect("line") as usize;
+        assert_eq!(region["endLine"].as_u64(), Some(line_no as u64));
+        let start = region["startColumn"].as_u64().expect("column") as usize - 1;
+        let end = region["endColumn"].as_u64().expect("column") as usize - 1;
+        let text = std::fs::read_to_string(root.join(&f.path)).expect("read example");
+        let line = text.lines().nth(line_no - 1).expect("line exists");
+        let chars: Vec<char> = line.chars().collect();
+        let old: String = chars[start..end].iter().collect();
+        let new = replacement["insertedContent"]["text"]
+            .as_str()
+            .expect("text");
+        assert_eq!(old, f.endpoint, "{}:{line_no}", f.path);
+        assert_eq!(Some(new), f.replacement.as_deref(), "{}:{line_no}", f.path);
+        applied += 1;
+    }
+    assert!(applied > 0, "some example calls are plain literals");
 }

@@ -885,3 +885,52 @@ fn sarif_of_the_examples_tree_is_valid_and_its_fixes_apply() {
     }
     assert!(applied > 0, "some example calls are plain literals");
 }
+
+/// `sunset audit --format X` through the binary: each CI format reaches
+/// stdout whole, exits 0 and parses, run from the repository root so the
+/// paths are relative as in CI.
+#[test]
+fn ci_formats_through_the_binary() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (name, _) in CI_FORMATS {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_sunset"))
+            .current_dir(root)
+            .args(["audit", "examples", "--as-of", crate::fixtures::AS_OF])
+            .args(["--format", name])
+            .output()
+            .expect("run sunset");
+        assert_eq!(out.status.code(), Some(0), "{name}: {out:?}");
+        let text = String::from_utf8(out.stdout).expect("utf-8 stdout");
+        assert!(!text.is_empty(), "{name}");
+        match name {
+            "sarif" => {
+                let doc: Value = serde_json::from_str(&text).expect("SARIF is JSON");
+                assert_eq!(
+                    schema_errors(&sarif_validator(), &doc),
+                    Vec::<String>::new()
+                );
+                let uri = &doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+                    ["artifactLocation"]["uri"];
+                assert!(
+                    uri.as_str().is_some_and(|u| u.starts_with("examples/")),
+                    "{uri}"
+                );
+            }
+            "gitlab" => {
+                let doc: Value = serde_json::from_str(&text).expect("GitLab report is JSON");
+                assert!(doc.as_array().is_some_and(|a| !a.is_empty()));
+            }
+            "junit" => {
+                roxmltree::Document::parse(&text).expect("JUnit is XML");
+            }
+            "csv" => {
+                let rows = csv::Reader::from_reader(text.as_bytes())
+                    .records()
+                    .collect::<Result<Vec<_>, _>>()
+                    .expect("RFC 4180");
+                assert!(!rows.is_empty());
+            }
+            _ => assert!(text.lines().all(|l| !l.is_empty()), "{name}: {text}"),
+        }
+    }
+}

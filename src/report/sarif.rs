@@ -42,13 +42,12 @@ const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
 pub fn render(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &document(report))?;
+    serde_json::to_writer_pretty(&mut *out, &document(report)?)?;
     writeln!(out)
 }
 
-/// The whole SARIF log as a JSON value (public for tests and tools that
-/// post-process it).
-pub fn document(report: &Report) -> Value {
+/// The whole SARIF log as a JSON value, for callers that post-process it.
+pub fn document(report: &Report) -> serde_json::Result<Value> {
     // First finding of each rule, by rule id: the rule's facts are the same
     // in every finding of that rule.
     let mut rules: BTreeMap<&str, &Finding> = BTreeMap::new();
@@ -82,10 +81,10 @@ pub fn document(report: &Report) -> Value {
         properties.insert("repo".into(), json!(repo));
     }
     if let Some(gate) = &report.gate {
-        properties.insert("gate".into(), json!(gate));
+        properties.insert("gate".into(), serde_json::to_value(gate)?);
     }
 
-    json!({
+    Ok(json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
@@ -98,7 +97,7 @@ pub fn document(report: &Report) -> Value {
             "results": results,
             "properties": properties,
         }]
-    })
+    }))
 }
 
 /// Problems that did not stop the run, as tool notifications: files that

@@ -1,8 +1,192 @@
-//! `--format csv`: one row per finding, every JSON field.
+//! `--format csv`: one row per finding with every field of the JSON
+//! finding, for spreadsheets and roll-ups across repositories.
+//!
+//! - Columns: `repo` (`--repo-name`, empty without it) and `as_of` first,
+//!   so files from many repositories or days concatenate into one table;
+//!   then every JSON field, nested objects flattened with dotted names
+//!   (`next_deadline.date`, `source.url`, `suppressed.reason`, …). A null
+//!   is an empty cell; booleans are `true`/`false`.
+//! - RFC 4180: a header row, CRLF line ends, a field holding `,`, `"`, CR or
+//!   LF is quoted and its quotes doubled. The header is written even when
+//!   there are no findings.
+//! - Formula injection: a text cell starting with `=`, `+`, `-`, `@`, tab or
+//!   CR gets a leading `'`, so a spreadsheet shows it instead of evaluating
+//!   it (paths and matched URLs come from the scanned code). Numbers sunset
+//!   writes itself (lines, columns, `days_left`, which can be negative) are
+//!   left as they are: a number cannot be a formula.
 
 use super::Report;
+use crate::finding::Finding;
+use crate::rules::Evidence;
+
+/// A cell: text from the scanned code or the rules (guarded against
+/// formulas), or a number sunset wrote.
+enum Cell {
+    Text(String),
+    Number(String),
+}
+
+fn text(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+fn opt(s: Option<&str>) -> Cell {
+    text(s.unwrap_or_default())
+}
+
+fn num(n: impl ToString) -> Cell {
+    Cell::Number(n.to_string())
+}
+
+type Column = (&'static str, fn(&Finding) -> Cell);
+
+/// Every column after `repo` and `as_of`, in JSON field order.
+const COLUMNS: &[Column] = &[
+    ("path", |f| text(&f.path)),
+    ("line", |f| num(f.line)),
+    ("column", |f| num(f.column)),
+    ("end_line", |f| num(f.end_line)),
+    ("end_column", |f| num(f.end_column)),
+    ("rule", |f| text(&f.rule)),
+    ("name", |f| text(&f.name)),
+    ("endpoint", |f| text(&f.endpoint)),
+    ("matched", |f| text(&f.matched)),
+    ("replacement", |f| opt(f.replacement.as_deref())),
+    ("suggested", |f| opt(f.suggested.as_deref())),
+    ("status", |f| text(f.status.as_str())),
+    ("eos", |f| opt(f.eos.as_deref())),
+    ("eol", |f| opt(f.eol.as_deref())),
+    ("days_left", |f| f.days_left.map_or_else(|| text(""), num)),
+    ("next_deadline.milestone", |f| {
+        opt(f
+            .next_deadline
+            .as_ref()
+            .map(|n| n.milestone.label().to_ascii_lowercase())
+            .as_deref())
+    }),
+    ("next_deadline.date", |f| {
+        opt(f.next_deadline.as_ref().map(|n| n.date.as_str()))
+    }),
+    ("next_deadline.words", |f| {
+        opt(f.next_deadline.as_ref().map(|n| n.words.as_str()))
+    }),
+    ("severity", |f| text(f.severity.as_str())),
+    ("kind", |f| text(f.kind.as_str())),
+    ("confirmed", |f| text(f.confirmed.to_string())),
+    // A list in one cell: `eos`, `eol` or `eos;eol`.
+    ("unconfirmed_dates", |f| {
+        text(
+            f.unconfirmed_dates
+                .iter()
+                .map(|m| m.label().to_ascii_lowercase())
+                .collect::<Vec<_>>()
+                .join(";"),
+        )
+    }),
+    ("via", |f| opt(f.via.as_deref())),
+    ("source.title", |f| text(&f.source.title)),
+    ("source.date", |f| text(&f.source.date)),
+    ("source.url", |f| opt(f.source.url.as_deref())),
+    ("source.evidence", |f| {
+        text(match f.source.evidence {
+            Evidence::Primary => "primary",
+            Evidence::Secondary => "secondary",
+        })
+    }),
+    ("fingerprint", |f| text(&f.fingerprint)),
+    ("suppressed.by", |f| {
+        opt(f.suppressed.as_ref().map(|s| s.by.as_str()))
+    }),
+    ("suppressed.reason", |f| {
+        opt(f.suppressed.as_ref().and_then(|s| s.reason.as_deref()))
+    }),
+    ("suppressed.at", |f| {
+        opt(f.suppressed.as_ref().map(|s| s.at.as_str()))
+    }),
+    ("verdict", |f| opt(f.verdict.map(|v| v.as_str()))),
+];
+
+/// The header row's names, in order (`repo`, `as_of`, then the finding's).
+pub fn header() -> Vec<&'static str> {
+    ["repo", "as_of"]
+        .into_iter()
+        .chain(COLUMNS.iter().map(|(name, _)| *name))
+        .collect()
+}
 
 pub fn render(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let _ = (report, out);
-    todo!("csv printer")
+    let mut buf = String::new();
+    let header: Vec<Cell> = header().into_iter().map(text).collect();
+    push_row(&mut buf, &header);
+    let repo = report.repo_name.clone().unwrap_or_default();
+    let as_of = report.as_of.to_string();
+    for f in &report.findings {
+        let row: Vec<Cell> = [text(repo.as_str()), text(as_of.as_str())]
+            .into_iter()
+            .chain(COLUMNS.iter().map(|(_, get)| get(f)))
+            .collect();
+        push_row(&mut buf, &row);
+    }
+    out.write_all(buf.as_bytes())
+}
+
+fn push_row(buf: &mut String, cells: &[Cell]) {
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            buf.push(',');
+        }
+        let value = match cell {
+            Cell::Text(s) if s.starts_with(['=', '+', '-', '@', '\t', '\r']) => {
+                format!("'{s}")
+            }
+            Cell::Text(s) | Cell::Number(s) => s.clone(),
+        };
+        if value.contains([',', '"', '\r', '\n']) {
+            buf.push('"');
+            buf.push_str(&value.replace('"', "\"\""));
+            buf.push('"');
+        } else {
+            buf.push_str(&value);
+        }
+    }
+    buf.push_str("\r\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(cells: Vec<Cell>) -> String {
+        let mut buf = String::new();
+        push_row(&mut buf, &cells);
+        buf
+    }
+
+    #[test]
+    fn quotes_as_rfc_4180_says() {
+        assert_eq!(
+            row(vec![
+                text("a,b"),
+                text("say \"hi\""),
+                text("x\ny"),
+                text("plain")
+            ]),
+            "\"a,b\",\"say \"\"hi\"\"\",\"x\ny\",plain\r\n"
+        );
+    }
+
+    #[test]
+    fn text_cannot_become_a_formula_but_numbers_stay_numbers() {
+        assert_eq!(
+            row(vec![
+                text("=HYPERLINK(\"x\")"),
+                text("+1"),
+                text("-2"),
+                text("@SUM(A1)"),
+                text("\tx"),
+                num(-175),
+            ]),
+            "\"'=HYPERLINK(\"\"x\"\")\",'+1,'-2,'@SUM(A1),'\tx,-175\r\n"
+        );
+    }
 }

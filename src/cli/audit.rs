@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::{load_rules, print_error, CommonArgs, ExitStatus, OutputArgs, ScanArgs};
+use super::{print_error, rules_and_roots, CommonArgs, ExitStatus, OutputArgs, ScanArgs};
 use crate::report;
 use crate::rules::Date;
 use crate::scan;
@@ -21,19 +21,8 @@ pub struct AuditArgs {
 }
 
 pub fn run(args: AuditArgs) -> std::io::Result<ExitStatus> {
-    let rules = match load_rules(&args.common) {
-        Ok(r) => r,
-        Err(e) => {
-            print_error(e);
-            return Ok(ExitStatus::Error);
-        }
-    };
-    let roots = match args.scan.roots() {
-        Ok(r) => r,
-        Err(e) => {
-            print_error(e);
-            return Ok(ExitStatus::Error);
-        }
+    let Some((rules, roots)) = rules_and_roots(&args.common, &args.scan) else {
+        return Ok(ExitStatus::Error);
     };
     let mut opts = args
         .scan

@@ -9,7 +9,7 @@ use std::io::Write;
 
 use clap::{Args, ValueEnum};
 
-use super::{load_rules, print_error, CommonArgs, ExitStatus, ScanArgs};
+use super::{rules_and_roots, CommonArgs, ExitStatus, ScanArgs};
 use crate::fix::{self, Applicability, FixOptions};
 use crate::rules::{Date, Status};
 use crate::scan;
@@ -76,19 +76,8 @@ pub struct FixArgs {
 }
 
 pub fn run(args: FixArgs) -> std::io::Result<ExitStatus> {
-    let rules = match load_rules(&args.common) {
-        Ok(r) => r,
-        Err(e) => {
-            print_error(e);
-            return Ok(ExitStatus::Error);
-        }
-    };
-    let roots = match args.scan.roots() {
-        Ok(r) => r,
-        Err(e) => {
-            print_error(e);
-            return Ok(ExitStatus::Error);
-        }
+    let Some((rules, roots)) = rules_and_roots(&args.common, &args.scan) else {
+        return Ok(ExitStatus::Error);
     };
     let opts = args
         .scan

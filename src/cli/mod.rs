@@ -258,6 +258,14 @@ pub fn load_rules(common: &CommonArgs) -> Result<RuleSet, rules::RuleError> {
     }
 }
 
+/// The rules (bundled plus `--rules`) and the roots to scan, every one
+/// existing; `None` after printing what is wrong.
+pub fn rules_and_roots(common: &CommonArgs, scan: &ScanArgs) -> Option<(RuleSet, Vec<PathBuf>)> {
+    let rules = load_rules(common).map_err(print_error).ok()?;
+    let roots = scan.roots().map_err(print_error).ok()?;
+    Some((rules, roots))
+}
+
 /// Prints a diagnostic to stderr (miette's graphical or narrated handler).
 pub fn print_error(err: impl Diagnostic + Send + Sync + 'static) {
     let report = MietteReport::new(err);

@@ -98,7 +98,10 @@ impl LinkBase {
             .and_then(|r| self.per_repo.get(r))
             .or(self.default.as_ref())?;
         let path = path.trim_start_matches("./");
-        Some(format!("{base}/{}#L{line}", percent_encode_path(path)))
+        Some(format!(
+            "{base}/{}#L{line}",
+            crate::report::percent_encode_path(path)
+        ))
     }
 }
 
@@ -106,21 +109,6 @@ impl LinkBase {
 pub fn is_http(s: &str) -> bool {
     let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
     lower.starts_with("http://") || lower.starts_with("https://")
-}
-
-/// Percent-encodes every byte of a path but unreserved characters and `/`,
-/// so a file name cannot end the URL, start a fragment or break out of an
-/// attribute.
-fn percent_encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for &b in path.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// A deadline still ahead.

@@ -307,28 +307,23 @@ fn fix(f: &Finding, artifact: &Map<String, Value>) -> Option<Value> {
 /// absolute ones as `file://` URIs; percent-encoded either way.
 fn artifact_uri(path: &str) -> (String, Option<&'static str>) {
     if let Some(rest) = path.strip_prefix('/') {
-        (format!("file:///{}", encode(rest)), None)
+        (
+            format!("file:///{}", crate::report::percent_encode_path(rest)),
+            None,
+        )
     } else if path.as_bytes().get(1) == Some(&b':') && path.as_bytes().get(2) == Some(&b'/') {
         // A Windows drive path, already forward-slashed: `C:/x` → `file:///C:/x`.
         let drive = &path[..2];
-        (format!("file:///{drive}/{}", encode(&path[3..])), None)
+        (
+            format!(
+                "file:///{drive}/{}",
+                crate::report::percent_encode_path(&path[3..])
+            ),
+            None,
+        )
     } else {
-        (encode(path), Some("%SRCROOT%"))
+        (crate::report::percent_encode_path(path), Some("%SRCROOT%"))
     }
-}
-
-/// Percent-encodes everything but unreserved characters and `/`; `:` is
-/// encoded too so a first segment like `c:x` is not read as a scheme.
-fn encode(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for &b in path.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// `qualys-scan-v2` → `QualysScanV2`: SARIF's `name` is an identifier.

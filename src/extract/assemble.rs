@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use super::lexer::{lex, Part, Tok, Token};
+use super::lexer::{lex_split, Part, Tok, Token};
 use super::{Binding, Expr, Extracted, Language, Seg};
 use crate::finding::FindingKind;
 
@@ -52,9 +52,15 @@ fn is_terminator(t: &Tok) -> bool {
 pub fn extract_code(lang: Language, text: &str, base: usize) -> Extracted {
     // Comments are mentions; taken out of the stream, they cannot split a
     // concatenation whose operands they sit between.
-    let (comments, toks): (Vec<Token>, Vec<Token>) = lex(lang, text, base)
-        .into_iter()
-        .partition(|t| matches!(t.tok, Tok::Comment(..)));
+    // The lexer already keeps them apart; each list only needs to be in
+    // source order, which it nearly always is already (a stable sort keeps
+    // the order a merged sort-then-split gave).
+    let (mut toks, mut comments) = lex_split(lang, text, base);
+    for list in [&mut toks, &mut comments] {
+        if !list.is_sorted_by_key(|t| t.start) {
+            list.sort_by_key(|t| t.start);
+        }
+    }
     let mut asm = Assembler {
         lang,
         toks: &toks,

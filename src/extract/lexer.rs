@@ -47,10 +47,49 @@ pub struct Token<'a> {
     pub end: usize,
 }
 
+/// The two-byte operators, as a list: `op2` is the lookup the lexer uses;
+/// a test checks that the two agree.
+#[cfg(test)]
 const OPS2: [&str; 16] = [
     "==", "!=", "<=", ">=", "=>", "->", "::", "+=", ".=", ":=", "..", "&&", "||", "??", "-=", "<<",
 ];
 const OPS1: &[u8] = b"+-*/%=<>!&|^~?:;,.()[]{}@";
+
+/// `OPS1` as a byte table: the lexer asks once per operator byte, and a
+/// table lookup is far cheaper than a search of the list.
+const IS_OP1: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut k = 0;
+    while k < OPS1.len() {
+        t[OPS1[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
+/// The two-byte operator starting with `a b`, if any (one of `OPS2`).
+fn op2(a: u8, b: u8) -> Option<&'static str> {
+    let op = match (a, b) {
+        (b'=', b'=') => "==",
+        (b'!', b'=') => "!=",
+        (b'<', b'=') => "<=",
+        (b'>', b'=') => ">=",
+        (b'=', b'>') => "=>",
+        (b'-', b'>') => "->",
+        (b':', b':') => "::",
+        (b'+', b'=') => "+=",
+        (b'.', b'=') => ".=",
+        (b':', b'=') => ":=",
+        (b'.', b'.') => "..",
+        (b'&', b'&') => "&&",
+        (b'|', b'|') => "||",
+        (b'?', b'?') => "??",
+        (b'-', b'=') => "-=",
+        (b'<', b'<') => "<<",
+        _ => return None,
+    };
+    Some(op)
+}
 
 fn op1(b: u8) -> &'static str {
     match b {
@@ -263,9 +302,8 @@ impl<'a> Lexer<'a> {
                     self.i = j;
                 }
                 c if is_ident_start(c) => self.ident(start),
-                c if OPS1.contains(&c) => {
-                    let two = self.s.get(start..start + 2).unwrap_or("");
-                    if let Some(op) = OPS2.iter().find(|&&o| o == two) {
+                c if IS_OP1[usize::from(c)] => {
+                    if let Some(op) = op2(c, self.at(1)) {
                         self.push(Tok::Op(op), start, start + 2);
                         self.i += 2;
                     } else {
@@ -919,9 +957,15 @@ fn build_parts(
                 continue;
             }
         }
+        // Plain text up to the next byte any rule above looks at, in one
+        // copy (those bytes are ASCII, so the cut is a char boundary).
         let len = body[i..].chars().next().map_or(1, char::len_utf8);
-        text.push_str(&body[i..i + len]);
-        i += len;
+        let mut j = i + len;
+        while j < b.len() && !matches!(b[j], b'{' | b'}' | b'$' | b'#' | b'\\' | b'`' | b'"' | b'\'') {
+            j += 1;
+        }
+        text.push_str(&body[i..j]);
+        i = j;
     }
     flush(&mut parts, &mut text, run_start, verbatim);
     parts
@@ -1075,9 +1119,14 @@ pub(crate) fn interp_dollar(body: &str, offset: usize, escapes: bool) -> Vec<Par
             run_start = i;
             continue;
         }
+        // Plain text up to the next byte a rule above looks at, in one copy.
         let len = body[i..].chars().next().map_or(1, char::len_utf8);
-        text.push_str(&body[i..i + len]);
-        i += len;
+        let mut j = i + len;
+        while j < b.len() && !matches!(b[j], b'{' | b'$' | b'\\' | b'`') {
+            j += 1;
+        }
+        text.push_str(&body[i..j]);
+        i = j;
     }
     flush!();
     parts
@@ -1225,6 +1274,19 @@ fn shell_word(text: &str, mut i: usize, base: usize) -> (Vec<Part>, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn op2_table_matches_the_operator_list() {
+        for a in 0..=255u8 {
+            for b in 0..=255u8 {
+                let listed = OPS2.iter().find(|o| o.as_bytes() == [a, b]).copied();
+                assert_eq!(op2(a, b), listed, "bytes {a} {b}");
+            }
+        }
+        for c in 0..=255u8 {
+            assert_eq!(IS_OP1[usize::from(c)], OPS1.contains(&c), "byte {c}");
+        }
+    }
 
     fn strs(lang: Language, text: &str) -> Vec<String> {
         lex(lang, text, 0)

@@ -70,7 +70,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
     let matcher = Matcher::new(rules);
     let results: Mutex<Vec<FileResult>> = Mutex::new(Vec::new());
     let counts = Mutex::new(Summary::default());
-    let reached = walk::walk(&opts.roots, &opts.walk, |entry| {
+    let excluded = walk::walk(&opts.roots, &opts.walk, |entry| {
         let result = match entry {
             walk::Entry::File { path, .. } => scan_file(&path, opts, &matcher),
             walk::Entry::Loop { path } => FileResult {
@@ -107,13 +107,16 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
             }
         }
     });
-    let (hidden, ignored) = walk::count_excluded(&opts.roots, &opts.walk, reached);
     let mut summary = counts.into_inner().unwrap_or_default();
-    if hidden > 0 {
-        summary.files_skipped.insert(SkipReason::Hidden, hidden);
+    if excluded.hidden > 0 {
+        summary
+            .files_skipped
+            .insert(SkipReason::Hidden, excluded.hidden);
     }
-    if ignored > 0 {
-        summary.files_skipped.insert(SkipReason::Ignored, ignored);
+    if excluded.ignored > 0 {
+        summary
+            .files_skipped
+            .insert(SkipReason::Ignored, excluded.ignored);
     }
 
     let results = results.into_inner().unwrap_or_default();

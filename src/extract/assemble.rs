@@ -50,6 +50,24 @@ fn is_terminator(t: &Tok) -> bool {
 
 /// Extracts expressions from code in `lang`.
 pub fn extract_code(lang: Language, text: &str, base: usize) -> Extracted {
+    assemble(lang, text, base, false)
+}
+
+/// As [`extract_code`], without the expressions and bindings that hold no
+/// `/` in their text: the scan can make nothing of those (an endpoint, a
+/// relative endpoint piece and a base all have one), so it is spared
+/// building, matching and freeing them. Same-file resolution still sees
+/// every definition.
+pub fn extract_code_for_scan(lang: Language, text: &str, base: usize) -> Extracted {
+    assemble(lang, text, base, true)
+}
+
+/// Whether any text of `expr` holds a `/`.
+pub(crate) fn has_slash(expr: &Expr) -> bool {
+    expr.segs.iter().any(|s| s.text.contains('/'))
+}
+
+fn assemble(lang: Language, text: &str, base: usize, slash_only: bool) -> Extracted {
     // Comments are mentions; taken out of the stream, they cannot split a
     // concatenation whose operands they sit between.
     // The lexer already keeps them apart; each list only needs to be in
@@ -66,9 +84,13 @@ pub fn extract_code(lang: Language, text: &str, base: usize) -> Extracted {
         toks: &toks,
         syms: HashMap::new(),
         out: Extracted::default(),
+        slash_only,
     };
     for t in comments {
         if let Tok::Comment(text, offset) = t.tok {
+            if slash_only && !text.contains('/') {
+                continue;
+            }
             let mut e = Expr::new(FindingKind::Mention);
             e.push(Seg::literal(text, Some(offset), (t.start, t.end)));
             asm.out.exprs.push(e);
@@ -86,6 +108,8 @@ struct Assembler<'t> {
     /// name → definitions in file order: (offset, value).
     syms: HashMap<String, Vec<(usize, Expr)>>,
     out: Extracted,
+    /// Keep only expressions and bindings with a `/` in their text.
+    slash_only: bool,
 }
 
 impl Assembler<'_> {
@@ -188,7 +212,9 @@ impl Assembler<'_> {
         if expr.segs.iter().any(|s| !s.is_hole() && s.via.is_none())
             || expr.segs.iter().any(|s| s.via.is_some()) && expr.segs.iter().any(|s| !s.is_hole())
         {
-            self.out.exprs.push(expr);
+            if !self.slash_only || has_slash(&expr) {
+                self.out.exprs.push(expr);
+            }
             next.max(at + 1)
         } else {
             at + 1
@@ -196,11 +222,13 @@ impl Assembler<'_> {
     }
 
     fn bind(&mut self, name: String, offset: usize, value: Expr) {
-        self.out.bindings.push(Binding {
-            name: name.clone(),
-            value: value.clone(),
-            offset,
-        });
+        if !self.slash_only || has_slash(&value) {
+            self.out.bindings.push(Binding {
+                name: name.clone(),
+                value: value.clone(),
+                offset,
+            });
+        }
         self.syms.entry(name).or_default().push((offset, value));
     }
 
@@ -808,5 +836,30 @@ mod tests {
             }
         }
         assert!(ex.bindings.iter().any(|b| b.name == "API_VERSION"));
+    }
+
+    #[test]
+    fn scan_extraction_keeps_exactly_what_has_a_slash() {
+        let samples = [
+            (Language::Python, "# note\n# see /api/2.0/fo/scan/\nV = '2.0'\nB = 'https://h/api/2.0/fo/'\nu = f\"{B}scan/\"\nname = 'x'\nprint('hello', name)\n"),
+            (Language::JavaScript, "// plain\n/* a/b */\nconst v = '2.0';\nconst u = `${base}/api/${v}/fo/scan/`;\nlog('no slash');\n"),
+            (Language::Shell, "# c\nAPI=/api/2.0/fo/scan/\nX=plain\ncurl \"$H$API\"\necho done\n"),
+            (Language::Php, "<?php\n# c\n$v = '2.0';\n$u = $base . '/api/' . $v . '/fo/scan/';\n$n = 'x';\n"),
+        ];
+        for (lang, src) in samples {
+            let full = extract_code(lang, src, 0);
+            let scan = extract_code_for_scan(lang, src, 0);
+            let want: Vec<&Expr> = full.exprs.iter().filter(|e| has_slash(e)).collect();
+            assert_eq!(scan.exprs.iter().collect::<Vec<_>>(), want, "{src}");
+            let want: Vec<&Binding> = full
+                .bindings
+                .iter()
+                .filter(|b| has_slash(&b.value))
+                .collect();
+            assert_eq!(scan.bindings.iter().collect::<Vec<_>>(), want, "{src}");
+            // The samples do drop something, and keep something.
+            assert!(scan.exprs.len() < full.exprs.len(), "{src}");
+            assert!(!scan.exprs.is_empty(), "{src}");
+        }
     }
 }

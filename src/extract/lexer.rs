@@ -27,8 +27,9 @@ pub enum Part {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Tok<'a> {
     Str(Vec<Part>),
-    /// A comment's text (without its markers) and the offset of that text.
-    Comment(String, usize),
+    /// A comment's text (without its markers, borrowed: most comments are
+    /// dropped unread) and the offset of that text.
+    Comment(&'a str, usize),
     /// Identifiers and numbers borrow the text: no allocation per token.
     Ident(&'a str),
     Num(&'a str),
@@ -156,7 +157,7 @@ pub fn comments(lang: Language, text: &str, base: usize) -> Vec<(String, usize)>
     lex(lang, text, base)
         .into_iter()
         .filter_map(|t| match t.tok {
-            Tok::Comment(c, o) => Some((c, o)),
+            Tok::Comment(c, o) => Some((c.to_string(), o)),
             _ => None,
         })
         .collect()
@@ -283,7 +284,7 @@ impl<'a> Lexer<'a> {
                     let end = self.s[start..]
                         .find("\n=end")
                         .map_or(self.b.len(), |k| start + k + 5);
-                    let text = self.s[start + 6..end.max(start + 6)].to_string();
+                    let text = &self.s[start + 6..end.max(start + 6)];
                     self.push(Tok::Comment(text, start + 6 + self.base), start, end);
                     self.i = end;
                 }
@@ -334,7 +335,7 @@ impl<'a> Lexer<'a> {
         let start = self.i;
         let end = self.line_end(start);
         let text_start = (start + marker).min(end);
-        let text = self.s[text_start..end].trim_end_matches('\r').to_string();
+        let text = self.s[text_start..end].trim_end_matches('\r');
         self.push(Tok::Comment(text, text_start + self.base), start, end);
         self.i = end;
     }
@@ -345,7 +346,7 @@ impl<'a> Lexer<'a> {
         let end = self.s[body..]
             .find(close)
             .map_or(self.b.len(), |k| body + k);
-        let text = self.s[body..end].to_string();
+        let text = &self.s[body..end];
         let stop = (end + close.len()).min(self.b.len());
         self.push(Tok::Comment(text, body + self.base), start, stop);
         self.i = stop;
@@ -961,7 +962,12 @@ fn build_parts(
         // copy (those bytes are ASCII, so the cut is a char boundary).
         let len = body[i..].chars().next().map_or(1, char::len_utf8);
         let mut j = i + len;
-        while j < b.len() && !matches!(b[j], b'{' | b'}' | b'$' | b'#' | b'\\' | b'`' | b'"' | b'\'') {
+        while j < b.len()
+            && !matches!(
+                b[j],
+                b'{' | b'}' | b'$' | b'#' | b'\\' | b'`' | b'"' | b'\''
+            )
+        {
             j += 1;
         }
         text.push_str(&body[i..j]);
@@ -1160,10 +1166,7 @@ fn lex_shell<'a>(text: &'a str, base: usize) -> Vec<Token<'a>> {
                 let end = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |k| i + k);
                 push(
                     &mut out,
-                    Tok::Comment(
-                        text[i + 1..end].trim_end_matches('\r').to_string(),
-                        i + 1 + base,
-                    ),
+                    Tok::Comment(text[i + 1..end].trim_end_matches('\r'), i + 1 + base),
                     i,
                     end,
                 );

@@ -208,6 +208,18 @@ impl Language {
     }
 }
 
+/// What a scan needs from a file: [`extract`] without the code expressions
+/// and bindings that hold no `/`, which can be no endpoint, relative
+/// endpoint piece or base (see [`assemble::extract_code_for_scan`]).
+pub fn extract_for_scan(lang: Language, text: &str) -> Extracted {
+    match lang {
+        Language::Rust | Language::Json | Language::Yaml | Language::Markdown | Language::Text => {
+            extract(lang, text, 0)
+        }
+        _ => assemble::extract_code_for_scan(lang, text, 0),
+    }
+}
+
 /// Extracts expressions from `text` (already decoded, BOM removed).
 /// `base` is added to every byte offset (for embedded code such as a
 /// Markdown fence).

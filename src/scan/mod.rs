@@ -162,7 +162,7 @@ pub fn scan_text(
     opts: &ScanOptions,
     matcher: &Matcher,
 ) -> (Vec<Finding>, Vec<Unresolved>, crossfile::FileMaterial) {
-    let extracted = extract::extract(lang, text, 0);
+    let extracted = extract::extract_for_scan(lang, text);
     let index = LineIndex::new(text);
     let mut findings = Vec::new();
     let mut unresolved = Vec::new();

@@ -144,7 +144,10 @@ pub fn lex_split(lang: Language, text: &str, base: usize) -> (Vec<Token<'_>>, Ve
         i: 0,
         base,
         depth: 0,
-        out: Vec::new(),
+        // Code runs at about one token per 4–8 bytes: reserving for one per 8
+        // saves most of the regrowth copies without reserving much that
+        // goes unused (a 3 MB minified file reserves ~18 MB).
+        out: Vec::with_capacity(text.len() / 8),
         comments: Vec::new(),
         unclosed_until: [0; 3],
     };

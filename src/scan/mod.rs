@@ -198,11 +198,12 @@ pub fn scan_text(
 }
 
 fn scan_file(path: &Path, opts: &ScanOptions, matcher: &Matcher) -> FileResult {
-    let display = display_path(path);
+    // The display path is built only for the few files that need one: most
+    // are rejected by the prefilter.
     let unreadable = |e: std::io::Error| FileResult {
         skipped: Some(SkipReason::Unreadable),
         notice: Some(Notice {
-            path: display.clone(),
+            path: display_path(path),
             message: e.to_string(),
         }),
         ..FileResult::default()
@@ -229,7 +230,7 @@ fn scan_file(path: &Path, opts: &ScanOptions, matcher: &Matcher) -> FileResult {
                 ..FileResult::default()
             };
         }
-        let result = scan_bytes(path, &display, &bytes, opts, matcher);
+        let result = scan_bytes(path, &bytes, opts, matcher);
         if bytes.capacity() > 4 * 1024 * 1024 {
             // Do not keep a huge buffer alive after one big file.
             *bytes = Vec::new();
@@ -240,7 +241,6 @@ fn scan_file(path: &Path, opts: &ScanOptions, matcher: &Matcher) -> FileResult {
 
 fn scan_bytes(
     path: &Path,
-    display: &str,
     bytes: &[u8],
     opts: &ScanOptions,
     matcher: &Matcher,
@@ -264,12 +264,20 @@ fn scan_bytes(
             ..FileResult::default()
         };
     }
-    let text = match decoded {
-        Some(text) => text,
-        None => source::decode(bytes).0,
+    // Valid UTF-8 without a BOM, the usual case, is scanned in place;
+    // `decode` would return the same text as a copy.
+    let bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
+    let text: std::borrow::Cow<str> = match (decoded, bom) {
+        (Some(text), _) => text.into(),
+        (None, false) => match std::str::from_utf8(bytes) {
+            Ok(text) => text.into(),
+            Err(_) => source::decode(bytes).0.into(),
+        },
+        (None, true) => source::decode(bytes).0.into(),
     };
+    let display = display_path(path);
     let (findings, unresolved, cross) =
-        scan_text(display, Language::of_path(path), &text, opts, matcher);
+        scan_text(&display, Language::of_path(path), &text, opts, matcher);
     FileResult {
         scanned: true,
         parsed: true,

@@ -385,7 +385,7 @@ impl Assembler<'_> {
                 for p in parts {
                     match p {
                         Part::Text { text, src } => {
-                            expr.push(Seg::literal(text.clone(), *src, (t.start, t.end)))
+                            expr.push(Seg::literal(text.as_ref(), *src, (t.start, t.end)))
                         }
                         Part::Interp {
                             expr: inner,

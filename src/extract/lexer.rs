@@ -7,18 +7,24 @@
 //! unterminated single-line string gives its quote back so a stray
 //! apostrophe cannot swallow the rest of a file.
 
+use std::borrow::Cow;
+
 use super::Language;
 
 /// A piece of a string literal.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Part {
+pub enum Part<'a> {
     /// Literal text; `src` is the byte offset of `text[0]` when the text is
-    /// a verbatim copy of the source.
-    Text { text: String, src: Option<usize> },
+    /// a verbatim copy of the source. Verbatim text borrows the source:
+    /// most strings are, and most are never looked at again.
+    Text {
+        text: Cow<'a, str>,
+        src: Option<usize>,
+    },
     /// An interpolated expression (`{x}`, `${x}`, `#{x}`, `$x`, `%s` is not
     /// one: format strings are handled by the assembler).
     Interp {
-        expr: String,
+        expr: &'a str,
         start: usize,
         end: usize,
     },
@@ -26,7 +32,7 @@ pub enum Part {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Tok<'a> {
-    Str(Vec<Part>),
+    Str(Vec<Part<'a>>),
     /// A comment's text (without its markers, borrowed: most comments are
     /// dropped unread) and the offset of that text.
     Comment(&'a str, usize),
@@ -395,7 +401,7 @@ impl<'a> Lexer<'a> {
                     interp_dollar(&self.s[body..end], body + self.base, true)
                 } else {
                     vec![Part::Text {
-                        text: self.s[body..end].to_string(),
+                        text: Cow::Borrowed(&self.s[body..end]),
                         src: Some(body + self.base),
                     }]
                 };
@@ -755,7 +761,7 @@ impl<'a> Lexer<'a> {
             .find(&close)
             .map_or(self.b.len(), |k| body + k);
         let parts = vec![Part::Text {
-            text: self.s[body..end].to_string(),
+            text: Cow::Borrowed(&self.s[body..end]),
             src: Some(body + self.base),
         }];
         let stop = (end + close.len()).min(self.b.len());
@@ -853,15 +859,15 @@ struct QuoteRules {
 
 /// Splits a literal's body into text and interpolation parts, decoding
 /// escapes. A text run with no escape inside keeps its source offset.
-fn build_parts(
-    body: &str,
+fn build_parts<'a>(
+    body: &'a str,
     offset: usize,
     escapes: bool,
     doubled: Option<u8>,
     backtick: bool,
     raw_backslash: bool,
     interp: Interp,
-) -> Vec<Part> {
+) -> Vec<Part<'a>> {
     if interp == Interp::Dollar {
         return interp_dollar(body, offset, escapes || backtick);
     }
@@ -871,10 +877,10 @@ fn build_parts(
     let mut run_start = 0usize;
     let mut verbatim = true;
     let mut i = 0;
-    let flush = |parts: &mut Vec<Part>, text: &mut String, run_start: usize, verbatim: bool| {
+    let flush = |parts: &mut Vec<Part<'a>>, text: &mut String, run_start: usize, verbatim: bool| {
         if !text.is_empty() {
             parts.push(Part::Text {
-                text: std::mem::take(text),
+                text: part_text(body, text, run_start, verbatim),
                 src: verbatim.then_some(offset + run_start),
             });
         }
@@ -905,7 +911,7 @@ fn build_parts(
             flush(&mut parts, &mut text, run_start, verbatim);
             let inner = i + open_len;
             let close = matching_brace(b, inner);
-            let expr = body[inner..close].to_string();
+            let expr = &body[inner..close];
             parts.push(Part::Interp {
                 expr,
                 start: offset + i,
@@ -980,6 +986,22 @@ fn build_parts(
     parts
 }
 
+/// A text part's text, taken from the `text` buffer: borrowed from `body`
+/// when it is the verbatim run starting at `run_start` (the buffer is then
+/// only cleared, so its allocation is reused), else moved out.
+fn part_text<'a>(body: &'a str, text: &mut String, run_start: usize, verbatim: bool) -> Cow<'a, str> {
+    let source = run_start
+        .checked_add(text.len())
+        .and_then(|end| body.get(run_start..end));
+    match source {
+        Some(source) if verbatim && source == text.as_str() => {
+            text.clear();
+            Cow::Borrowed(source)
+        }
+        _ => Cow::Owned(std::mem::take(text)),
+    }
+}
+
 /// Index of the `}` closing a brace opened just before `from` (nested
 /// braces counted), or the end of the text.
 fn matching_brace(b: &[u8], from: usize) -> usize {
@@ -1015,7 +1037,7 @@ fn decode_escape(body: &str, at: usize) -> (String, usize) {
 
 /// `$name`, `${name}`, `{$name}`, `$(expr)`, `$env:NAME` interpolation
 /// (PHP, PowerShell and shell double-quoted strings).
-pub(crate) fn interp_dollar(body: &str, offset: usize, escapes: bool) -> Vec<Part> {
+pub(crate) fn interp_dollar(body: &str, offset: usize, escapes: bool) -> Vec<Part<'_>> {
     let b = body.as_bytes();
     let mut parts = Vec::new();
     let mut text = String::new();
@@ -1026,7 +1048,7 @@ pub(crate) fn interp_dollar(body: &str, offset: usize, escapes: bool) -> Vec<Par
         () => {
             if !text.is_empty() {
                 parts.push(Part::Text {
-                    text: std::mem::take(&mut text),
+                    text: part_text(body, &mut text, run_start, verbatim),
                     src: verbatim.then_some(offset + run_start),
                 });
             }
@@ -1039,12 +1061,12 @@ pub(crate) fn interp_dollar(body: &str, offset: usize, escapes: bool) -> Vec<Par
             let close = matching_brace(b, i + 1);
             if !text.is_empty() {
                 parts.push(Part::Text {
-                    text: std::mem::take(&mut text),
+                    text: part_text(body, &mut text, run_start, verbatim),
                     src: verbatim.then_some(offset + run_start),
                 });
             }
             parts.push(Part::Interp {
-                expr: body[i + 1..close].to_string(),
+                expr: &body[i + 1..close],
                 start: offset + i,
                 end: offset + (close + 1).min(b.len()),
             });
@@ -1105,7 +1127,7 @@ pub(crate) fn interp_dollar(body: &str, offset: usize, escapes: bool) -> Vec<Par
         };
         if let Some((inner, close, close_end)) = interp_end {
             flush!();
-            let expr = body[inner..close.min(b.len())].to_string();
+            let expr = &body[inner..close.min(b.len())];
             parts.push(Part::Interp {
                 expr,
                 start: offset + i,
@@ -1211,11 +1233,11 @@ fn lex_shell<'a>(text: &'a str, base: usize) -> Vec<Token<'a>> {
 }
 
 /// One shell word starting at `i`: returns its parts and end.
-fn shell_word(text: &str, mut i: usize, base: usize) -> (Vec<Part>, usize) {
+fn shell_word<'a>(text: &'a str, mut i: usize, base: usize) -> (Vec<Part<'a>>, usize) {
     let b = text.as_bytes();
-    let mut parts: Vec<Part> = Vec::new();
+    let mut parts: Vec<Part<'a>> = Vec::new();
     let mut run = i;
-    let flush_plain = |parts: &mut Vec<Part>, from: usize, to: usize| {
+    let flush_plain = |parts: &mut Vec<Part<'a>>, from: usize, to: usize| {
         if to > from {
             parts.extend(interp_dollar(&text[from..to], from + base, true));
         }
@@ -1228,7 +1250,7 @@ fn shell_word(text: &str, mut i: usize, base: usize) -> (Vec<Part>, usize) {
                 flush_plain(&mut parts, run, i);
                 let close = memchr::memchr(b'\'', &b[i + 1..]).map_or(b.len(), |k| i + 1 + k);
                 parts.push(Part::Text {
-                    text: text[i + 1..close].to_string(),
+                    text: Cow::Borrowed(&text[i + 1..close]),
                     src: Some(i + 1 + base),
                 });
                 i = (close + 1).min(b.len());
@@ -1302,7 +1324,7 @@ mod tests {
                     parts
                         .iter()
                         .map(|p| match p {
-                            Part::Text { text, .. } => text.clone(),
+                            Part::Text { text, .. } => text.to_string(),
                             Part::Interp { expr, .. } => format!("<{expr}>"),
                         })
                         .collect(),

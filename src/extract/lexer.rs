@@ -989,7 +989,12 @@ fn build_parts<'a>(
 /// A text part's text, taken from the `text` buffer: borrowed from `body`
 /// when it is the verbatim run starting at `run_start` (the buffer is then
 /// only cleared, so its allocation is reused), else moved out.
-fn part_text<'a>(body: &'a str, text: &mut String, run_start: usize, verbatim: bool) -> Cow<'a, str> {
+fn part_text<'a>(
+    body: &'a str,
+    text: &mut String,
+    run_start: usize,
+    verbatim: bool,
+) -> Cow<'a, str> {
     let source = run_start
         .checked_add(text.len())
         .and_then(|end| body.get(run_start..end));

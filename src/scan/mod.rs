@@ -239,12 +239,7 @@ fn scan_file(path: &Path, opts: &ScanOptions, matcher: &Matcher) -> FileResult {
     })
 }
 
-fn scan_bytes(
-    path: &Path,
-    bytes: &[u8],
-    opts: &ScanOptions,
-    matcher: &Matcher,
-) -> FileResult {
+fn scan_bytes(path: &Path, bytes: &[u8], opts: &ScanOptions, matcher: &Matcher) -> FileResult {
     if !opts.binary && source::is_binary(bytes) {
         return FileResult {
             skipped: Some(SkipReason::Binary),

@@ -172,6 +172,7 @@ impl Assembler<'_> {
                     i = self.emit(expr, i + 1, next);
                 }
                 Tok::Ident(name) if !self.may_start_expr(i, name) => i += 1,
+                Tok::Str(parts) if self.slash_only && self.inert_literal(i, parts) => i += 1,
                 Tok::Str(_) | Tok::Ident(_) => {
                     let (mut expr, next) = self.parse_expr(i, false);
                     if self.is_docstring(i, next) {
@@ -196,6 +197,26 @@ impl Assembler<'_> {
             Some(Tok::Ident(w)) => *w == "or",
             _ => false,
         }
+    }
+
+    /// Whether the string literal at `i` makes an expression of its own
+    /// text only, and that text has no `/`: plain text (no interpolation)
+    /// that nothing continues, because the next token makes `parse_expr`
+    /// stop right there (a closing bracket, a separator, the end of the
+    /// statement, or another word in a language without adjacent-literal
+    /// joining, such as the words of a shell command). Its expression would
+    /// be dropped as slash-less and the scan goes on at `i + 1` either way,
+    /// so in `slash_only` mode it is not built at all.
+    fn inert_literal(&self, i: usize, parts: &[Part]) -> bool {
+        let ends = match self.tok(i + 1) {
+            None | Some(Tok::Newline | Tok::Op(")" | "," | ";" | "]" | "}")) => true,
+            Some(Tok::Str(_)) => !self.adjacency(),
+            _ => false,
+        };
+        ends && parts.iter().all(|p| match p {
+            Part::Text { text, .. } => !text.contains('/'),
+            Part::Interp { .. } => false,
+        })
     }
 
     /// A string that is a statement by itself (a Python/Ruby docstring): prose.
@@ -845,6 +866,11 @@ mod tests {
             (Language::JavaScript, "// plain\n/* a/b */\nconst v = '2.0';\nconst u = `${base}/api/${v}/fo/scan/`;\nlog('no slash');\n"),
             (Language::Shell, "# c\nAPI=/api/2.0/fo/scan/\nX=plain\ncurl \"$H$API\"\necho done\n"),
             (Language::Php, "<?php\n# c\n$v = '2.0';\n$u = $base . '/api/' . $v . '/fo/scan/';\n$n = 'x';\n"),
+            // Literals that something continues must still be built: empty
+            // defaults, adjacent literals, `%` and `.format`.
+            (Language::Python, "u = '' or 'https://h/api/2.0/fo/scan/'\nv = ('/api' '/2.0/fo/')\nw = '%s/fo/' % '/api/2.0'\nf('a', 'b')\ng('https:' '//h/api/2.0/fo/scan/')\n"),
+            (Language::JavaScript, "f('x', '/api/2.0/fo/scan/');\nconst a = '' || '/api/2.0/fo/';\nlet b = ['p', 'q'];\n"),
+            (Language::Shell, "echo one two\ncurl -s https://h/api/2.0/fo/scan/ plain\nX=${Y:-/api/2.0/fo/} y\n"),
         ];
         for (lang, src) in samples {
             let full = extract_code(lang, src, 0);

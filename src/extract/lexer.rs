@@ -1044,6 +1044,18 @@ fn decode_escape(body: &str, at: usize) -> (String, usize) {
 /// (PHP, PowerShell and shell double-quoted strings).
 pub(crate) fn interp_dollar(body: &str, offset: usize, escapes: bool) -> Vec<Part<'_>> {
     let b = body.as_bytes();
+    // Most shell words and many strings hold none of the bytes a rule below
+    // acts on: one verbatim part, without the general loop.
+    if !b.iter().any(|&c| matches!(c, b'{' | b'$' | b'\\' | b'`')) {
+        return if body.is_empty() {
+            Vec::new()
+        } else {
+            vec![Part::Text {
+                text: Cow::Borrowed(body),
+                src: Some(offset),
+            }]
+        };
+    }
     let mut parts = Vec::new();
     let mut text = String::new();
     let mut run_start = 0;

@@ -872,6 +872,21 @@ fn build_parts<'a>(
         return interp_dollar(body, offset, escapes || backtick);
     }
     let b = body.as_bytes();
+    // No byte any rule below acts on (the usual string): one verbatim part,
+    // without the general loop and its buffer.
+    if !b
+        .iter()
+        .any(|&c| matches!(c, b'{' | b'}' | b'$' | b'#' | b'\\' | b'`' | b'"' | b'\''))
+    {
+        return if body.is_empty() {
+            Vec::new()
+        } else {
+            vec![Part::Text {
+                text: Cow::Borrowed(body),
+                src: Some(offset),
+            }]
+        };
+    }
     let mut parts = Vec::new();
     let mut text = String::new();
     let mut run_start = 0usize;

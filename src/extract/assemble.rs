@@ -152,24 +152,18 @@ impl Assembler<'_> {
             let t = &self.toks[i];
             match &t.tok {
                 Tok::Op("=" | ":=" | "?=" | ".=" | "+=") => {
+                    let offset = t.start;
                     let name = self.assigned_name(i);
                     let (expr, next) = self.parse_expr(i + 1, true);
-                    if let Some(name) = name {
-                        if !expr.segs.is_empty() {
-                            self.bind(name, t.start, expr.clone());
-                        }
-                    }
-                    i = self.emit(expr, i + 1, next);
+                    let name = name.filter(|_| !expr.segs.is_empty());
+                    i = self.emit_and_bind(expr, i + 1, next, name, offset);
                 }
                 Tok::Op(":") if self.key_before(i).is_some() && self.starts_value(i + 1) => {
+                    let offset = t.start;
                     let name = self.key_before(i);
                     let (expr, next) = self.parse_expr(i + 1, true);
-                    if let Some(name) = name {
-                        if expr.segs.iter().any(|s| !s.is_hole()) {
-                            self.bind(name, t.start, expr.clone());
-                        }
-                    }
-                    i = self.emit(expr, i + 1, next);
+                    let name = name.filter(|_| expr.segs.iter().any(|s| !s.is_hole()));
+                    i = self.emit_and_bind(expr, i + 1, next, name, offset);
                 }
                 Tok::Ident(name) if !self.may_start_expr(i, name) => i += 1,
                 Tok::Str(parts) if self.slash_only && self.inert_literal(i, parts) => i += 1,
@@ -230,12 +224,33 @@ impl Assembler<'_> {
 
     /// Emits `expr` when it holds literal text; returns where to continue.
     fn emit(&mut self, expr: Expr, at: usize, next: usize) -> usize {
-        if expr.segs.iter().any(|s| !s.is_hole() && s.via.is_none())
-            || expr.segs.iter().any(|s| s.via.is_some()) && expr.segs.iter().any(|s| !s.is_hole())
-        {
-            if !self.slash_only || has_slash(&expr) {
+        self.emit_and_bind(expr, at, next, None, 0)
+    }
+
+    /// [`Assembler::emit`], binding `expr` to `name` (defined at `offset`)
+    /// first when there is one; the value is cloned only when both the
+    /// expression list and the symbol table keep it.
+    fn emit_and_bind(
+        &mut self,
+        expr: Expr,
+        at: usize,
+        next: usize,
+        name: Option<String>,
+        offset: usize,
+    ) -> usize {
+        let literal = expr.segs.iter().any(|s| !s.is_hole() && s.via.is_none())
+            || expr.segs.iter().any(|s| s.via.is_some()) && expr.segs.iter().any(|s| !s.is_hole());
+        let kept = literal && (!self.slash_only || has_slash(&expr));
+        match (name, kept) {
+            (Some(name), true) => {
+                self.bind(name, offset, expr.clone());
                 self.out.exprs.push(expr);
             }
+            (Some(name), false) => self.bind(name, offset, expr),
+            (None, true) => self.out.exprs.push(expr),
+            (None, false) => {}
+        }
+        if literal {
             next.max(at + 1)
         } else {
             at + 1

@@ -7,6 +7,7 @@
 //! substituted, and environment defaults (`os.getenv("X", "https://…")`).
 //! Whatever cannot be resolved becomes a named hole.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::lexer::{lex_split, Part, Tok, Token};
@@ -112,7 +113,7 @@ struct Assembler<'t> {
     slash_only: bool,
 }
 
-impl Assembler<'_> {
+impl<'t> Assembler<'t> {
     fn tok(&self, i: usize) -> Option<&Tok<'_>> {
         self.toks.get(i).map(|t| &t.tok)
     }
@@ -439,7 +440,7 @@ impl Assembler<'_> {
             Tok::Ident(_) => {
                 let (name, full, end) = self.dotted(i);
                 if self.is_op(end, "(") {
-                    let last = name.as_str();
+                    let last: &str = &name;
                     if FORMAT_FNS.contains(&last) {
                         let (args, next) = self.args(end + 1);
                         let mut args = args.into_iter();
@@ -475,7 +476,7 @@ impl Assembler<'_> {
                                     .map(|s| s.text.clone());
                                 expr.push(Seg::hole(hole_name, span));
                             }
-                            _ => expr.push(Seg::hole(Some(name.clone()), span)),
+                            _ => expr.push(Seg::hole(Some(name.to_string()), span)),
                         }
                         return Some(next);
                     }
@@ -487,11 +488,11 @@ impl Assembler<'_> {
                         for seg in &value.segs {
                             let mut s = seg.clone();
                             s.site = span;
-                            s.via = Some((name.clone(), def));
+                            s.via = Some((name.to_string(), def));
                             expr.push(s);
                         }
                     }
-                    None => expr.push(Seg::hole(Some(name), span)),
+                    None => expr.push(Seg::hole(Some(name.into_owned()), span)),
                 }
                 Some(end)
             }
@@ -501,31 +502,38 @@ impl Assembler<'_> {
 
     /// A dotted name at `i` (`self.base`, `settings.BASE_URL`,
     /// `config["base"]`, `$this->base`): (last component, full text, end).
-    fn dotted(&self, i: usize) -> (String, String, usize) {
+    /// A plain identifier, the usual case, is borrowed from the source.
+    fn dotted(&self, i: usize) -> (Cow<'t, str>, Cow<'t, str>, usize) {
+        let toks: &'t [Token<'t>] = self.toks;
+        let tok = |k: usize| toks.get(k).map(|t| &t.tok);
         let mut j = i;
-        let mut full = String::new();
-        let mut last = String::new();
-        while let Some(Tok::Ident(n)) = self.tok(j) {
-            full.push_str(n);
-            last = n.to_string();
+        let mut full: Cow<'t, str> = Cow::Borrowed("");
+        let mut last: Cow<'t, str> = Cow::Borrowed("");
+        while let Some(Tok::Ident(n)) = tok(j) {
+            if j == i {
+                full = Cow::Borrowed(n);
+            } else {
+                full.to_mut().push_str(n);
+            }
+            last = Cow::Borrowed(n);
             j += 1;
-            let sep = match self.tok(j) {
+            let sep = match tok(j) {
                 Some(Tok::Op(".")) if self.lang != Language::Php => ".",
                 Some(Tok::Op("->" | "::")) => ".",
                 _ => "",
             };
-            if !sep.is_empty() && matches!(self.tok(j + 1), Some(Tok::Ident(_))) {
-                full.push('.');
+            if !sep.is_empty() && matches!(tok(j + 1), Some(Tok::Ident(_))) {
+                full.to_mut().push('.');
                 j += 1;
                 continue;
             }
             // `name["key"]`: the key names the value.
             if self.is_op(j, "[") && self.is_op(j + 2, "]") {
-                if let Some(Tok::Str(parts)) = self.tok(j + 1) {
+                if let Some(Tok::Str(parts)) = tok(j + 1) {
                     if let Some(key) = literal_text(parts) {
-                        full.push('.');
-                        full.push_str(&key);
-                        last = key;
+                        full.to_mut().push('.');
+                        full.to_mut().push_str(&key);
+                        last = Cow::Owned(key);
                         j += 3;
                     }
                 }

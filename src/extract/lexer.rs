@@ -195,12 +195,30 @@ fn quote_slot(q: u8) -> usize {
     }
 }
 
+/// Per byte: 1 = may start an identifier, 2 = may continue one. Identifier
+/// bytes are most of the bytes of code; a table lookup is cheaper than
+/// the three tests.
+const IDENT_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 {
+            t[c] = 3;
+        } else if b.is_ascii_digit() {
+            t[c] = 2;
+        }
+        c += 1;
+    }
+    t
+};
+
 fn is_ident_start(c: u8) -> bool {
-    c.is_ascii_alphabetic() || c == b'_' || c >= 0x80
+    IDENT_CLASS[usize::from(c)] & 1 != 0
 }
 
 fn is_ident(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
+    IDENT_CLASS[usize::from(c)] & 2 != 0
 }
 
 impl<'a> Lexer<'a> {
@@ -1334,6 +1352,15 @@ fn shell_word<'a>(text: &'a str, mut i: usize, base: usize) -> (Vec<Part<'a>>, u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn identifier_table_matches_its_definition() {
+        for c in 0..=255u8 {
+            let start = c.is_ascii_alphabetic() || c == b'_' || c >= 0x80;
+            assert_eq!(is_ident_start(c), start, "byte {c}");
+            assert_eq!(is_ident(c), start || c.is_ascii_digit(), "byte {c}");
+        }
+    }
 
     #[test]
     fn op2_table_matches_the_operator_list() {

@@ -89,7 +89,12 @@ impl Expr {
 
     /// The whole text, holes included.
     pub fn text(&self) -> String {
-        self.segs.iter().map(|s| s.text.as_str()).collect()
+        // Sized up front: the matcher joins every expression it looks at.
+        let mut text = String::with_capacity(self.segs.iter().map(|s| s.text.len()).sum());
+        for s in &self.segs {
+            text.push_str(&s.text);
+        }
+        text
     }
 
     /// Byte span covering every site of the expression.

@@ -57,6 +57,8 @@ pub struct Matcher<'r> {
     prefixes: std::collections::HashSet<String>,
     /// The endpoint roots (`api`, `pcrs`, …), computed once.
     root_names: Vec<String>,
+    /// `/root/` for each root, in the same order.
+    root_needles: Vec<String>,
     /// Per root, the shape of its version segment (`2.0` → "9.9", `v1` →
     /// "v9"), so `/api/v1/` of another vendor is not taken for Qualys.
     version_shapes: std::collections::HashMap<String, Vec<String>>,
@@ -164,6 +166,7 @@ impl<'r> Matcher<'r> {
             slash_next,
             prefixes,
             root_names: rules.roots(),
+            root_needles: rules.roots().iter().map(|r| format!("/{r}/")).collect(),
             version_shapes,
         }
     }
@@ -171,6 +174,12 @@ impl<'r> Matcher<'r> {
     /// The endpoint roots (`api`, `pcrs`, …).
     pub fn root_names(&self) -> &[String] {
         &self.root_names
+    }
+
+    /// `/api/`, `/pcrs/`, …: the root names with their slashes, in the same
+    /// order as [`Matcher::root_names`].
+    pub fn root_needles(&self) -> &[String] {
+        &self.root_needles
     }
 
     pub fn rules(&self) -> &'r RuleSet {

@@ -57,8 +57,8 @@ pub struct Matcher<'r> {
     prefixes: std::collections::HashSet<String>,
     /// The endpoint roots (`api`, `pcrs`, …), computed once.
     root_names: Vec<String>,
-    /// `/root/` for each root, in the same order.
-    root_needles: Vec<String>,
+    /// A searcher for `/root/`, for each root in the same order.
+    root_needles: Vec<memchr::memmem::Finder<'static>>,
     /// Per root, the shape of its version segment (`2.0` → "9.9", `v1` →
     /// "v9"), so `/api/v1/` of another vendor is not taken for Qualys.
     version_shapes: std::collections::HashMap<String, Vec<String>>,
@@ -166,7 +166,11 @@ impl<'r> Matcher<'r> {
             slash_next,
             prefixes,
             root_names: rules.roots(),
-            root_needles: rules.roots().iter().map(|r| format!("/{r}/")).collect(),
+            root_needles: rules
+                .roots()
+                .iter()
+                .map(|r| memchr::memmem::Finder::new(format!("/{r}/").as_bytes()).into_owned())
+                .collect(),
             version_shapes,
         }
     }
@@ -176,9 +180,9 @@ impl<'r> Matcher<'r> {
         &self.root_names
     }
 
-    /// `/api/`, `/pcrs/`, …: the root names with their slashes, in the same
-    /// order as [`Matcher::root_names`].
-    pub fn root_needles(&self) -> &[String] {
+    /// Searchers for `/api/`, `/pcrs/`, …: the root names with their
+    /// slashes, in the same order as [`Matcher::root_names`], built once.
+    pub fn root_needles(&self) -> &[memchr::memmem::Finder<'static>] {
         &self.root_needles
     }
 

@@ -107,7 +107,7 @@ impl FileMaterial {
 fn base_of(value: &Expr, matcher: &Matcher) -> Option<(String, String)> {
     let text = value.text();
     for needle in matcher.root_needles() {
-        if let Some(p) = text.find(needle.as_str()) {
+        if let Some(p) = needle.find(text.as_bytes()) {
             let path = &text[p..];
             if path.contains(|c: char| c == HOLE || c == '?' || c.is_whitespace()) {
                 return None;

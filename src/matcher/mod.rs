@@ -219,9 +219,14 @@ impl<'r> Matcher<'r> {
         if self.rules.is_empty() {
             return out;
         }
+        let mut found = self.roots.find_iter(&text).peekable();
+        if found.peek().is_none() {
+            // Most expressions hold no root at all.
+            return out;
+        }
         let starts = seg_starts(&expr.segs);
         let mut next_free = 0;
-        for m in self.roots.find_iter(&text) {
+        for m in found {
             let p = m.start();
             if p < next_free {
                 continue;

@@ -1076,20 +1076,26 @@ fn decode_escape(body: &str, at: usize) -> (String, usize) {
 /// `$name`, `${name}`, `{$name}`, `$(expr)`, `$env:NAME` interpolation
 /// (PHP, PowerShell and shell double-quoted strings).
 pub(crate) fn interp_dollar(body: &str, offset: usize, escapes: bool) -> Vec<Part<'_>> {
+    let mut parts = Vec::new();
+    interp_dollar_into(body, offset, escapes, &mut parts);
+    parts
+}
+
+/// [`interp_dollar`], appending to `parts` (a shell word gathers the parts
+/// of all its quoted and unquoted pieces in one list).
+fn interp_dollar_into<'a>(body: &'a str, offset: usize, escapes: bool, parts: &mut Vec<Part<'a>>) {
     let b = body.as_bytes();
     // Most shell words and many strings hold none of the bytes a rule below
     // acts on: one verbatim part, without the general loop.
     if !b.iter().any(|&c| matches!(c, b'{' | b'$' | b'\\' | b'`')) {
-        return if body.is_empty() {
-            Vec::new()
-        } else {
-            vec![Part::Text {
+        if !body.is_empty() {
+            parts.push(Part::Text {
                 text: Cow::Borrowed(body),
                 src: Some(offset),
-            }]
-        };
+            });
+        }
+        return;
     }
-    let mut parts = Vec::new();
     let mut text = String::new();
     let mut run_start = 0;
     let mut verbatim = true;
@@ -1210,7 +1216,6 @@ pub(crate) fn interp_dollar(body: &str, offset: usize, escapes: bool) -> Vec<Par
         i = j;
     }
     flush!();
-    parts
 }
 
 /// Shell: words, comments, assignments. Every word is one [`Tok::Str`]
@@ -1289,7 +1294,7 @@ fn shell_word<'a>(text: &'a str, mut i: usize, base: usize) -> (Vec<Part<'a>>, u
     let mut run = i;
     let flush_plain = |parts: &mut Vec<Part<'a>>, from: usize, to: usize| {
         if to > from {
-            parts.extend(interp_dollar(&text[from..to], from + base, true));
+            interp_dollar_into(&text[from..to], from + base, true, parts);
         }
     };
     while i < b.len() {
@@ -1313,7 +1318,7 @@ fn shell_word<'a>(text: &'a str, mut i: usize, base: usize) -> (Vec<Part<'a>>, u
                     k += if b[k] == b'\\' { 2 } else { 1 };
                 }
                 let close = k.min(b.len());
-                parts.extend(interp_dollar(&text[i + 1..close], i + 1 + base, true));
+                interp_dollar_into(&text[i + 1..close], i + 1 + base, true, &mut parts);
                 i = (close + 1).min(b.len());
                 run = i;
             }

@@ -7,9 +7,10 @@
 //! substituted, and environment defaults (`os.getenv("X", "https://…")`).
 //! Whatever cannot be resolved becomes a named hole.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use super::lexer::{lex, Part, Tok, Token};
+use super::lexer::{lex_split, Part, Tok, Token};
 use super::{Binding, Expr, Extracted, Language, Seg};
 use crate::finding::FindingKind;
 
@@ -50,19 +51,47 @@ fn is_terminator(t: &Tok) -> bool {
 
 /// Extracts expressions from code in `lang`.
 pub fn extract_code(lang: Language, text: &str, base: usize) -> Extracted {
+    assemble(lang, text, base, false)
+}
+
+/// As [`extract_code`], without the expressions and bindings that hold no
+/// `/` in their text: the scan can make nothing of those (an endpoint, a
+/// relative endpoint piece and a base all have one), so it is spared
+/// building, matching and freeing them. Same-file resolution still sees
+/// every definition.
+pub fn extract_code_for_scan(lang: Language, text: &str, base: usize) -> Extracted {
+    assemble(lang, text, base, true)
+}
+
+/// Whether any text of `expr` holds a `/`.
+pub(crate) fn has_slash(expr: &Expr) -> bool {
+    expr.segs.iter().any(|s| s.text.contains('/'))
+}
+
+fn assemble(lang: Language, text: &str, base: usize, slash_only: bool) -> Extracted {
     // Comments are mentions; taken out of the stream, they cannot split a
     // concatenation whose operands they sit between.
-    let (comments, toks): (Vec<Token>, Vec<Token>) = lex(lang, text, base)
-        .into_iter()
-        .partition(|t| matches!(t.tok, Tok::Comment(..)));
+    // The lexer already keeps them apart; each list only needs to be in
+    // source order, which it nearly always is already (a stable sort keeps
+    // the order a merged sort-then-split gave).
+    let (mut toks, mut comments) = lex_split(lang, text, base);
+    for list in [&mut toks, &mut comments] {
+        if !list.is_sorted_by_key(|t| t.start) {
+            list.sort_by_key(|t| t.start);
+        }
+    }
     let mut asm = Assembler {
         lang,
         toks: &toks,
         syms: HashMap::new(),
         out: Extracted::default(),
+        slash_only,
     };
     for t in comments {
         if let Tok::Comment(text, offset) = t.tok {
+            if slash_only && !text.contains('/') {
+                continue;
+            }
             let mut e = Expr::new(FindingKind::Mention);
             e.push(Seg::literal(text, Some(offset), (t.start, t.end)));
             asm.out.exprs.push(e);
@@ -80,9 +109,11 @@ struct Assembler<'t> {
     /// name → definitions in file order: (offset, value).
     syms: HashMap<String, Vec<(usize, Expr)>>,
     out: Extracted,
+    /// Keep only expressions and bindings with a `/` in their text.
+    slash_only: bool,
 }
 
-impl Assembler<'_> {
+impl<'t> Assembler<'t> {
     fn tok(&self, i: usize) -> Option<&Tok<'_>> {
         self.toks.get(i).map(|t| &t.tok)
     }
@@ -122,26 +153,21 @@ impl Assembler<'_> {
             let t = &self.toks[i];
             match &t.tok {
                 Tok::Op("=" | ":=" | "?=" | ".=" | "+=") => {
+                    let offset = t.start;
                     let name = self.assigned_name(i);
                     let (expr, next) = self.parse_expr(i + 1, true);
-                    if let Some(name) = name {
-                        if !expr.segs.is_empty() {
-                            self.bind(name, t.start, expr.clone());
-                        }
-                    }
-                    i = self.emit(expr, i + 1, next);
+                    let name = name.filter(|_| !expr.segs.is_empty());
+                    i = self.emit_and_bind(expr, i + 1, next, name, offset);
                 }
                 Tok::Op(":") if self.key_before(i).is_some() && self.starts_value(i + 1) => {
+                    let offset = t.start;
                     let name = self.key_before(i);
                     let (expr, next) = self.parse_expr(i + 1, true);
-                    if let Some(name) = name {
-                        if expr.segs.iter().any(|s| !s.is_hole()) {
-                            self.bind(name, t.start, expr.clone());
-                        }
-                    }
-                    i = self.emit(expr, i + 1, next);
+                    let name = name.filter(|_| expr.segs.iter().any(|s| !s.is_hole()));
+                    i = self.emit_and_bind(expr, i + 1, next, name, offset);
                 }
                 Tok::Ident(name) if !self.may_start_expr(i, name) => i += 1,
+                Tok::Str(parts) if self.slash_only && self.inert_literal(i, parts) => i += 1,
                 Tok::Str(_) | Tok::Ident(_) => {
                     let (mut expr, next) = self.parse_expr(i, false);
                     if self.is_docstring(i, next) {
@@ -168,6 +194,26 @@ impl Assembler<'_> {
         }
     }
 
+    /// Whether the string literal at `i` makes an expression of its own
+    /// text only, and that text has no `/`: plain text (no interpolation)
+    /// that nothing continues, because the next token makes `parse_expr`
+    /// stop right there (a closing bracket, a separator, the end of the
+    /// statement, or another word in a language without adjacent-literal
+    /// joining, such as the words of a shell command). Its expression would
+    /// be dropped as slash-less and the scan goes on at `i + 1` either way,
+    /// so in `slash_only` mode it is not built at all.
+    fn inert_literal(&self, i: usize, parts: &[Part]) -> bool {
+        let ends = match self.tok(i + 1) {
+            None | Some(Tok::Newline | Tok::Op(")" | "," | ";" | "]" | "}")) => true,
+            Some(Tok::Str(_)) => !self.adjacency(),
+            _ => false,
+        };
+        ends && parts.iter().all(|p| match p {
+            Part::Text { text, .. } => !text.contains('/'),
+            Part::Interp { .. } => false,
+        })
+    }
+
     /// A string that is a statement by itself (a Python/Ruby docstring): prose.
     fn is_docstring(&self, i: usize, next: usize) -> bool {
         matches!(self.lang, Language::Python | Language::Ruby)
@@ -179,10 +225,33 @@ impl Assembler<'_> {
 
     /// Emits `expr` when it holds literal text; returns where to continue.
     fn emit(&mut self, expr: Expr, at: usize, next: usize) -> usize {
-        if expr.segs.iter().any(|s| !s.is_hole() && s.via.is_none())
-            || expr.segs.iter().any(|s| s.via.is_some()) && expr.segs.iter().any(|s| !s.is_hole())
-        {
-            self.out.exprs.push(expr);
+        self.emit_and_bind(expr, at, next, None, 0)
+    }
+
+    /// [`Assembler::emit`], binding `expr` to `name` (defined at `offset`)
+    /// first when there is one; the value is cloned only when both the
+    /// expression list and the symbol table keep it.
+    fn emit_and_bind(
+        &mut self,
+        expr: Expr,
+        at: usize,
+        next: usize,
+        name: Option<String>,
+        offset: usize,
+    ) -> usize {
+        let literal = expr.segs.iter().any(|s| !s.is_hole() && s.via.is_none())
+            || expr.segs.iter().any(|s| s.via.is_some()) && expr.segs.iter().any(|s| !s.is_hole());
+        let kept = literal && (!self.slash_only || has_slash(&expr));
+        match (name, kept) {
+            (Some(name), true) => {
+                self.bind(name, offset, expr.clone());
+                self.out.exprs.push(expr);
+            }
+            (Some(name), false) => self.bind(name, offset, expr),
+            (None, true) => self.out.exprs.push(expr),
+            (None, false) => {}
+        }
+        if literal {
             next.max(at + 1)
         } else {
             at + 1
@@ -190,11 +259,13 @@ impl Assembler<'_> {
     }
 
     fn bind(&mut self, name: String, offset: usize, value: Expr) {
-        self.out.bindings.push(Binding {
-            name: name.clone(),
-            value: value.clone(),
-            offset,
-        });
+        if !self.slash_only || has_slash(&value) {
+            self.out.bindings.push(Binding {
+                name: name.clone(),
+                value: value.clone(),
+                offset,
+            });
+        }
         self.syms.entry(name).or_default().push((offset, value));
     }
 
@@ -351,7 +422,7 @@ impl Assembler<'_> {
                 for p in parts {
                     match p {
                         Part::Text { text, src } => {
-                            expr.push(Seg::literal(text.clone(), *src, (t.start, t.end)))
+                            expr.push(Seg::literal(text.as_ref(), *src, (t.start, t.end)))
                         }
                         Part::Interp {
                             expr: inner,
@@ -369,7 +440,7 @@ impl Assembler<'_> {
             Tok::Ident(_) => {
                 let (name, full, end) = self.dotted(i);
                 if self.is_op(end, "(") {
-                    let last = name.as_str();
+                    let last: &str = &name;
                     if FORMAT_FNS.contains(&last) {
                         let (args, next) = self.args(end + 1);
                         let mut args = args.into_iter();
@@ -405,7 +476,7 @@ impl Assembler<'_> {
                                     .map(|s| s.text.clone());
                                 expr.push(Seg::hole(hole_name, span));
                             }
-                            _ => expr.push(Seg::hole(Some(name.clone()), span)),
+                            _ => expr.push(Seg::hole(Some(name.to_string()), span)),
                         }
                         return Some(next);
                     }
@@ -417,11 +488,11 @@ impl Assembler<'_> {
                         for seg in &value.segs {
                             let mut s = seg.clone();
                             s.site = span;
-                            s.via = Some((name.clone(), def));
+                            s.via = Some((name.to_string(), def));
                             expr.push(s);
                         }
                     }
-                    None => expr.push(Seg::hole(Some(name), span)),
+                    None => expr.push(Seg::hole(Some(name.into_owned()), span)),
                 }
                 Some(end)
             }
@@ -431,31 +502,38 @@ impl Assembler<'_> {
 
     /// A dotted name at `i` (`self.base`, `settings.BASE_URL`,
     /// `config["base"]`, `$this->base`): (last component, full text, end).
-    fn dotted(&self, i: usize) -> (String, String, usize) {
+    /// A plain identifier, the usual case, is borrowed from the source.
+    fn dotted(&self, i: usize) -> (Cow<'t, str>, Cow<'t, str>, usize) {
+        let toks: &'t [Token<'t>] = self.toks;
+        let tok = |k: usize| toks.get(k).map(|t| &t.tok);
         let mut j = i;
-        let mut full = String::new();
-        let mut last = String::new();
-        while let Some(Tok::Ident(n)) = self.tok(j) {
-            full.push_str(n);
-            last = n.to_string();
+        let mut full: Cow<'t, str> = Cow::Borrowed("");
+        let mut last: Cow<'t, str> = Cow::Borrowed("");
+        while let Some(Tok::Ident(n)) = tok(j) {
+            if j == i {
+                full = Cow::Borrowed(n);
+            } else {
+                full.to_mut().push_str(n);
+            }
+            last = Cow::Borrowed(n);
             j += 1;
-            let sep = match self.tok(j) {
+            let sep = match tok(j) {
                 Some(Tok::Op(".")) if self.lang != Language::Php => ".",
                 Some(Tok::Op("->" | "::")) => ".",
                 _ => "",
             };
-            if !sep.is_empty() && matches!(self.tok(j + 1), Some(Tok::Ident(_))) {
-                full.push('.');
+            if !sep.is_empty() && matches!(tok(j + 1), Some(Tok::Ident(_))) {
+                full.to_mut().push('.');
                 j += 1;
                 continue;
             }
             // `name["key"]`: the key names the value.
             if self.is_op(j, "[") && self.is_op(j + 2, "]") {
-                if let Some(Tok::Str(parts)) = self.tok(j + 1) {
+                if let Some(Tok::Str(parts)) = tok(j + 1) {
                     if let Some(key) = literal_text(parts) {
-                        full.push('.');
-                        full.push_str(&key);
-                        last = key;
+                        full.to_mut().push('.');
+                        full.to_mut().push_str(&key);
+                        last = Cow::Owned(key);
                         j += 3;
                     }
                 }
@@ -802,5 +880,35 @@ mod tests {
             }
         }
         assert!(ex.bindings.iter().any(|b| b.name == "API_VERSION"));
+    }
+
+    #[test]
+    fn scan_extraction_keeps_exactly_what_has_a_slash() {
+        let samples = [
+            (Language::Python, "# note\n# see /api/2.0/fo/scan/\nV = '2.0'\nB = 'https://h/api/2.0/fo/'\nu = f\"{B}scan/\"\nname = 'x'\nprint('hello', name)\n"),
+            (Language::JavaScript, "// plain\n/* a/b */\nconst v = '2.0';\nconst u = `${base}/api/${v}/fo/scan/`;\nlog('no slash');\n"),
+            (Language::Shell, "# c\nAPI=/api/2.0/fo/scan/\nX=plain\ncurl \"$H$API\"\necho done\n"),
+            (Language::Php, "<?php\n# c\n$v = '2.0';\n$u = $base . '/api/' . $v . '/fo/scan/';\n$n = 'x';\n"),
+            // Literals that something continues must still be built: empty
+            // defaults, adjacent literals, `%` and `.format`.
+            (Language::Python, "u = '' or 'https://h/api/2.0/fo/scan/'\nv = ('/api' '/2.0/fo/')\nw = '%s/fo/' % '/api/2.0'\nf('a', 'b')\ng('https:' '//h/api/2.0/fo/scan/')\n"),
+            (Language::JavaScript, "f('x', '/api/2.0/fo/scan/');\nconst a = '' || '/api/2.0/fo/';\nlet b = ['p', 'q'];\n"),
+            (Language::Shell, "echo one two\ncurl -s https://h/api/2.0/fo/scan/ plain\nX=${Y:-/api/2.0/fo/} y\n"),
+        ];
+        for (lang, src) in samples {
+            let full = extract_code(lang, src, 0);
+            let scan = extract_code_for_scan(lang, src, 0);
+            let want: Vec<&Expr> = full.exprs.iter().filter(|e| has_slash(e)).collect();
+            assert_eq!(scan.exprs.iter().collect::<Vec<_>>(), want, "{src}");
+            let want: Vec<&Binding> = full
+                .bindings
+                .iter()
+                .filter(|b| has_slash(&b.value))
+                .collect();
+            assert_eq!(scan.bindings.iter().collect::<Vec<_>>(), want, "{src}");
+            // The samples do drop something, and keep something.
+            assert!(scan.exprs.len() < full.exprs.len(), "{src}");
+            assert!(!scan.exprs.is_empty(), "{src}");
+        }
     }
 }

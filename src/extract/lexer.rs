@@ -7,18 +7,24 @@
 //! unterminated single-line string gives its quote back so a stray
 //! apostrophe cannot swallow the rest of a file.
 
+use std::borrow::Cow;
+
 use super::Language;
 
 /// A piece of a string literal.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Part {
+pub enum Part<'a> {
     /// Literal text; `src` is the byte offset of `text[0]` when the text is
-    /// a verbatim copy of the source.
-    Text { text: String, src: Option<usize> },
+    /// a verbatim copy of the source. Verbatim text borrows the source:
+    /// most strings are, and most are never looked at again.
+    Text {
+        text: Cow<'a, str>,
+        src: Option<usize>,
+    },
     /// An interpolated expression (`{x}`, `${x}`, `#{x}`, `$x`, `%s` is not
     /// one: format strings are handled by the assembler).
     Interp {
-        expr: String,
+        expr: &'a str,
         start: usize,
         end: usize,
     },
@@ -26,9 +32,10 @@ pub enum Part {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Tok<'a> {
-    Str(Vec<Part>),
-    /// A comment's text (without its markers) and the offset of that text.
-    Comment(String, usize),
+    Str(Vec<Part<'a>>),
+    /// A comment's text (without its markers, borrowed: most comments are
+    /// dropped unread) and the offset of that text.
+    Comment(&'a str, usize),
     /// Identifiers and numbers borrow the text: no allocation per token.
     Ident(&'a str),
     Num(&'a str),
@@ -47,10 +54,49 @@ pub struct Token<'a> {
     pub end: usize,
 }
 
+/// The two-byte operators, as a list: `op2` is the lookup the lexer uses;
+/// a test checks that the two agree.
+#[cfg(test)]
 const OPS2: [&str; 16] = [
     "==", "!=", "<=", ">=", "=>", "->", "::", "+=", ".=", ":=", "..", "&&", "||", "??", "-=", "<<",
 ];
 const OPS1: &[u8] = b"+-*/%=<>!&|^~?:;,.()[]{}@";
+
+/// `OPS1` as a byte table: the lexer asks once per operator byte, and a
+/// table lookup is far cheaper than a search of the list.
+const IS_OP1: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut k = 0;
+    while k < OPS1.len() {
+        t[OPS1[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
+/// The two-byte operator starting with `a b`, if any (one of `OPS2`).
+fn op2(a: u8, b: u8) -> Option<&'static str> {
+    let op = match (a, b) {
+        (b'=', b'=') => "==",
+        (b'!', b'=') => "!=",
+        (b'<', b'=') => "<=",
+        (b'>', b'=') => ">=",
+        (b'=', b'>') => "=>",
+        (b'-', b'>') => "->",
+        (b':', b':') => "::",
+        (b'+', b'=') => "+=",
+        (b'.', b'=') => ".=",
+        (b':', b'=') => ":=",
+        (b'.', b'.') => "..",
+        (b'&', b'&') => "&&",
+        (b'|', b'|') => "||",
+        (b'?', b'?') => "??",
+        (b'-', b'=') => "-=",
+        (b'<', b'<') => "<<",
+        _ => return None,
+    };
+    Some(op)
+}
 
 fn op1(b: u8) -> &'static str {
     match b {
@@ -93,9 +139,18 @@ pub fn lex(lang: Language, text: &str, base: usize) -> Vec<Token<'_>> {
 /// Tokenizes `text` as `lex` does, with the comments in a second list.
 pub fn lex_split(lang: Language, text: &str, base: usize) -> (Vec<Token<'_>>, Vec<Token<'_>>) {
     if lang == Language::Shell {
-        return lex_shell(text, base)
-            .into_iter()
-            .partition(|t| !matches!(t.tok, Tok::Comment(..)));
+        let all = lex_shell(text, base);
+        // Split in order, into a list sized for all (most are not comments).
+        let mut toks = Vec::with_capacity(all.len());
+        let mut comments = Vec::new();
+        for t in all {
+            if matches!(t.tok, Tok::Comment(..)) {
+                comments.push(t);
+            } else {
+                toks.push(t);
+            }
+        }
+        return (toks, comments);
     }
     let mut lx = Lexer {
         lang,
@@ -104,7 +159,11 @@ pub fn lex_split(lang: Language, text: &str, base: usize) -> (Vec<Token<'_>>, Ve
         i: 0,
         base,
         depth: 0,
-        out: Vec::new(),
+        // Code runs at about one token per 3–8 bytes: reserving for one per
+        // 4 spares most files every regrowth copy, and reserved memory that
+        // is never written costs next to nothing (a large block is mapped
+        // lazily).
+        out: Vec::with_capacity(text.len() / 4),
         comments: Vec::new(),
         unclosed_until: [0; 3],
     };
@@ -117,7 +176,7 @@ pub fn comments(lang: Language, text: &str, base: usize) -> Vec<(String, usize)>
     lex(lang, text, base)
         .into_iter()
         .filter_map(|t| match t.tok {
-            Tok::Comment(c, o) => Some((c, o)),
+            Tok::Comment(c, o) => Some((c.to_string(), o)),
             _ => None,
         })
         .collect()
@@ -146,12 +205,30 @@ fn quote_slot(q: u8) -> usize {
     }
 }
 
+/// Per byte: 1 = may start an identifier, 2 = may continue one. Identifier
+/// bytes are most of the bytes of code; a table lookup is cheaper than
+/// the three tests.
+const IDENT_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 {
+            t[c] = 3;
+        } else if b.is_ascii_digit() {
+            t[c] = 2;
+        }
+        c += 1;
+    }
+    t
+};
+
 fn is_ident_start(c: u8) -> bool {
-    c.is_ascii_alphabetic() || c == b'_' || c >= 0x80
+    IDENT_CLASS[usize::from(c)] & 1 != 0
 }
 
 fn is_ident(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80
+    IDENT_CLASS[usize::from(c)] & 2 != 0
 }
 
 impl<'a> Lexer<'a> {
@@ -244,7 +321,7 @@ impl<'a> Lexer<'a> {
                     let end = self.s[start..]
                         .find("\n=end")
                         .map_or(self.b.len(), |k| start + k + 5);
-                    let text = self.s[start + 6..end.max(start + 6)].to_string();
+                    let text = &self.s[start + 6..end.max(start + 6)];
                     self.push(Tok::Comment(text, start + 6 + self.base), start, end);
                     self.i = end;
                 }
@@ -263,9 +340,8 @@ impl<'a> Lexer<'a> {
                     self.i = j;
                 }
                 c if is_ident_start(c) => self.ident(start),
-                c if OPS1.contains(&c) => {
-                    let two = self.s.get(start..start + 2).unwrap_or("");
-                    if let Some(op) = OPS2.iter().find(|&&o| o == two) {
+                c if IS_OP1[usize::from(c)] => {
+                    if let Some(op) = op2(c, self.at(1)) {
                         self.push(Tok::Op(op), start, start + 2);
                         self.i += 2;
                     } else {
@@ -296,7 +372,7 @@ impl<'a> Lexer<'a> {
         let start = self.i;
         let end = self.line_end(start);
         let text_start = (start + marker).min(end);
-        let text = self.s[text_start..end].trim_end_matches('\r').to_string();
+        let text = self.s[text_start..end].trim_end_matches('\r');
         self.push(Tok::Comment(text, text_start + self.base), start, end);
         self.i = end;
     }
@@ -307,7 +383,7 @@ impl<'a> Lexer<'a> {
         let end = self.s[body..]
             .find(close)
             .map_or(self.b.len(), |k| body + k);
-        let text = self.s[body..end].to_string();
+        let text = &self.s[body..end];
         let stop = (end + close.len()).min(self.b.len());
         self.push(Tok::Comment(text, body + self.base), start, stop);
         self.i = stop;
@@ -353,7 +429,7 @@ impl<'a> Lexer<'a> {
                     interp_dollar(&self.s[body..end], body + self.base, true)
                 } else {
                     vec![Part::Text {
-                        text: self.s[body..end].to_string(),
+                        text: Cow::Borrowed(&self.s[body..end]),
                         src: Some(body + self.base),
                     }]
                 };
@@ -713,7 +789,7 @@ impl<'a> Lexer<'a> {
             .find(&close)
             .map_or(self.b.len(), |k| body + k);
         let parts = vec![Part::Text {
-            text: self.s[body..end].to_string(),
+            text: Cow::Borrowed(&self.s[body..end]),
             src: Some(body + self.base),
         }];
         let stop = (end + close.len()).min(self.b.len());
@@ -811,28 +887,43 @@ struct QuoteRules {
 
 /// Splits a literal's body into text and interpolation parts, decoding
 /// escapes. A text run with no escape inside keeps its source offset.
-fn build_parts(
-    body: &str,
+fn build_parts<'a>(
+    body: &'a str,
     offset: usize,
     escapes: bool,
     doubled: Option<u8>,
     backtick: bool,
     raw_backslash: bool,
     interp: Interp,
-) -> Vec<Part> {
+) -> Vec<Part<'a>> {
     if interp == Interp::Dollar {
         return interp_dollar(body, offset, escapes || backtick);
     }
     let b = body.as_bytes();
+    // No byte any rule below acts on (the usual string): one verbatim part,
+    // without the general loop and its buffer.
+    if !b
+        .iter()
+        .any(|&c| matches!(c, b'{' | b'}' | b'$' | b'#' | b'\\' | b'`' | b'"' | b'\''))
+    {
+        return if body.is_empty() {
+            Vec::new()
+        } else {
+            vec![Part::Text {
+                text: Cow::Borrowed(body),
+                src: Some(offset),
+            }]
+        };
+    }
     let mut parts = Vec::new();
     let mut text = String::new();
     let mut run_start = 0usize;
     let mut verbatim = true;
     let mut i = 0;
-    let flush = |parts: &mut Vec<Part>, text: &mut String, run_start: usize, verbatim: bool| {
+    let flush = |parts: &mut Vec<Part<'a>>, text: &mut String, run_start: usize, verbatim: bool| {
         if !text.is_empty() {
             parts.push(Part::Text {
-                text: std::mem::take(text),
+                text: part_text(body, text, run_start, verbatim),
                 src: verbatim.then_some(offset + run_start),
             });
         }
@@ -863,7 +954,7 @@ fn build_parts(
             flush(&mut parts, &mut text, run_start, verbatim);
             let inner = i + open_len;
             let close = matching_brace(b, inner);
-            let expr = body[inner..close].to_string();
+            let expr = &body[inner..close];
             parts.push(Part::Interp {
                 expr,
                 start: offset + i,
@@ -919,12 +1010,44 @@ fn build_parts(
                 continue;
             }
         }
+        // Plain text up to the next byte any rule above looks at, in one
+        // copy (those bytes are ASCII, so the cut is a char boundary).
         let len = body[i..].chars().next().map_or(1, char::len_utf8);
-        text.push_str(&body[i..i + len]);
-        i += len;
+        let mut j = i + len;
+        while j < b.len()
+            && !matches!(
+                b[j],
+                b'{' | b'}' | b'$' | b'#' | b'\\' | b'`' | b'"' | b'\''
+            )
+        {
+            j += 1;
+        }
+        text.push_str(&body[i..j]);
+        i = j;
     }
     flush(&mut parts, &mut text, run_start, verbatim);
     parts
+}
+
+/// A text part's text, taken from the `text` buffer: borrowed from `body`
+/// when it is the verbatim run starting at `run_start` (the buffer is then
+/// only cleared, so its allocation is reused), else moved out.
+fn part_text<'a>(
+    body: &'a str,
+    text: &mut String,
+    run_start: usize,
+    verbatim: bool,
+) -> Cow<'a, str> {
+    let source = run_start
+        .checked_add(text.len())
+        .and_then(|end| body.get(run_start..end));
+    match source {
+        Some(source) if verbatim && source == text.as_str() => {
+            text.clear();
+            Cow::Borrowed(source)
+        }
+        _ => Cow::Owned(std::mem::take(text)),
+    }
 }
 
 /// Index of the `}` closing a brace opened just before `from` (nested
@@ -962,9 +1085,27 @@ fn decode_escape(body: &str, at: usize) -> (String, usize) {
 
 /// `$name`, `${name}`, `{$name}`, `$(expr)`, `$env:NAME` interpolation
 /// (PHP, PowerShell and shell double-quoted strings).
-pub(crate) fn interp_dollar(body: &str, offset: usize, escapes: bool) -> Vec<Part> {
-    let b = body.as_bytes();
+pub(crate) fn interp_dollar(body: &str, offset: usize, escapes: bool) -> Vec<Part<'_>> {
     let mut parts = Vec::new();
+    interp_dollar_into(body, offset, escapes, &mut parts);
+    parts
+}
+
+/// [`interp_dollar`], appending to `parts` (a shell word gathers the parts
+/// of all its quoted and unquoted pieces in one list).
+fn interp_dollar_into<'a>(body: &'a str, offset: usize, escapes: bool, parts: &mut Vec<Part<'a>>) {
+    let b = body.as_bytes();
+    // Most shell words and many strings hold none of the bytes a rule below
+    // acts on: one verbatim part, without the general loop.
+    if !b.iter().any(|&c| matches!(c, b'{' | b'$' | b'\\' | b'`')) {
+        if !body.is_empty() {
+            parts.push(Part::Text {
+                text: Cow::Borrowed(body),
+                src: Some(offset),
+            });
+        }
+        return;
+    }
     let mut text = String::new();
     let mut run_start = 0;
     let mut verbatim = true;
@@ -973,7 +1114,7 @@ pub(crate) fn interp_dollar(body: &str, offset: usize, escapes: bool) -> Vec<Par
         () => {
             if !text.is_empty() {
                 parts.push(Part::Text {
-                    text: std::mem::take(&mut text),
+                    text: part_text(body, &mut text, run_start, verbatim),
                     src: verbatim.then_some(offset + run_start),
                 });
             }
@@ -986,12 +1127,12 @@ pub(crate) fn interp_dollar(body: &str, offset: usize, escapes: bool) -> Vec<Par
             let close = matching_brace(b, i + 1);
             if !text.is_empty() {
                 parts.push(Part::Text {
-                    text: std::mem::take(&mut text),
+                    text: part_text(body, &mut text, run_start, verbatim),
                     src: verbatim.then_some(offset + run_start),
                 });
             }
             parts.push(Part::Interp {
-                expr: body[i + 1..close].to_string(),
+                expr: &body[i + 1..close],
                 start: offset + i,
                 end: offset + (close + 1).min(b.len()),
             });
@@ -1052,7 +1193,7 @@ pub(crate) fn interp_dollar(body: &str, offset: usize, escapes: bool) -> Vec<Par
         };
         if let Some((inner, close, close_end)) = interp_end {
             flush!();
-            let expr = body[inner..close.min(b.len())].to_string();
+            let expr = &body[inner..close.min(b.len())];
             parts.push(Part::Interp {
                 expr,
                 start: offset + i,
@@ -1075,12 +1216,16 @@ pub(crate) fn interp_dollar(body: &str, offset: usize, escapes: bool) -> Vec<Par
             run_start = i;
             continue;
         }
+        // Plain text up to the next byte a rule above looks at, in one copy.
         let len = body[i..].chars().next().map_or(1, char::len_utf8);
-        text.push_str(&body[i..i + len]);
-        i += len;
+        let mut j = i + len;
+        while j < b.len() && !matches!(b[j], b'{' | b'$' | b'\\' | b'`') {
+            j += 1;
+        }
+        text.push_str(&body[i..j]);
+        i = j;
     }
     flush!();
-    parts
 }
 
 /// Shell: words, comments, assignments. Every word is one [`Tok::Str`]
@@ -1111,10 +1256,7 @@ fn lex_shell<'a>(text: &'a str, base: usize) -> Vec<Token<'a>> {
                 let end = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |k| i + k);
                 push(
                     &mut out,
-                    Tok::Comment(
-                        text[i + 1..end].trim_end_matches('\r').to_string(),
-                        i + 1 + base,
-                    ),
+                    Tok::Comment(text[i + 1..end].trim_end_matches('\r'), i + 1 + base),
                     i,
                     end,
                 );
@@ -1156,13 +1298,13 @@ fn lex_shell<'a>(text: &'a str, base: usize) -> Vec<Token<'a>> {
 }
 
 /// One shell word starting at `i`: returns its parts and end.
-fn shell_word(text: &str, mut i: usize, base: usize) -> (Vec<Part>, usize) {
+fn shell_word<'a>(text: &'a str, mut i: usize, base: usize) -> (Vec<Part<'a>>, usize) {
     let b = text.as_bytes();
-    let mut parts: Vec<Part> = Vec::new();
+    let mut parts: Vec<Part<'a>> = Vec::new();
     let mut run = i;
-    let flush_plain = |parts: &mut Vec<Part>, from: usize, to: usize| {
+    let flush_plain = |parts: &mut Vec<Part<'a>>, from: usize, to: usize| {
         if to > from {
-            parts.extend(interp_dollar(&text[from..to], from + base, true));
+            interp_dollar_into(&text[from..to], from + base, true, parts);
         }
     };
     while i < b.len() {
@@ -1173,7 +1315,7 @@ fn shell_word(text: &str, mut i: usize, base: usize) -> (Vec<Part>, usize) {
                 flush_plain(&mut parts, run, i);
                 let close = memchr::memchr(b'\'', &b[i + 1..]).map_or(b.len(), |k| i + 1 + k);
                 parts.push(Part::Text {
-                    text: text[i + 1..close].to_string(),
+                    text: Cow::Borrowed(&text[i + 1..close]),
                     src: Some(i + 1 + base),
                 });
                 i = (close + 1).min(b.len());
@@ -1186,7 +1328,7 @@ fn shell_word(text: &str, mut i: usize, base: usize) -> (Vec<Part>, usize) {
                     k += if b[k] == b'\\' { 2 } else { 1 };
                 }
                 let close = k.min(b.len());
-                parts.extend(interp_dollar(&text[i + 1..close], i + 1 + base, true));
+                interp_dollar_into(&text[i + 1..close], i + 1 + base, true, &mut parts);
                 i = (close + 1).min(b.len());
                 run = i;
             }
@@ -1226,6 +1368,28 @@ fn shell_word(text: &str, mut i: usize, base: usize) -> (Vec<Part>, usize) {
 mod tests {
     use super::*;
 
+    #[test]
+    fn identifier_table_matches_its_definition() {
+        for c in 0..=255u8 {
+            let start = c.is_ascii_alphabetic() || c == b'_' || c >= 0x80;
+            assert_eq!(is_ident_start(c), start, "byte {c}");
+            assert_eq!(is_ident(c), start || c.is_ascii_digit(), "byte {c}");
+        }
+    }
+
+    #[test]
+    fn op2_table_matches_the_operator_list() {
+        for a in 0..=255u8 {
+            for b in 0..=255u8 {
+                let listed = OPS2.iter().find(|o| o.as_bytes() == [a, b]).copied();
+                assert_eq!(op2(a, b), listed, "bytes {a} {b}");
+            }
+        }
+        for c in 0..=255u8 {
+            assert_eq!(IS_OP1[usize::from(c)], OPS1.contains(&c), "byte {c}");
+        }
+    }
+
     fn strs(lang: Language, text: &str) -> Vec<String> {
         lex(lang, text, 0)
             .into_iter()
@@ -1234,7 +1398,7 @@ mod tests {
                     parts
                         .iter()
                         .map(|p| match p {
-                            Part::Text { text, .. } => text.clone(),
+                            Part::Text { text, .. } => text.to_string(),
                             Part::Interp { expr, .. } => format!("<{expr}>"),
                         })
                         .collect(),

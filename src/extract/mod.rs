@@ -89,7 +89,12 @@ impl Expr {
 
     /// The whole text, holes included.
     pub fn text(&self) -> String {
-        self.segs.iter().map(|s| s.text.as_str()).collect()
+        // Sized up front: the matcher joins every expression it looks at.
+        let mut text = String::with_capacity(self.segs.iter().map(|s| s.text.len()).sum());
+        for s in &self.segs {
+            text.push_str(&s.text);
+        }
+        text
     }
 
     /// Byte span covering every site of the expression.
@@ -205,6 +210,18 @@ impl Language {
             "yaml" | "yml" => Language::Yaml,
             _ => Language::Text,
         }
+    }
+}
+
+/// What a scan needs from a file: [`extract`] without the code expressions
+/// and bindings that hold no `/`, which can be no endpoint, relative
+/// endpoint piece or base (see [`assemble::extract_code_for_scan`]).
+pub fn extract_for_scan(lang: Language, text: &str) -> Extracted {
+    match lang {
+        Language::Rust | Language::Json | Language::Yaml | Language::Markdown | Language::Text => {
+            extract(lang, text, 0)
+        }
+        _ => assemble::extract_code_for_scan(lang, text, 0),
     }
 }
 

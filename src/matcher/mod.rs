@@ -57,6 +57,8 @@ pub struct Matcher<'r> {
     prefixes: std::collections::HashSet<String>,
     /// The endpoint roots (`api`, `pcrs`, …), computed once.
     root_names: Vec<String>,
+    /// A searcher for `/root/`, for each root in the same order.
+    root_needles: Vec<memchr::memmem::Finder<'static>>,
     /// Per root, the shape of its version segment (`2.0` → "9.9", `v1` →
     /// "v9"), so `/api/v1/` of another vendor is not taken for Qualys.
     version_shapes: std::collections::HashMap<String, Vec<String>>,
@@ -164,6 +166,11 @@ impl<'r> Matcher<'r> {
             slash_next,
             prefixes,
             root_names: rules.roots(),
+            root_needles: rules
+                .roots()
+                .iter()
+                .map(|r| memchr::memmem::Finder::new(format!("/{r}/").as_bytes()).into_owned())
+                .collect(),
             version_shapes,
         }
     }
@@ -171,6 +178,12 @@ impl<'r> Matcher<'r> {
     /// The endpoint roots (`api`, `pcrs`, …).
     pub fn root_names(&self) -> &[String] {
         &self.root_names
+    }
+
+    /// Searchers for `/api/`, `/pcrs/`, …: the root names with their
+    /// slashes, in the same order as [`Matcher::root_names`], built once.
+    pub fn root_needles(&self) -> &[memchr::memmem::Finder<'static>] {
+        &self.root_needles
     }
 
     pub fn rules(&self) -> &'r RuleSet {
@@ -206,9 +219,14 @@ impl<'r> Matcher<'r> {
         if self.rules.is_empty() {
             return out;
         }
+        let mut found = self.roots.find_iter(&text).peekable();
+        if found.peek().is_none() {
+            // Most expressions hold no root at all.
+            return out;
+        }
         let starts = seg_starts(&expr.segs);
         let mut next_free = 0;
-        for m in self.roots.find_iter(&text) {
+        for m in found {
             let p = m.start();
             if p < next_free {
                 continue;

@@ -106,9 +106,8 @@ impl FileMaterial {
 /// The base prefix a value ends in, if any.
 fn base_of(value: &Expr, matcher: &Matcher) -> Option<(String, String)> {
     let text = value.text();
-    for root in matcher.root_names() {
-        let needle = format!("/{root}/");
-        if let Some(p) = text.find(&needle) {
+    for needle in matcher.root_needles() {
+        if let Some(p) = needle.find(text.as_bytes()) {
             let path = &text[p..];
             if path.contains(|c: char| c == HOLE || c == '?' || c.is_whitespace()) {
                 return None;

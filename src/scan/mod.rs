@@ -70,7 +70,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
     let matcher = Matcher::new(rules);
     let results: Mutex<Vec<FileResult>> = Mutex::new(Vec::new());
     let counts = Mutex::new(Summary::default());
-    let reached = walk::walk(&opts.roots, &opts.walk, |entry| {
+    let excluded = walk::walk(&opts.roots, &opts.walk, |entry| {
         let result = match entry {
             walk::Entry::File { path, .. } => scan_file(&path, opts, &matcher),
             walk::Entry::Loop { path } => FileResult {
@@ -107,13 +107,16 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
             }
         }
     });
-    let (hidden, ignored) = walk::count_excluded(&opts.roots, &opts.walk, reached);
     let mut summary = counts.into_inner().unwrap_or_default();
-    if hidden > 0 {
-        summary.files_skipped.insert(SkipReason::Hidden, hidden);
+    if excluded.hidden > 0 {
+        summary
+            .files_skipped
+            .insert(SkipReason::Hidden, excluded.hidden);
     }
-    if ignored > 0 {
-        summary.files_skipped.insert(SkipReason::Ignored, ignored);
+    if excluded.ignored > 0 {
+        summary
+            .files_skipped
+            .insert(SkipReason::Ignored, excluded.ignored);
     }
 
     let results = results.into_inner().unwrap_or_default();
@@ -159,7 +162,7 @@ pub fn scan_text(
     opts: &ScanOptions,
     matcher: &Matcher,
 ) -> (Vec<Finding>, Vec<Unresolved>, crossfile::FileMaterial) {
-    let extracted = extract::extract(lang, text, 0);
+    let extracted = extract::extract_for_scan(lang, text);
     let index = LineIndex::new(text);
     let mut findings = Vec::new();
     let mut unresolved = Vec::new();
@@ -195,11 +198,12 @@ pub fn scan_text(
 }
 
 fn scan_file(path: &Path, opts: &ScanOptions, matcher: &Matcher) -> FileResult {
-    let display = display_path(path);
+    // The display path is built only for the few files that need one: most
+    // are rejected by the prefilter.
     let unreadable = |e: std::io::Error| FileResult {
         skipped: Some(SkipReason::Unreadable),
         notice: Some(Notice {
-            path: display.clone(),
+            path: display_path(path),
             message: e.to_string(),
         }),
         ..FileResult::default()
@@ -226,7 +230,7 @@ fn scan_file(path: &Path, opts: &ScanOptions, matcher: &Matcher) -> FileResult {
                 ..FileResult::default()
             };
         }
-        let result = scan_bytes(path, &display, &bytes, opts, matcher);
+        let result = scan_bytes(path, &bytes, opts, matcher);
         if bytes.capacity() > 4 * 1024 * 1024 {
             // Do not keep a huge buffer alive after one big file.
             *bytes = Vec::new();
@@ -235,13 +239,7 @@ fn scan_file(path: &Path, opts: &ScanOptions, matcher: &Matcher) -> FileResult {
     })
 }
 
-fn scan_bytes(
-    path: &Path,
-    display: &str,
-    bytes: &[u8],
-    opts: &ScanOptions,
-    matcher: &Matcher,
-) -> FileResult {
+fn scan_bytes(path: &Path, bytes: &[u8], opts: &ScanOptions, matcher: &Matcher) -> FileResult {
     if !opts.binary && source::is_binary(bytes) {
         return FileResult {
             skipped: Some(SkipReason::Binary),
@@ -261,12 +259,20 @@ fn scan_bytes(
             ..FileResult::default()
         };
     }
-    let text = match decoded {
-        Some(text) => text,
-        None => source::decode(bytes).0,
+    // Valid UTF-8 without a BOM, the usual case, is scanned in place;
+    // `decode` would return the same text as a copy.
+    let bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
+    let text: std::borrow::Cow<str> = match (decoded, bom) {
+        (Some(text), _) => text.into(),
+        (None, false) => match std::str::from_utf8(bytes) {
+            Ok(text) => text.into(),
+            Err(_) => source::decode(bytes).0.into(),
+        },
+        (None, true) => source::decode(bytes).0.into(),
     };
+    let display = display_path(path);
     let (findings, unresolved, cross) =
-        scan_text(display, Language::of_path(path), &text, opts, matcher);
+        scan_text(&display, Language::of_path(path), &text, opts, matcher);
     FileResult {
         scanned: true,
         parsed: true,

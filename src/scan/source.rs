@@ -56,22 +56,32 @@ pub fn decode(bytes: &[u8]) -> (String, Encoding) {
     }
 }
 
-/// Line starts of a text, for byte offset → (line, column).
+/// Line starts of a text, for byte offset → (line, column). They are
+/// found on first use: most parsed files yield nothing to locate.
 pub struct LineIndex<'a> {
     text: &'a str,
-    starts: Vec<usize>,
+    starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> LineIndex<'a> {
-        let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn starts(&self) -> &[usize] {
+        self.starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+            starts
+        })
     }
 
     /// 0-based line index of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        match self.starts.binary_search(&offset) {
+        match self.starts().binary_search(&offset) {
             Ok(k) => k,
             Err(k) => k - 1,
         }
@@ -81,14 +91,15 @@ impl<'a> LineIndex<'a> {
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_boundary(self.text, offset.min(self.text.len()));
         let line = self.line_of(offset);
-        let col = self.text[self.starts[line]..offset].chars().count() + 1;
+        let col = self.text[self.starts()[line]..offset].chars().count() + 1;
         (line + 1, col)
     }
 
     /// Byte range of a 0-based line, without its line ending.
     pub fn line_range(&self, line: usize) -> (usize, usize) {
-        let start = self.starts.get(line).copied().unwrap_or(self.text.len());
-        let mut end = self.starts.get(line + 1).map_or(self.text.len(), |e| e - 1);
+        let starts = self.starts();
+        let start = starts.get(line).copied().unwrap_or(self.text.len());
+        let mut end = starts.get(line + 1).map_or(self.text.len(), |e| e - 1);
         if end > start && self.text.as_bytes().get(end - 1) == Some(&b'\r') {
             end -= 1;
         }

@@ -140,7 +140,14 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Failed> {
     };
 
     let as_of = args.common.as_of.unwrap_or_else(Date::today);
-    let scan_opts = args.scan.scan_options(roots.clone(), as_of);
+    let mut scan_opts = args.scan.scan_options(roots.clone(), as_of);
+    // Excluded paths are not even read; the findings filter below stays
+    // for what the walk cannot resolve (a root outside the config's tree).
+    scan_opts.walk.exclude = config
+        .as_ref()
+        .filter(|c| !c.exclude.is_empty())
+        .and_then(|c| scan::walk::Exclude::new(&c.dir, c.exclude.clone(), &roots))
+        .map(std::sync::Arc::new);
     let mut report = scan::scan(&scan_opts, &ruleset);
     for file in args.baseline.iter().chain(&args.write_baseline) {
         gate::drop_file(&mut report, file);

@@ -135,6 +135,7 @@ impl ScanArgs {
                 hidden: self.hidden,
                 follow: self.follow,
                 threads: self.threads,
+                exclude: None,
             },
             max_filesize: self.max_filesize,
             binary: self.binary,

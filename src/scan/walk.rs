@@ -16,6 +16,51 @@ pub struct WalkOptions {
     pub follow: bool,
     /// Worker threads; 0 = one per core.
     pub threads: usize,
+    /// Globs of paths not to walk (`exclude` in sunset.toml); counted as
+    /// ignored.
+    pub exclude: Option<std::sync::Arc<Exclude>>,
+}
+
+/// Paths excluded by globs relative to a base directory (the directory of
+/// the sunset.toml that lists them).
+#[derive(Debug)]
+pub struct Exclude {
+    base: PathBuf,
+    globs: globset::GlobSet,
+    /// Each root as given, with its canonical form: an entry's path is the
+    /// root as given joined with the rest, so the canonical path costs no
+    /// system call per entry.
+    roots: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Exclude {
+    /// `None` when the base cannot be resolved (then nothing is excluded
+    /// here; the caller still filters findings).
+    pub fn new(base: &Path, globs: globset::GlobSet, roots: &[PathBuf]) -> Option<Exclude> {
+        let base = std::fs::canonicalize(base).ok()?;
+        let roots = roots
+            .iter()
+            .filter_map(|r| Some((r.clone(), std::fs::canonicalize(r).ok()?)))
+            .collect();
+        Some(Exclude { base, globs, roots })
+    }
+
+    /// Whether `path` (as the walker reached it) is excluded.
+    pub fn excludes(&self, path: &Path) -> bool {
+        let Some(canonical) = self.roots.iter().find_map(|(given, canonical)| {
+            let rest = path.strip_prefix(given).ok()?;
+            Some(if rest.as_os_str().is_empty() {
+                canonical.clone()
+            } else {
+                canonical.join(rest)
+            })
+        }) else {
+            return false;
+        };
+        canonical
+            .strip_prefix(&self.base)
+            .is_ok_and(|rel| !rel.as_os_str().is_empty() && self.globs.is_match(rel))
+    }
 }
 
 /// One entry the walk yields.
@@ -44,6 +89,11 @@ fn builder(roots: &[PathBuf], opts: &WalkOptions) -> WalkBuilder {
         // A scanner should honour .gitignore in an unpacked tarball too.
         .require_git(false)
         .threads(opts.threads);
+    if let Some(exclude) = &opts.exclude {
+        let exclude = std::sync::Arc::clone(exclude);
+        // A root given explicitly is walked even when a glob covers it.
+        b.filter_entry(move |e| e.depth() == 0 || !exclude.excludes(e.path()));
+    }
     b
 }
 
@@ -147,7 +197,7 @@ where
     F: Fn(Entry) + Sync,
 {
     // With no filter on there is nothing excluded to count.
-    let count = !(opts.no_ignore && opts.hidden);
+    let count = !(opts.no_ignore && opts.hidden && opts.exclude.is_none());
     let tally = Tally::default();
     builder(roots, opts).build_parallel().run(|| {
         let visit = &visit;

@@ -240,6 +240,13 @@ fn config_is_found_walking_up_and_applies() {
         "vendor/ excluded"
     );
     assert_eq!(doc["gate"]["fail_on"], "deprecated");
+    // Excluded files are not read at all, and are counted as ignored.
+    assert_eq!(doc["summary"]["files_scanned"], 1, "{}", doc["summary"]);
+    assert_eq!(
+        doc["summary"]["files_skipped"]["ignored"], 1,
+        "{}",
+        doc["summary"]
+    );
     // The command line wins over the file; --no-config ignores it.
     let o = check(
         &dir.path().join("svc"),

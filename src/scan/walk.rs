@@ -387,6 +387,7 @@ mod tests {
                         hidden,
                         follow,
                         threads: 2,
+                        exclude: None,
                     };
                     let (h, i) = count_excluded(&roots, &opts, reached(&roots, &opts));
                     let got = walk(&roots, &opts, |_| {});
@@ -404,5 +405,36 @@ mod tests {
         }
         // The filters did exclude something in most configurations.
         assert!(checked >= 4, "{checked}");
+    }
+
+    #[test]
+    fn exclude_globs_are_relative_to_their_base_and_skip_the_walk() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for rel in ["svc/a.py", "svc/vendor/b.py", "vendor/c.py"] {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, "x").expect("write");
+        }
+        let mut globs = globset::GlobSetBuilder::new();
+        globs.add(globset::Glob::new("svc/vendor/**").expect("glob"));
+        let globs = globs.build().expect("globs");
+        let root = dir.path().join("svc");
+        let exclude = Exclude::new(dir.path(), globs, &[root.clone()]).expect("resolves");
+        assert!(exclude.excludes(&root.join("vendor/b.py")));
+        assert!(!exclude.excludes(&root.join("a.py")));
+        assert!(!exclude.excludes(Path::new("/elsewhere/svc/vendor/b.py")));
+        let opts = WalkOptions {
+            threads: 1,
+            exclude: Some(Arc::new(exclude)),
+            ..WalkOptions::default()
+        };
+        let seen = std::sync::Mutex::new(Vec::new());
+        let excluded = walk(&[root.clone()], &opts, |e| {
+            if let Entry::File { path, .. } = e {
+                seen.lock().expect("lock").push(path);
+            }
+        });
+        assert_eq!(seen.into_inner().expect("lock"), vec![root.join("a.py")]);
+        assert_eq!(excluded.ignored, 1);
     }
 }

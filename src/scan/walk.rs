@@ -419,7 +419,8 @@ mod tests {
         globs.add(globset::Glob::new("svc/vendor/**").expect("glob"));
         let globs = globs.build().expect("globs");
         let root = dir.path().join("svc");
-        let exclude = Exclude::new(dir.path(), globs, &[root.clone()]).expect("resolves");
+        let exclude =
+            Exclude::new(dir.path(), globs, std::slice::from_ref(&root)).expect("resolves");
         assert!(exclude.excludes(&root.join("vendor/b.py")));
         assert!(!exclude.excludes(&root.join("a.py")));
         assert!(!exclude.excludes(Path::new("/elsewhere/svc/vendor/b.py")));
@@ -429,7 +430,7 @@ mod tests {
             ..WalkOptions::default()
         };
         let seen = std::sync::Mutex::new(Vec::new());
-        let excluded = walk(&[root.clone()], &opts, |e| {
+        let excluded = walk(std::slice::from_ref(&root), &opts, |e| {
             if let Entry::File { path, .. } = e {
                 seen.lock().expect("lock").push(path);
             }

@@ -28,7 +28,11 @@ pub fn run(args: AuditArgs) -> std::io::Result<ExitStatus> {
         .scan
         .scan_options(roots, args.common.as_of.unwrap_or_else(Date::today));
     opts.include_active = args.include_active;
-    let report = scan::scan(&opts, &rules);
+    let mut report = scan::scan(&opts, &rules);
+    // The inventory lists suppressed uses too, marked as such; the warning
+    // about a suppression without a reason belongs to `check`.
+    let _ = crate::gate::suppress::apply(&mut report);
+    report.count_findings();
     let options = args.out.human();
     let mut out = match args.out.open() {
         Ok(o) => o,

@@ -334,6 +334,17 @@ fn write_finding(
     if f.kind == FindingKind::Mention {
         notes.push("kind: mention (not a call; never fails a gate)".to_string());
     }
+    if let Some(s) = &f.suppressed {
+        let why = s.reason.as_deref().map_or_else(
+            || "no reason given".to_string(),
+            |r| format!("“{}”", visible(r)),
+        );
+        notes.push(format!(
+            "suppressed ({}) at {}: {why}",
+            s.by.as_str(),
+            visible(&s.at)
+        ));
+    }
     notes.push(source_note(f));
     for note in notes {
         wrap_into(out, &paint.note("note:"), &note, options.width);

@@ -326,6 +326,25 @@ fn inline_suppression_with_and_without_reason() {
         Value::Array(vec![])
     );
 
+    // `audit` lists it too, marked suppressed.
+    let o = run_in(
+        dir.path(),
+        &["audit", "--format", "json", "--as-of", "2026-12-01", "."],
+    );
+    assert_eq!(code(&o), 0);
+    let doc = json(&o);
+    assert_eq!(doc["findings"][0]["suppressed"]["by"], "inline");
+    assert_eq!(doc["summary"]["suppressed"], 1);
+    let o = run_in(
+        dir.path(),
+        &["audit", "--color", "never", "--as-of", "2026-12-01", "."],
+    );
+    assert!(
+        stdout(&o).contains("suppressed (inline) at scan.sh:2: “decommissioned in January, OPS-7”"),
+        "{}",
+        stdout(&o)
+    );
+
     let no_reason = "#!/bin/sh\ncurl \"https://qualysapi.qualys.com/api/2.0/fo/scan/?action=list\" # sunset: ignore\n";
     let dir = tree(&[("scan.sh", no_reason)]);
     let o = check(dir.path(), &["--as-of", "2026-12-01", "."]);

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{print_error, CommonArgs, ExitStatus, Output, OutputArgs, ScanArgs};
+use super::{load_rules_with, print_error, CommonArgs, ExitStatus, Output, OutputArgs, ScanArgs};
 use crate::gate::{self, baseline, config, duration::Window, GateOptions};
 use crate::report::{self, OutputFormat};
-use crate::rules::{self, Date, Status};
+use crate::rules::{Date, Status};
 use crate::scan;
 
 pub const CHECK_AFTER_HELP: &str = "\
@@ -127,13 +127,7 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Failed> {
 
     let mut extra: Vec<PathBuf> = config.as_ref().map(|c| c.rules.clone()).unwrap_or_default();
     extra.extend(args.common.rules.iter().cloned());
-    let ruleset = if extra.is_empty() {
-        rules::load::load_bundled()
-    } else {
-        let paths: Vec<&std::path::Path> = extra.iter().map(PathBuf::as_path).collect();
-        rules::load::load_with_extra(&paths)
-    }
-    .map_err(reported)?;
+    let ruleset = load_rules_with(&extra).map_err(reported)?;
     let baseline_entries = match &args.baseline {
         Some(file) => Some(baseline::load(file).map_err(reported)?),
         None => None,

@@ -251,7 +251,12 @@ pub fn run(cli: Cli) -> std::io::Result<ExitStatus> {
 
 /// Loads the bundled rules plus `--rules`.
 pub fn load_rules(common: &CommonArgs) -> Result<RuleSet, rules::RuleError> {
-    let extra: Vec<&Path> = common.rules.iter().map(PathBuf::as_path).collect();
+    load_rules_with(&common.rules)
+}
+
+/// Loads the bundled rules plus the rule files or directories in `extra`.
+pub fn load_rules_with(extra: &[PathBuf]) -> Result<RuleSet, rules::RuleError> {
+    let extra: Vec<&Path> = extra.iter().map(PathBuf::as_path).collect();
     if extra.is_empty() {
         rules::load::load_bundled()
     } else {

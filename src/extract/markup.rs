@@ -933,23 +933,11 @@ mod tests {
     }
 
     fn garbage(seed: u64, n: usize) -> String {
-        let mut s = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let alphabet: &[u8] =
-            b"`~ \n\r\t#-*:>.[]()\\/<>\"'abcurl GET http: 0123456789\xc3\xa9\xe2\x82\xac";
-        let mut bytes = Vec::with_capacity(n);
-        for _ in 0..n {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            bytes.push(if s & 7 == 0 {
-                (s >> 24) as u8
-            } else {
-                alphabet[(s >> 32) as usize % alphabet.len()]
-            });
-        }
-        String::from_utf8_lossy(&bytes).into_owned()
+        crate::extract::garbage(
+            seed,
+            n,
+            b"`~ \n\r\t#-*:>.[]()\\/<>\"'abcurl GET http: 0123456789\xc3\xa9\xe2\x82\xac",
+        )
     }
 
     #[test]

@@ -238,3 +238,25 @@ pub fn extract(lang: Language, text: &str, base: usize) -> Extracted {
         _ => assemble::extract_code(lang, text, base),
     }
 }
+
+/// Random code-like text for the extractors' robustness tests: bytes drawn
+/// mostly from `alphabet`, one in eight arbitrary (so invalid UTF-8 and
+/// control bytes occur), from a xorshift generator seeded with `seed`.
+#[cfg(test)]
+pub(crate) fn garbage(seed: u64, n: usize, alphabet: &[u8]) -> String {
+    let mut s = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
+    let mut bytes = Vec::with_capacity(n);
+    for _ in 0..n {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        bytes.push(if s & 7 == 0 {
+            (s >> 24) as u8
+        } else {
+            alphabet[(s >> 32) as usize % alphabet.len()]
+        });
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
+}

@@ -51,18 +51,16 @@ impl Default for GateOptions {
 /// A finding's path relative to the config's directory, for globs.
 /// Canonicalises once per path; a path that cannot be resolved is matched
 /// as displayed.
-struct RelativePaths<'a> {
+struct RelativePaths {
     dir: Option<PathBuf>,
     cache: HashMap<String, String>,
-    _config: std::marker::PhantomData<&'a Config>,
 }
 
-impl RelativePaths<'_> {
-    fn new(config: &Config) -> RelativePaths<'_> {
+impl RelativePaths {
+    fn new(config: &Config) -> RelativePaths {
         RelativePaths {
             dir: std::fs::canonicalize(&config.dir).ok(),
             cache: HashMap::new(),
-            _config: std::marker::PhantomData,
         }
     }
 
@@ -106,7 +104,6 @@ pub fn drop_file(report: &mut Report, file: &Path) {
     report
         .findings
         .retain(|f| std::fs::canonicalize(&f.path).map_or(true, |p| p != target));
-    report.count_findings();
 }
 
 /// Drops findings and unresolved URLs in files the config excludes.

@@ -1,12 +1,13 @@
 //! Matching reconstructed text against endpoint identities.
 //!
 //! [`Matcher::new`] compiles everything once per run: the byte prefilter
-//! (Aho-Corasick over the endpoint roots and the path segments a relative
+//! ([`prefilter`]: the endpoint roots and the path segments a relative
 //! endpoint can start with) and the root finder. An endpoint is matched by
 //! its whole canonical path, never by prefix: host, query, `index.php` and
 //! the trailing slash do not matter, extra segments do.
 
 pub mod normalize;
+pub mod prefilter;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
@@ -48,11 +49,7 @@ pub struct Matcher<'r> {
     /// Finds `/api/`, `/pcrs/`, … inside reconstructed text.
     roots: AhoCorasick,
     /// Rejects files that cannot hold an endpoint, before any parsing.
-    prefilter: AhoCorasick,
-    /// Prefilter pattern indices of `/root/`, and the bytes that may follow
-    /// each for the file to be worth parsing.
-    slash_index: Vec<usize>,
-    slash_next: Vec<Vec<u8>>,
+    prefilter: prefilter::Prefilter,
     /// Canonical paths that are strict prefixes of some endpoint (bases).
     prefixes: std::collections::HashSet<String>,
     /// The endpoint roots (`api`, `pcrs`, …), computed once.
@@ -71,13 +68,11 @@ impl<'r> Matcher<'r> {
             .into_iter()
             .map(|r| format!("/{r}/"))
             .collect();
-        // The prefilter is kept under 64 literals so Aho-Corasick can use its
-        // SIMD (Teddy) search, like ripgrep's literal prefilter. `/api/` is
-        // then accepted only when followed by a byte a version, or code
-        // that supplies one, can start with, so another vendor's `/api/v1/`
-        // does not send a file to the parser.
-        let mut pre: Vec<String> = Vec::new();
-        let mut slash_next: Vec<Vec<u8>> = Vec::new();
+        // The prefilter's literals. `/api/` counts only when followed by a
+        // byte a version, or code that supplies one, can start with, so
+        // another vendor's `/api/v1/` does not send a file to the parser.
+        let mut literals: Vec<prefilter::Literal> = Vec::new();
+        let plain = |text: String| prefilter::Literal { text, next: None };
         for root in rules.roots() {
             let mut next: Vec<u8> = b"\"'`{$%#<[(+\\".to_vec();
             for rule in rules.rules().iter().filter(|r| r.endpoint.root() == root) {
@@ -88,12 +83,13 @@ impl<'r> Matcher<'r> {
             }
             next.sort_unstable();
             next.dedup();
-            pre.push(format!("/{root}/"));
-            slash_next.push(next);
-            pre.extend(["\"", "'"].iter().map(|q| format!("/{root}{q}")));
-            pre.extend(["\"", "'"].iter().map(|q| format!("{q}{root}{q}")));
+            literals.push(prefilter::Literal {
+                text: format!("/{root}/"),
+                next: Some(next),
+            });
+            literals.extend(["\"", "'"].iter().map(|q| plain(format!("/{root}{q}"))));
+            literals.extend(["\"", "'"].iter().map(|q| plain(format!("{q}{root}{q}"))));
         }
-        let root_patterns = slash_next.len();
         // Where a relative endpoint piece can start (`'scan/'`, `"fo/…"`,
         // `'knowledge_base/vuln/'`): the segments after the version.
         let mut starts: Vec<&str> = rules
@@ -108,7 +104,12 @@ impl<'r> Matcher<'r> {
         starts.sort_unstable();
         starts.dedup();
         for s in starts {
-            pre.extend(['"', '\''].iter().map(|q| format!("{q}{s}/")));
+            for q in ['"', '\''] {
+                let text = format!("{q}{s}/");
+                if !literals.iter().any(|l| l.text == text) {
+                    literals.push(plain(text));
+                }
+            }
         }
         let mut prefixes = std::collections::HashSet::new();
         for rule in rules.rules() {
@@ -123,14 +124,6 @@ impl<'r> Matcher<'r> {
                 }
             }
         }
-        // Root patterns first (their indices map to `slash_next`), then the
-        // rest without duplicates.
-        let (roots_part, rest) = pre.split_at(root_patterns * 5);
-        let mut rest = rest.to_vec();
-        rest.sort();
-        rest.dedup();
-        let slash_index: Vec<usize> = (0..root_patterns).map(|k| k * 5).collect();
-        let pre: Vec<String> = roots_part.iter().cloned().chain(rest).collect();
         // A full DFA: the fastest search, and the pattern sets are small.
         let build = |pats: &[String]| {
             AhoCorasickBuilder::new()
@@ -154,16 +147,10 @@ impl<'r> Matcher<'r> {
                 }
             }
         }
-        let prefilter = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostFirst)
-            .build(&pre)
-            .expect("invariant: literal patterns always build");
         Matcher {
             rules,
             roots: build(&roots),
-            prefilter,
-            slash_index,
-            slash_next,
+            prefilter: prefilter::Prefilter::new(&literals),
             prefixes,
             root_names: rules.roots(),
             root_needles: rules
@@ -192,18 +179,7 @@ impl<'r> Matcher<'r> {
 
     /// Whether `bytes` may hold an endpoint (or a relative piece of one).
     pub fn prefilter(&self, bytes: &[u8]) -> bool {
-        self.prefilter.find_iter(bytes).any(|m| {
-            match self
-                .slash_index
-                .iter()
-                .position(|&i| i == m.pattern().as_usize())
-            {
-                Some(k) => bytes
-                    .get(m.end())
-                    .is_some_and(|b| self.slash_next[k].contains(b)),
-                None => true,
-            }
-        })
+        self.prefilter.is_match(bytes)
     }
 
     /// Whether a canonical path is a strict prefix of a known endpoint

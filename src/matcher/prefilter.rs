@@ -1,0 +1,249 @@
+//! The byte prefilter: rejects a file that cannot hold an endpoint (or a
+//! relative piece of one) before any decoding or parsing. Nine files in ten
+//! stop here, so this is the one search that runs over every byte of a
+//! repository.
+//!
+//! The literals it looks for (`/api/`, `"api"`, `'scan/`, …) start with a
+//! quote or a slash, bytes that are everywhere in code: a search keyed on
+//! the first byte stops at every string. So the search runs in two steps,
+//! like ripgrep's literal prefilter:
+//! 1. a SIMD search (Aho-Corasick's packed Teddy, up to 64 literals) for
+//!    the first four bytes of each literal, which narrows the candidates to
+//!    places where a quote or slash is followed by the right letters;
+//! 2. at each candidate, an anchored Aho-Corasick check of the whole
+//!    literal, and for `/root/` of the byte after it (a version, or code
+//!    that supplies one, so another vendor's `/api/v1/` is not a reason to
+//!    parse a file).
+//!
+//! When Teddy cannot be used (more than 64 prefixes, e.g. many user roots;
+//! a CPU without SSSE3), an unanchored Aho-Corasick automaton over the
+//! whole literals finds the candidates instead. Both give the same answer.
+
+use aho_corasick::{
+    packed, AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind,
+};
+
+/// Bytes of each literal given to the SIMD search: enough for Teddy's
+/// fingerprint (up to three bytes) plus one to confirm it cheaply.
+const PREFIX_LEN: usize = 4;
+
+/// One literal of the prefilter.
+#[derive(Clone, Debug)]
+pub struct Literal {
+    pub text: String,
+    /// For `/root/`: the bytes that may follow it for the file to count.
+    pub next: Option<Vec<u8>>,
+}
+
+/// The compiled prefilter.
+#[derive(Debug)]
+pub struct Prefilter {
+    /// Per literal (same order as the automata's pattern ids): the bytes
+    /// allowed after it, when restricted.
+    next: Vec<Option<Vec<u8>>>,
+    /// Whole-literal check at a candidate position.
+    verify: AhoCorasick,
+    candidates: Candidates,
+}
+
+#[derive(Debug)]
+enum Candidates {
+    /// Teddy over the literals' prefixes.
+    Packed(packed::Searcher),
+    /// An unanchored automaton over the whole literals.
+    Automaton(AhoCorasick),
+    /// No literals at all (no rules): nothing can match.
+    Nothing,
+}
+
+impl Prefilter {
+    pub fn new(literals: &[Literal]) -> Prefilter {
+        let texts: Vec<&str> = literals.iter().map(|l| l.text.as_str()).collect();
+        let automaton = |start: StartKind| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostFirst)
+                .kind(Some(AhoCorasickKind::DFA))
+                .start_kind(start)
+                .build(&texts)
+                .expect("invariant: literal patterns always build")
+        };
+        let candidates = if literals.is_empty() {
+            Candidates::Nothing
+        } else {
+            let mut prefixes: Vec<&[u8]> = texts
+                .iter()
+                .map(|t| &t.as_bytes()[..t.len().min(PREFIX_LEN)])
+                .collect();
+            prefixes.sort_unstable();
+            prefixes.dedup();
+            let packed = packed::Config::new()
+                .match_kind(packed::MatchKind::LeftmostFirst)
+                .builder()
+                .extend(&prefixes)
+                .build();
+            match packed {
+                Some(searcher) => Candidates::Packed(searcher),
+                None => Candidates::Automaton(automaton(StartKind::Unanchored)),
+            }
+        };
+        Prefilter {
+            next: literals.iter().map(|l| l.next.clone()).collect(),
+            verify: automaton(StartKind::Anchored),
+            candidates,
+        }
+    }
+
+    /// Whether `bytes` holds one of the literals (with an allowed byte
+    /// after it where that is restricted).
+    pub fn is_match(&self, bytes: &[u8]) -> bool {
+        let mut at = 0;
+        while at < bytes.len() {
+            let start = match &self.candidates {
+                Candidates::Packed(searcher) => {
+                    match searcher.find_in(bytes, aho_corasick::Span::from(at..bytes.len())) {
+                        Some(m) => m.start(),
+                        None => return false,
+                    }
+                }
+                Candidates::Automaton(ac) => match ac.find(Input::new(bytes).range(at..)) {
+                    Some(m) => m.start(),
+                    None => return false,
+                },
+                Candidates::Nothing => return false,
+            };
+            if self.accepts_at(bytes, start) {
+                return true;
+            }
+            at = start + 1;
+        }
+        false
+    }
+
+    /// Whether a whole literal starts at `start` and is accepted there.
+    fn accepts_at(&self, bytes: &[u8], start: usize) -> bool {
+        let input = Input::new(bytes).range(start..).anchored(Anchored::Yes);
+        let Some(m) = self.verify.find(input) else {
+            return false;
+        };
+        match &self.next[m.pattern().as_usize()] {
+            Some(allowed) => bytes.get(m.end()).is_some_and(|b| allowed.contains(b)),
+            None => true,
+        }
+    }
+
+    /// Which candidate search is in use (for tests).
+    #[cfg(test)]
+    fn is_packed(&self) -> bool {
+        matches!(self.candidates, Candidates::Packed(_))
+    }
+
+    /// The same prefilter, forced onto the automaton path (for tests).
+    #[cfg(test)]
+    fn with_automaton(literals: &[Literal]) -> Prefilter {
+        let mut p = Prefilter::new(literals);
+        if !literals.is_empty() {
+            let texts: Vec<&str> = literals.iter().map(|l| l.text.as_str()).collect();
+            p.candidates = Candidates::Automaton(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostFirst)
+                    .build(&texts)
+                    .expect("invariant: literal patterns always build"),
+            );
+        }
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn literals() -> Vec<Literal> {
+        let lit = |t: &str, next: Option<&[u8]>| Literal {
+            text: t.to_string(),
+            next: next.map(<[u8]>::to_vec),
+        };
+        vec![
+            lit("/api/", Some(b"\"'{23")),
+            lit("/api\"", None),
+            lit("\"api\"", None),
+            lit("/x/", Some(b"1")),
+            lit("\"scan/", None),
+            lit("'scan/", None),
+            lit("\"fo/", None),
+        ]
+    }
+
+    /// The reference: every position, every literal, no search at all.
+    fn naive(literals: &[Literal], bytes: &[u8]) -> bool {
+        (0..bytes.len()).any(|i| {
+            literals.iter().any(|l| {
+                bytes[i..].starts_with(l.text.as_bytes())
+                    && l.next.as_ref().is_none_or(|allowed| {
+                        bytes
+                            .get(i + l.text.len())
+                            .is_some_and(|b| allowed.contains(b))
+                    })
+            })
+        })
+    }
+
+    #[test]
+    fn finds_literals_and_checks_the_byte_after_a_root() {
+        let p = Prefilter::new(&literals());
+        assert!(p.is_packed());
+        assert!(p.is_match(b"u = '/api/2.0/fo/scan/'"));
+        assert!(p.is_match(b"path: \"scan/\""));
+        assert!(p.is_match(b"x/api\""));
+        assert!(!p.is_match(b"u = 'https://example.net/api/v1/scan'"));
+        assert!(!p.is_match(b"/api/"));
+        assert!(!p.is_match(b""));
+        // A rejected `/api/` does not hide a literal that overlaps it.
+        assert!(p.is_match(b"/api/x/1"));
+        assert!(Prefilter::with_automaton(&literals()).is_match(b"/api/x/1"));
+    }
+
+    #[test]
+    fn no_literals_match_nothing() {
+        let p = Prefilter::new(&[]);
+        assert!(!p.is_match(b"/api/2.0/fo/scan/"));
+    }
+
+    #[test]
+    fn more_than_64_prefixes_fall_back_to_the_automaton() {
+        let many: Vec<Literal> = (0..100)
+            .map(|i| Literal {
+                text: format!("'{i:03}k/"),
+                next: None,
+            })
+            .collect();
+        let p = Prefilter::new(&many);
+        assert!(!p.is_packed());
+        assert!(p.is_match(b"x = '042k/'"));
+        assert!(!p.is_match(b"x = '042k'"));
+    }
+
+    proptest! {
+        #[test]
+        fn packed_and_automaton_agree_with_the_naive_search(
+            pieces in proptest::collection::vec(
+                prop_oneof![
+                    Just(b"/api/".to_vec()), Just(b"/api\"".to_vec()), Just(b"\"api\"".to_vec()),
+                    Just(b"/x/".to_vec()), Just(b"\"scan/".to_vec()), Just(b"'scan/".to_vec()),
+                    Just(b"\"fo/".to_vec()), Just(b"/ap".to_vec()), Just(b"\"sca".to_vec()),
+                    Just(b"2".to_vec()), Just(b"1".to_vec()), Just(b"{".to_vec()),
+                    Just(b"/".to_vec()), Just(b"\"".to_vec()), Just(b"'".to_vec()),
+                    any::<u8>().prop_map(|b| vec![b]),
+                ],
+                0..60,
+            )
+        ) {
+            let bytes = pieces.concat();
+            let lits = literals();
+            let expected = naive(&lits, &bytes);
+            prop_assert_eq!(Prefilter::new(&lits).is_match(&bytes), expected);
+            prop_assert_eq!(Prefilter::with_automaton(&lits).is_match(&bytes), expected);
+        }
+    }
+}

@@ -167,6 +167,7 @@ fn csv(inputs: Vec<Input>, as_of: Date, out: &mut dyn std::io::Write) -> std::io
             findings: input.findings,
             summary: Default::default(),
             gate: None,
+            suppression_comments: Default::default(),
         };
         for f in &mut report.findings {
             plan::restate(f, as_of);

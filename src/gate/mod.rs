@@ -273,6 +273,7 @@ mod tests {
             findings,
             summary: Summary::default(),
             gate: None,
+            suppression_comments: Default::default(),
         }
     }
 

@@ -7,14 +7,12 @@
 //! line's only content (after a comment leader): a trailing comment on the
 //! previous statement belongs to that statement, not to the next one.
 
-use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use regex::Regex;
 
 use crate::finding::{SuppressedBy, Suppression};
 use crate::report::{Notice, Report};
-use crate::scan::source;
 
 /// A parsed `sunset: ignore` comment.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -87,56 +85,63 @@ fn clean_reason(text: &str) -> String {
     t.trim().to_string()
 }
 
-/// Marks findings covered by an inline suppression and returns a notice
-/// for every suppression comment that gives no reason.
-pub fn apply(report: &mut Report) -> Vec<Notice> {
-    let mut by_path: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, f) in report.findings.iter().enumerate() {
-        if f.suppressed.is_none() {
-            by_path.entry(f.path.clone()).or_default().push(i);
-        }
+/// Every `sunset: ignore` comment of a file's text, as (1-based line,
+/// comment). The scanner calls this on each file it parses; a file without
+/// the marker costs one substring search.
+pub fn comments_in(text: &str) -> Vec<(usize, Inline)> {
+    if memchr::memmem::find(text.as_bytes(), b"sunset:").is_none() {
+        return Vec::new();
     }
+    text.split('\n')
+        .enumerate()
+        .filter_map(|(i, line)| parse_line(line.trim_end_matches('\r')).map(|s| (i + 1, s)))
+        .collect()
+}
+
+/// Marks findings covered by an inline suppression (from the comments the
+/// scanner collected) and returns a notice for every suppression comment
+/// that gives no reason.
+pub fn apply(report: &mut Report) -> Vec<Notice> {
     let mut unexplained = Vec::new();
-    for (path, indices) in by_path {
-        let Ok(bytes) = std::fs::read(&path) else {
+    let comments = &report.suppression_comments;
+    for f in report
+        .findings
+        .iter_mut()
+        .filter(|f| f.suppressed.is_none())
+    {
+        let Some(lines) = comments.get(&f.path) else {
             continue;
         };
-        let (text, _) = source::decode(&bytes);
-        if !text.contains("sunset:") {
-            continue;
-        }
-        let lines: Vec<&str> = text.split('\n').collect();
-        let comment_at = |line: usize| -> Option<Inline> {
-            let text = lines.get(line.checked_sub(1)?)?;
-            parse_line(text.trim_end_matches('\r'))
+        let comment_at = |line: usize| {
+            lines
+                .binary_search_by_key(&line, |(l, _)| *l)
+                .ok()
+                .map(|k| &lines[k].1)
         };
-        for i in indices {
-            let f = &mut report.findings[i];
-            let same = comment_at(f.line)
-                .filter(|s| s.covers(&f.rule))
-                .map(|s| (f.line, s));
-            let above = || {
-                let line = f.line.checked_sub(1)?;
-                comment_at(line)
-                    .filter(|s| s.alone && s.covers(&f.rule))
-                    .map(|s| (line, s))
-            };
-            if let Some((line, s)) = same.or_else(above) {
-                let at = format!("{path}:{line}");
-                if s.reason.is_none() {
-                    unexplained.push(Notice {
-                        path: at.clone(),
-                        message: "`sunset: ignore` without a reason: say why after it, e.g. \
-                                  `sunset: ignore[rule-id] migrating in Q1, see TICKET-123`"
-                            .to_string(),
-                    });
-                }
-                f.suppressed = Some(Suppression {
-                    by: SuppressedBy::Inline,
-                    reason: s.reason.map(|r| crate::redact::redact_str(&r)),
-                    at,
+        let same = comment_at(f.line)
+            .filter(|s| s.covers(&f.rule))
+            .map(|s| (f.line, s));
+        let above = || {
+            let line = f.line.checked_sub(1)?;
+            comment_at(line)
+                .filter(|s| s.alone && s.covers(&f.rule))
+                .map(|s| (line, s))
+        };
+        if let Some((line, s)) = same.or_else(above) {
+            let at = format!("{}:{line}", f.path);
+            if s.reason.is_none() {
+                unexplained.push(Notice {
+                    path: at.clone(),
+                    message: "`sunset: ignore` without a reason: say why after it, e.g. \
+                              `sunset: ignore[rule-id] migrating in Q1, see TICKET-123`"
+                        .to_string(),
                 });
             }
+            f.suppressed = Some(Suppression {
+                by: SuppressedBy::Inline,
+                reason: s.reason.as_deref().map(crate::redact::redact_str),
+                at,
+            });
         }
     }
     unexplained.sort();
@@ -176,6 +181,19 @@ mod tests {
         assert_eq!(s.reason, None);
         let s = parse_line("/* sunset: ignore */").expect("marker");
         assert_eq!(s.reason, None);
+    }
+
+    #[test]
+    fn comments_in_numbers_lines_and_ignores_crlf() {
+        let text = "a = 1\r\n# sunset: ignore[r] moving in Q1\r\nb = '/api/2.0/fo/scan/'  # sunset: ignore\n";
+        let found = comments_in(text);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].0, 2);
+        assert_eq!(found[0].1.reason.as_deref(), Some("moving in Q1"));
+        assert!(found[0].1.alone);
+        assert_eq!(found[1].0, 3);
+        assert!(!found[1].1.alone);
+        assert!(comments_in("no marker here\n").is_empty());
     }
 
     #[test]

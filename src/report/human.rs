@@ -1094,6 +1094,7 @@ mod tests {
                 ..Summary::default()
             },
             gate: None,
+            suppression_comments: Default::default(),
         };
         report.count_findings();
         report
@@ -1169,6 +1170,7 @@ mod tests {
                 ..Summary::default()
             },
             gate: None,
+            suppression_comments: Default::default(),
         };
         report.count_findings();
         let text = render_to_string(

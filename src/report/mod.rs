@@ -115,6 +115,10 @@ pub struct Report {
     pub summary: Summary,
     /// Set by `sunset check`: thresholds and the outcome of the gate.
     pub gate: Option<Gate>,
+    /// The `sunset: ignore` comments of the scanned files that hold one, by
+    /// path, as (1-based line, comment): the scanner collects them while it
+    /// has the text, so applying them reads no file again.
+    pub suppression_comments: BTreeMap<String, Vec<(usize, crate::gate::suppress::Inline)>>,
 }
 
 /// The outcome of `sunset check`.

@@ -18,6 +18,7 @@ use std::sync::Mutex;
 
 use crate::extract::{self, Expr, Language};
 use crate::finding::{Finding, FindingKind, NextDeadline, Severity};
+use crate::gate::suppress::{self, Inline};
 use crate::matcher::{Hit, Matcher, Outcome};
 use crate::redact;
 use crate::report::{Notice, Report, SkipReason, Summary, Unresolved};
@@ -63,6 +64,8 @@ struct FileResult {
     findings: Vec<Finding>,
     unresolved: Vec<Unresolved>,
     cross: crossfile::FileMaterial,
+    /// `sunset: ignore` comments: (display path, their lines).
+    suppression_comments: Option<(String, Vec<(usize, Inline)>)>,
 }
 
 /// Scans the roots with the rules and returns the sorted report.
@@ -93,7 +96,8 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
         let interesting = !result.findings.is_empty()
             || !result.unresolved.is_empty()
             || result.notice.is_some()
-            || !result.cross.is_empty();
+            || !result.cross.is_empty()
+            || result.suppression_comments.is_some();
         if let Ok(mut c) = counts.lock() {
             c.files_scanned += usize::from(result.scanned);
             c.files_parsed += usize::from(result.parsed);
@@ -122,7 +126,9 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
     let results = results.into_inner().unwrap_or_default();
     let mut findings = Vec::new();
     let mut materials = Vec::new();
+    let mut suppression_comments = std::collections::BTreeMap::new();
     for r in results {
+        suppression_comments.extend(r.suppression_comments);
         findings.extend(r.findings);
         summary.unresolved.extend(r.unresolved);
         summary.notices.extend(r.notice);
@@ -148,6 +154,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
         findings,
         summary,
         gate: None,
+        suppression_comments,
     };
     report.count_findings();
     report
@@ -273,12 +280,14 @@ fn scan_bytes(path: &Path, bytes: &[u8], opts: &ScanOptions, matcher: &Matcher) 
     let display = display_path(path);
     let (findings, unresolved, cross) =
         scan_text(&display, Language::of_path(path), &text, opts, matcher);
+    let comments = suppress::comments_in(&text);
     FileResult {
         scanned: true,
         parsed: true,
         findings,
         unresolved,
         cross,
+        suppression_comments: (!comments.is_empty()).then_some((display, comments)),
         ..FileResult::default()
     }
 }

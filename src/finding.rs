@@ -123,6 +123,11 @@ pub struct Finding {
     /// Byte span of the finding inside `snippet`.
     #[serde(skip)]
     pub snippet_span: (usize, usize),
+    /// Whether the rule marks its rewrite as safe to apply unreviewed
+    /// (`safe-fix`); read by printers that offer fixes. Not in the JSON
+    /// document: a finding read back from JSON offers no fix.
+    #[serde(skip)]
+    pub safe_fix: bool,
 }
 
 /// What kept a finding from failing the gate.

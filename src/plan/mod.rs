@@ -768,6 +768,7 @@ mod tests {
             verdict: None,
             snippet: String::new(),
             snippet_span: (0, 0),
+            safe_fix: false,
         }
     }
 }

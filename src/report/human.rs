@@ -990,6 +990,7 @@ mod tests {
             verdict: None,
             snippet: snippet.to_string(),
             snippet_span: (start, end),
+            safe_fix: false,
         }
     }
 

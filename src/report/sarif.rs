@@ -20,11 +20,14 @@
 //!   an inline comment, `external` for a waiver or the baseline, the reason
 //!   as `justification`. `baselineState` is only written when `check` ran
 //!   with a baseline (baseline-suppressed = `unchanged`, others `new`).
-//! - A `fixes` entry is offered only for a pure textual rewrite of a call
-//!   built from one literal (`via` is none): when the source text at the
-//!   span equals `matched`, it becomes `suggested`; when it equals the
-//!   endpoint as published, it becomes the replacement endpoint. Anything
-//!   assembled from variables is left to a human.
+//! - A `fixes` entry is offered only where `sunset fix` would apply the
+//!   rewrite without `--unsafe`: the rule marks its rewrite safe
+//!   (`safe-fix`), and the change is a pure textual rewrite of a call built
+//!   from one literal (`via` is none): when the source text at the span
+//!   equals `matched`, it becomes `suggested`; when it equals the endpoint
+//!   as published, it becomes the replacement endpoint. Anything assembled
+//!   from variables, or a rewrite whose new version changes parameters or
+//!   output, is left to a human (SARIF has no way to mark a fix unsafe).
 //! - `informationUri` is the package's repository or homepage from
 //!   `Cargo.toml`, and left out while neither is set (SARIF makes it
 //!   optional; an invented URL would be worse).
@@ -271,7 +274,7 @@ fn result(f: &Finding, rule_index: Option<usize>, baseline: bool) -> Value {
 /// A replacement of the finding's region, when the change is a pure
 /// rewrite of one literal on one line (see the module doc).
 fn fix(f: &Finding, artifact: &Map<String, Value>) -> Option<Value> {
-    if f.kind != FindingKind::Call || f.via.is_some() || f.line != f.end_line {
+    if !f.safe_fix || f.kind != FindingKind::Call || f.via.is_some() || f.line != f.end_line {
         return None;
     }
     let at_span = f.snippet.get(f.snippet_span.0..f.snippet_span.1)?;

@@ -419,6 +419,7 @@ pub(crate) fn make_finding(
         verdict: None,
         snippet: location.snippet,
         snippet_span: location.snippet_span,
+        safe_fix: rule.safe_fix,
     }
 }
 

@@ -522,6 +522,7 @@ fn sarif_fixes_only_pure_rewrites() {
             continue;
         }
         let Some(fixes) = fixes else { continue };
+        assert!(f.safe_fix, "only a rule marked safe-fix offers a fix: {r}");
         let replacement = &fixes[0]["artifactChanges"][0]["replacements"][0];
         let at_span = &f.snippet[f.snippet_span.0..f.snippet_span.1];
         let inserted = replacement["insertedContent"]["text"]
@@ -538,18 +539,22 @@ fn sarif_fixes_only_pure_rewrites() {
             Some(f.column as u64)
         );
     }
-    assert!(
-        results.iter().any(|r| r.get("fixes").is_some()),
-        "the literal calls of the shared tree get a fix"
-    );
+    // The shared tree's calls are literal rewrites, but of rules whose new
+    // version changes parameters or output (not `safe-fix`): no fix.
+    assert!(report.findings.iter().all(|f| !f.safe_fix));
+    assert!(results.iter().all(|r| r.get("fixes").is_none()));
 
     // A literal whose whole text is the matched URL is replaced by the
-    // suggested one; a URL assembled from a variable is left alone.
+    // suggested one when the rule is safe; an unsafe rule or a URL
+    // assembled from a variable is left alone.
     let mut f = report.findings[0].clone();
     f.snippet = format!("x = \"{}\"", f.matched);
     f.snippet_span = (5, 5 + f.matched.len());
     let mut one = report.clone();
     one.findings = vec![f.clone()];
+    let doc: Value = serde_json::from_str(&render_as(&one, OutputFormat::Sarif)).expect("JSON");
+    assert!(doc["runs"][0]["results"][0].get("fixes").is_none());
+    one.findings[0].safe_fix = true;
     let doc: Value = serde_json::from_str(&render_as(&one, OutputFormat::Sarif)).expect("JSON");
     let fix = &doc["runs"][0]["results"][0]["fixes"][0];
     assert_eq!(

@@ -13,6 +13,7 @@
 //! turned into owned [`Expr`]s.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use super::lexer::{lex_split, Part, Tok, Token};
@@ -174,6 +175,7 @@ fn assemble(lang: Language, text: &str, base: usize, slash_only: bool) -> Extrac
         toks: &toks,
         syms: HashMap::new(),
         dotted_syms: false,
+        spare: Cell::default(),
         out: Extracted::default(),
         slash_only,
     };
@@ -202,6 +204,10 @@ struct Assembler<'t> {
     /// (`self.base`) be found under its full text, which is otherwise not
     /// even built.
     dotted_syms: bool,
+    /// An empty segment list with room, for the next expression: most
+    /// expressions are dropped, and hand their list back here, so building
+    /// one seldom allocates.
+    spare: Cell<Vec<Piece<'t>>>,
     out: Extracted,
     /// Keep only expressions and bindings with a `/` in their text.
     slash_only: bool,
@@ -343,8 +349,13 @@ impl<'t> Assembler<'t> {
         if kept {
             self.out.exprs.push(expr.to_expr());
         }
-        if let Some(name) = name {
-            self.bind(name, offset, expr);
+        match name {
+            Some(name) => self.bind(name, offset, expr),
+            None => {
+                let mut segs = expr.segs;
+                segs.clear();
+                *self.spare.get_mut() = segs;
+            }
         }
         if literal {
             next.max(at + 1)
@@ -427,7 +438,12 @@ impl<'t> Assembler<'t> {
     /// Parses a concatenation chain starting at `i`. Returns the expression
     /// (empty when `i` does not start an operand) and the index after it.
     fn parse_expr(&self, i: usize, after_assign: bool) -> (Chain<'t>, usize) {
-        let mut expr = Chain::new(FindingKind::Call);
+        // Nested calls (arguments) find the spare list taken, and start
+        // with a new one.
+        let mut expr = Chain {
+            segs: self.spare.take(),
+            kind: Some(FindingKind::Call),
+        };
         let Some(mut j) = self.operand(i, &mut expr, after_assign) else {
             return (expr, i);
         };

@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashMap;
 
-use super::lexer::{lex_split, Part, Tok, Token};
+use super::lexer::{fits_u32, lex_split, Offset, Part, Tok, Token};
 use super::{Binding, Expr, Extracted, Language, Seg, HOLE};
 use crate::finding::FindingKind;
 
@@ -159,16 +159,31 @@ impl<'t> Chain<'t> {
 }
 
 fn assemble(lang: Language, text: &str, base: usize, slash_only: bool) -> Extracted {
+    if fits_u32(text, base) {
+        assemble_with::<u32>(lang, text, base, slash_only)
+    } else {
+        assemble_with::<usize>(lang, text, base, slash_only)
+    }
+}
+
+/// [`assemble`] with token offsets of type `O`.
+fn assemble_with<O: Offset>(
+    lang: Language,
+    text: &str,
+    base: usize,
+    slash_only: bool,
+) -> Extracted {
     // Comments are mentions; taken out of the stream, they cannot split a
     // concatenation whose operands they sit between.
     // The lexer already keeps them apart; each list only needs to be in
     // source order, which it nearly always is already (a stable sort keeps
     // the order a merged sort-then-split gave).
-    let (mut toks, mut comments) = lex_split(lang, text, base);
-    for list in [&mut toks, &mut comments] {
-        if !list.is_sorted_by_key(|t| t.start) {
-            list.sort_by_key(|t| t.start);
-        }
+    let (mut toks, mut comments) = lex_split::<O>(lang, text, base);
+    if !toks.is_sorted_by_key(|t| t.start) {
+        toks.sort_by_key(|t| t.start);
+    }
+    if !comments.is_sorted_by_key(|c| c.start) {
+        comments.sort_by_key(|c| c.start);
     }
     let mut asm = Assembler {
         lang,
@@ -179,15 +194,13 @@ fn assemble(lang: Language, text: &str, base: usize, slash_only: bool) -> Extrac
         out: Extracted::default(),
         slash_only,
     };
-    for t in comments {
-        if let Tok::Comment(text, offset) = t.tok {
-            if slash_only && !text.contains('/') {
-                continue;
-            }
-            let mut e = Expr::new(FindingKind::Mention);
-            e.push(Seg::literal(text, Some(offset), (t.start, t.end)));
-            asm.out.exprs.push(e);
+    for c in comments {
+        if slash_only && !c.text.contains('/') {
+            continue;
         }
+        let mut e = Expr::new(FindingKind::Mention);
+        e.push(Seg::literal(c.text, Some(c.offset), (c.start, c.end)));
+        asm.out.exprs.push(e);
     }
     asm.run();
     // `idents` is left empty: the cross-file resolver reads the names a file
@@ -195,9 +208,9 @@ fn assemble(lang: Language, text: &str, base: usize, slash_only: bool) -> Extrac
     asm.out
 }
 
-struct Assembler<'t> {
+struct Assembler<'t, O: Offset> {
     lang: Language,
-    toks: &'t [Token<'t>],
+    toks: &'t [Token<'t, O>],
     /// name → definitions in file order: (offset, value).
     syms: HashMap<Cow<'t, str>, Vec<(usize, Chain<'t>)>>,
     /// Whether a name in `syms` holds a `.`: only then can a dotted name
@@ -213,7 +226,7 @@ struct Assembler<'t> {
     slash_only: bool,
 }
 
-impl<'t> Assembler<'t> {
+impl<'t, O: Offset> Assembler<'t, O> {
     fn tok(&self, i: usize) -> Option<&'t Tok<'t>> {
         self.toks.get(i).map(|t| &t.tok)
     }
@@ -254,7 +267,7 @@ impl<'t> Assembler<'t> {
             let t = &toks[i];
             match &t.tok {
                 Tok::Op("=" | ":=" | "?=" | ".=" | "+=") => {
-                    let offset = t.start;
+                    let offset = t.start.get();
                     let name = self.assigned_name(i);
                     let (expr, next) = self.parse_expr(i + 1, true);
                     let name = name.filter(|_| !expr.segs.is_empty());
@@ -262,7 +275,7 @@ impl<'t> Assembler<'t> {
                 }
                 Tok::Op(":") if self.starts_value(i + 1) => match self.key_before(i) {
                     Some(name) => {
-                        let offset = t.start;
+                        let offset = t.start.get();
                         let (expr, next) = self.parse_expr(i + 1, true);
                         let name = Some(name).filter(|_| expr.segs.iter().any(|s| !s.is_hole()));
                         i = self.emit_and_bind(expr, i + 1, next, name, offset);
@@ -534,9 +547,11 @@ impl<'t> Assembler<'t> {
             Tok::Str(parts) => {
                 for p in parts {
                     match p {
-                        Part::Text { text, src } => {
-                            expr.push(Piece::literal(text.as_ref(), *src, (t.start, t.end)))
-                        }
+                        Part::Text { text, src } => expr.push(Piece::literal(
+                            text.as_ref(),
+                            *src,
+                            (t.start.get(), t.end.get()),
+                        )),
                         Part::Interp {
                             expr: inner,
                             start,
@@ -547,7 +562,11 @@ impl<'t> Assembler<'t> {
                 Some(i + 1)
             }
             Tok::Num(n) if after_assign => {
-                expr.push(Piece::literal(n, Some(t.start), (t.start, t.end)));
+                expr.push(Piece::literal(
+                    n,
+                    Some(t.start.get()),
+                    (t.start.get(), t.end.get()),
+                ));
                 Some(i + 1)
             }
             Tok::Ident(_) => {
@@ -587,10 +606,10 @@ impl<'t> Assembler<'t> {
                     {
                         let (args, next) = self.args(end + 1);
                         let span = (
-                            t.start,
+                            t.start.get(),
                             self.toks
                                 .get(next.saturating_sub(1))
-                                .map_or(t.end, |x| x.end),
+                                .map_or(t.end.get(), |x| x.end.get()),
                         );
                         match args.as_slice() {
                             [key, .., default] if !default.segs.is_empty() => {
@@ -611,13 +630,16 @@ impl<'t> Assembler<'t> {
                     }
                     return None;
                 }
-                let span = (t.start, self.toks.get(end - 1).map_or(t.end, |x| x.end));
+                let span = (
+                    t.start.get(),
+                    self.toks.get(end - 1).map_or(t.end.get(), |x| x.end.get()),
+                );
                 // A dotted full name holds a `.`: only a dotted symbol can
                 // have it.
                 let found = if single || !self.dotted_syms {
-                    self.resolve(None, &name, t.start)
+                    self.resolve(None, &name, t.start.get())
                 } else {
-                    self.resolve(Some(&full()), &name, t.start)
+                    self.resolve(Some(&full()), &name, t.start.get())
                 };
                 match found {
                     Some((def, value)) => {
@@ -786,7 +808,7 @@ impl<'t> Assembler<'t> {
                     started = true;
                     let (e, next) = self.parse_expr(i, true);
                     if e.segs.is_empty() {
-                        current.push(Piece::hole(None, (t.start, t.end)));
+                        current.push(Piece::hole(None, (t.start.get(), t.end.get())));
                         i += 1;
                     } else {
                         current = e;
@@ -1126,11 +1148,12 @@ mod reference {
         // The lexer already keeps them apart; each list only needs to be in
         // source order, which it nearly always is already (a stable sort keeps
         // the order a merged sort-then-split gave).
-        let (mut toks, mut comments) = lex_split(lang, text, base);
-        for list in [&mut toks, &mut comments] {
-            if !list.is_sorted_by_key(|t| t.start) {
-                list.sort_by_key(|t| t.start);
-            }
+        let (mut toks, mut comments) = lex_split::<usize>(lang, text, base);
+        if !toks.is_sorted_by_key(|t| t.start) {
+            toks.sort_by_key(|t| t.start);
+        }
+        if !comments.is_sorted_by_key(|c| c.start) {
+            comments.sort_by_key(|c| c.start);
         }
         let mut asm = Assembler {
             lang,
@@ -1139,15 +1162,13 @@ mod reference {
             out: Extracted::default(),
             slash_only,
         };
-        for t in comments {
-            if let Tok::Comment(text, offset) = t.tok {
-                if slash_only && !text.contains('/') {
-                    continue;
-                }
-                let mut e = Expr::new(FindingKind::Mention);
-                e.push(Seg::literal(text, Some(offset), (t.start, t.end)));
-                asm.out.exprs.push(e);
+        for c in comments {
+            if slash_only && !c.text.contains('/') {
+                continue;
             }
+            let mut e = Expr::new(FindingKind::Mention);
+            e.push(Seg::literal(c.text, Some(c.offset), (c.start, c.end)));
+            asm.out.exprs.push(e);
         }
         asm.run();
         // `idents` is left empty: the cross-file resolver reads the names a file
@@ -1157,7 +1178,7 @@ mod reference {
 
     struct Assembler<'t> {
         lang: Language,
-        toks: &'t [Token<'t>],
+        toks: &'t [Token<'t, usize>],
         syms: HashMap<String, Vec<(usize, Expr)>>,
         out: Extracted,
         slash_only: bool,
@@ -1529,7 +1550,7 @@ mod reference {
         }
 
         fn dotted(&self, i: usize) -> (Cow<'t, str>, Cow<'t, str>, usize) {
-            let toks: &'t [Token<'t>] = self.toks;
+            let toks: &'t [Token<'t, usize>] = self.toks;
             let tok = |k: usize| toks.get(k).map(|t| &t.tok);
             let mut j = i;
             let mut full: Cow<'t, str> = Cow::Borrowed("");
@@ -1934,12 +1955,17 @@ mod same_as_reference {
             .collect()
     }
 
+    /// Same output as the reference, at a small base (`u32` offsets) and
+    /// at one that takes the text past 4 GiB (`usize` offsets).
     fn same(src: &str) {
+        let huge = u32::MAX as usize - 2;
         for lang in LANGS {
             for slash_only in [false, true] {
-                let want = reference::assemble(lang, src, 3, slash_only);
-                let got = assemble(lang, src, 3, slash_only);
-                assert_eq!(got, want, "{lang:?} slash_only={slash_only} {src:?}");
+                for base in [3, huge] {
+                    let want = reference::assemble(lang, src, base, slash_only);
+                    let got = assemble(lang, src, base, slash_only);
+                    assert_eq!(got, want, "{lang:?} {base} {slash_only} {src:?}");
+                }
             }
         }
     }

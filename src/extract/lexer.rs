@@ -30,12 +30,13 @@ pub enum Part<'a> {
     },
 }
 
+/// A token's kind and content. Comments are not tokens: the lexer gives
+/// them in a list of their own ([`Comment`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Tok<'a> {
-    Str(Vec<Part<'a>>),
-    /// A comment's text (without its markers, borrowed: most comments are
-    /// dropped unread) and the offset of that text.
-    Comment(&'a str, usize),
+    /// A string literal's parts (boxed: the token stays small, and most
+    /// tokens are not strings).
+    Str(Box<[Part<'a>]>),
     /// Identifiers and numbers borrow the text: no allocation per token.
     Ident(&'a str),
     Num(&'a str),
@@ -46,12 +47,65 @@ pub enum Tok<'a> {
     Other,
 }
 
+/// A token and its byte span in the file (`base` already added). The
+/// offsets are `u32` unless the text ends past 4 GiB (see [`Offset`]): a
+/// minified file has a token every three bytes, and the token list is
+/// most of the memory a scan uses.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Token<'a> {
+pub struct Token<'a, O: Offset = u32> {
     pub tok: Tok<'a>,
-    /// Byte span in the file (`base` already added).
+    pub start: O,
+    pub end: O,
+}
+
+/// A comment: its text (without its markers, borrowed: most comments are
+/// dropped unread), the offset of that text, and the comment's span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment<'a> {
+    pub text: &'a str,
+    pub offset: usize,
     pub start: usize,
     pub end: usize,
+}
+
+/// A byte offset in a [`Token`]: `u32` for a text whose offsets (with its
+/// base) all fit one ([`fits_u32`]), `usize` for any other.
+pub trait Offset: Copy + Ord + std::fmt::Debug {
+    /// `n`, which the caller knows to fit.
+    fn from_usize(n: usize) -> Self;
+    fn get(self) -> usize;
+}
+
+impl Offset for u32 {
+    #[inline]
+    fn from_usize(n: usize) -> u32 {
+        debug_assert!(u32::try_from(n).is_ok());
+        n as u32
+    }
+
+    #[inline]
+    fn get(self) -> usize {
+        self as usize
+    }
+}
+
+impl Offset for usize {
+    #[inline]
+    fn from_usize(n: usize) -> usize {
+        n
+    }
+
+    #[inline]
+    fn get(self) -> usize {
+        self
+    }
+}
+
+/// Whether every offset of `text` lexed at `base` fits a `u32`, so that
+/// it may be lexed into `Token<u32>`s.
+pub fn fits_u32(text: &str, base: usize) -> bool {
+    base.checked_add(text.len())
+        .is_some_and(|end| u32::try_from(end).is_ok())
 }
 
 /// The two-byte operators, as a list: `op2` is the lookup the lexer uses;
@@ -98,7 +152,23 @@ fn op2(a: u8, b: u8) -> Option<&'static str> {
     Some(op)
 }
 
+/// The one-byte operator `b` (one of `OPS1`), as a table: the lexer looks
+/// one up for most operator bytes.
+const OP1: [&str; 256] = {
+    let mut t = [""; 256];
+    let mut k = 0;
+    while k < 256 {
+        t[k] = op1_of(k as u8);
+        k += 1;
+    }
+    t
+};
+
 fn op1(b: u8) -> &'static str {
+    OP1[usize::from(b)]
+}
+
+const fn op1_of(b: u8) -> &'static str {
     match b {
         b'+' => "+",
         b'-' => "-",
@@ -128,29 +198,23 @@ fn op1(b: u8) -> &'static str {
     }
 }
 
-/// Tokenizes `text` as `lang`. Offsets are shifted by `base`.
-pub fn lex(lang: Language, text: &str, base: usize) -> Vec<Token<'_>> {
-    let (mut toks, comments) = lex_split(lang, text, base);
-    toks.extend(comments);
+/// Tokenizes `text` as `lang`, in source order, without the comments.
+/// Offsets are shifted by `base`.
+pub fn lex(lang: Language, text: &str, base: usize) -> Vec<Token<'_, usize>> {
+    let (mut toks, _) = lex_split(lang, text, base);
     toks.sort_by_key(|t| t.start);
     toks
 }
 
-/// Tokenizes `text` as `lex` does, with the comments in a second list.
-pub fn lex_split(lang: Language, text: &str, base: usize) -> (Vec<Token<'_>>, Vec<Token<'_>>) {
+/// Tokenizes `text` as `lang`: the tokens, and the comments in a second
+/// list. `O` must be `usize` unless [`fits_u32`]`(text, base)`.
+pub fn lex_split<O: Offset>(
+    lang: Language,
+    text: &str,
+    base: usize,
+) -> (Vec<Token<'_, O>>, Vec<Comment<'_>>) {
     if lang == Language::Shell {
-        let all = lex_shell(text, base);
-        // Split in order, into a list sized for all (most are not comments).
-        let mut toks = Vec::with_capacity(all.len());
-        let mut comments = Vec::new();
-        for t in all {
-            if matches!(t.tok, Tok::Comment(..)) {
-                comments.push(t);
-            } else {
-                toks.push(t);
-            }
-        }
-        return (toks, comments);
+        return lex_shell(text, base);
     }
     let mut lx = Lexer {
         lang,
@@ -173,24 +237,23 @@ pub fn lex_split(lang: Language, text: &str, base: usize) -> (Vec<Token<'_>>, Ve
 
 /// Only the comments of `text`, as `(comment text, offset)` pairs.
 pub fn comments(lang: Language, text: &str, base: usize) -> Vec<(String, usize)> {
-    lex(lang, text, base)
+    let (_, mut comments) = lex_split::<usize>(lang, text, base);
+    comments.sort_by_key(|c| c.start);
+    comments
         .into_iter()
-        .filter_map(|t| match t.tok {
-            Tok::Comment(c, o) => Some((c.to_string(), o)),
-            _ => None,
-        })
+        .map(|c| (c.text.to_string(), c.offset))
         .collect()
 }
 
-struct Lexer<'a> {
+struct Lexer<'a, O: Offset> {
     lang: Language,
     s: &'a str,
     b: &'a [u8],
     i: usize,
     base: usize,
     depth: usize,
-    out: Vec<Token<'a>>,
-    comments: Vec<Token<'a>>,
+    out: Vec<Token<'a, O>>,
+    comments: Vec<Comment<'a>>,
     /// Per quote byte: a single-line string opened before this offset found
     /// no closing quote up to here, so no later quote on the line can close
     /// either. Keeps a 3 MB line full of stray apostrophes linear.
@@ -231,15 +294,21 @@ fn is_ident(c: u8) -> bool {
     IDENT_CLASS[usize::from(c)] & 2 != 0
 }
 
-impl<'a> Lexer<'a> {
+impl<'a, O: Offset> Lexer<'a, O> {
     fn push(&mut self, tok: Tok<'a>, start: usize, end: usize) {
-        let out = if matches!(tok, Tok::Comment(..)) {
-            &mut self.comments
-        } else {
-            &mut self.out
-        };
-        out.push(Token {
+        self.out.push(Token {
             tok,
+            start: O::from_usize(start + self.base),
+            end: O::from_usize(end + self.base),
+        });
+    }
+
+    /// A comment whose text `text` starts at `offset` (in `text`) and which
+    /// spans `start..end`.
+    fn comment(&mut self, text: &'a str, offset: usize, start: usize, end: usize) {
+        self.comments.push(Comment {
+            text,
+            offset: offset + self.base,
             start: start + self.base,
             end: end + self.base,
         });
@@ -322,7 +391,7 @@ impl<'a> Lexer<'a> {
                         .find("\n=end")
                         .map_or(self.b.len(), |k| start + k + 5);
                     let text = &self.s[start + 6..end.max(start + 6)];
-                    self.push(Tok::Comment(text, start + 6 + self.base), start, end);
+                    self.comment(text, start + 6, start, end);
                     self.i = end;
                 }
                 b'"' | b'\'' | b'`' => self.string(start),
@@ -373,7 +442,7 @@ impl<'a> Lexer<'a> {
         let end = self.line_end(start);
         let text_start = (start + marker).min(end);
         let text = self.s[text_start..end].trim_end_matches('\r');
-        self.push(Tok::Comment(text, text_start + self.base), start, end);
+        self.comment(text, text_start, start, end);
         self.i = end;
     }
 
@@ -385,7 +454,7 @@ impl<'a> Lexer<'a> {
             .map_or(self.b.len(), |k| body + k);
         let text = &self.s[body..end];
         let stop = (end + close.len()).min(self.b.len());
-        self.push(Tok::Comment(text, body + self.base), start, stop);
+        self.comment(text, body, start, stop);
         self.i = stop;
     }
 
@@ -434,7 +503,7 @@ impl<'a> Lexer<'a> {
                     }]
                 };
                 let stop = (end + close.len()).min(self.b.len());
-                self.push(Tok::Str(parts), start, stop);
+                self.push(Tok::Str(parts.into_boxed_slice()), start, stop);
                 self.i = stop;
                 true
             }
@@ -767,7 +836,7 @@ impl<'a> Lexer<'a> {
             interp,
         );
         let stop = (end + delim.len()).min(self.b.len());
-        self.push(Tok::Str(parts), start, stop);
+        self.push(Tok::Str(parts.into_boxed_slice()), start, stop);
         self.i = stop;
     }
 
@@ -793,7 +862,7 @@ impl<'a> Lexer<'a> {
             src: Some(body + self.base),
         }];
         let stop = (end + close.len()).min(self.b.len());
-        self.push(Tok::Str(parts), start, stop);
+        self.push(Tok::Str(parts.into_boxed_slice()), start, stop);
         self.i = stop;
     }
 
@@ -851,7 +920,7 @@ impl<'a> Lexer<'a> {
             rules.raw_backslash,
             rules.interp,
         );
-        self.push(Tok::Str(parts), start, end + 1);
+        self.push(Tok::Str(parts.into_boxed_slice()), start, end + 1);
         self.i = end + 1;
     }
 }
@@ -1231,15 +1300,16 @@ fn interp_dollar_into<'a>(body: &'a str, offset: usize, escapes: bool, parts: &m
 /// Shell: words, comments, assignments. Every word is one [`Tok::Str`]
 /// (quoting pieces joined, `$VAR` interpolated); `NAME=value` at a word's
 /// start becomes `Ident(NAME) Op(=) Str(value)`.
-fn lex_shell<'a>(text: &'a str, base: usize) -> Vec<Token<'a>> {
+fn lex_shell<'a, O: Offset>(text: &'a str, base: usize) -> (Vec<Token<'a, O>>, Vec<Comment<'a>>) {
     let b = text.as_bytes();
     let mut out = Vec::new();
+    let mut comments = Vec::new();
     let mut i = 0;
-    let push = |out: &mut Vec<Token<'a>>, tok: Tok<'a>, s: usize, e: usize| {
+    let push = |out: &mut Vec<Token<'a, O>>, tok: Tok<'a>, s: usize, e: usize| {
         out.push(Token {
             tok,
-            start: s + base,
-            end: e + base,
+            start: O::from_usize(s + base),
+            end: O::from_usize(e + base),
         })
     };
     while i < b.len() {
@@ -1254,12 +1324,12 @@ fn lex_shell<'a>(text: &'a str, base: usize) -> Vec<Token<'a>> {
             b'\\' if b.get(i + 1) == Some(&b'\r') && b.get(i + 2) == Some(&b'\n') => i += 3,
             b'#' => {
                 let end = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |k| i + k);
-                push(
-                    &mut out,
-                    Tok::Comment(text[i + 1..end].trim_end_matches('\r'), i + 1 + base),
-                    i,
-                    end,
-                );
+                comments.push(Comment {
+                    text: text[i + 1..end].trim_end_matches('\r'),
+                    offset: i + 1 + base,
+                    start: i + base,
+                    end: end + base,
+                });
                 i = end;
             }
             b'|' | b'&' | b'(' | b')' | b'<' | b'>' => {
@@ -1285,7 +1355,7 @@ fn lex_shell<'a>(text: &'a str, base: usize) -> Vec<Token<'a>> {
                 if end > i || assign {
                     push(
                         &mut out,
-                        Tok::Str(parts),
+                        Tok::Str(parts.into_boxed_slice()),
                         if assign { i } else { start },
                         end,
                     );
@@ -1294,7 +1364,7 @@ fn lex_shell<'a>(text: &'a str, base: usize) -> Vec<Token<'a>> {
             }
         }
     }
-    out
+    (out, comments)
 }
 
 /// One shell word starting at `i`: returns its parts and end.
@@ -1378,6 +1448,54 @@ mod tests {
     }
 
     #[test]
+    fn tokens_are_small() {
+        assert!(std::mem::size_of::<Token<'_, u32>>() <= 32);
+    }
+
+    #[test]
+    fn u32_offsets_only_where_they_fit() {
+        let max = u32::MAX as usize;
+        assert!(fits_u32("ab", max - 2));
+        assert!(!fits_u32("ab", max - 1));
+        assert!(!fits_u32("", usize::MAX));
+        assert!(fits_u32("", max));
+    }
+
+    #[test]
+    fn u32_and_usize_offsets_give_the_same_tokens() {
+        fn widen(t: Token<'_, u32>) -> Token<'_, usize> {
+            Token {
+                tok: t.tok,
+                start: t.start as usize,
+                end: t.end as usize,
+            }
+        }
+        for seed in 0..200u64 {
+            let text = crate::extract::garbage(
+                seed,
+                (seed as usize * 13) % 300,
+                b"ab_.$@=:+-%|?()[]{},;'\"`\\/#\n {}fx0",
+            );
+            for lang in LANGS {
+                let (t32, c32) = lex_split::<u32>(lang, &text, 7);
+                let (t64, c64) = lex_split::<usize>(lang, &text, 7);
+                assert_eq!(t32.into_iter().map(widen).collect::<Vec<_>>(), t64);
+                assert_eq!(c32, c64);
+            }
+        }
+    }
+
+    #[test]
+    fn op1_table_matches_its_definition() {
+        for c in 0..=255u8 {
+            assert_eq!(op1(c), op1_of(c), "byte {c}");
+            if IS_OP1[usize::from(c)] {
+                assert_eq!(op1(c).as_bytes(), [c], "byte {c}");
+            }
+        }
+    }
+
+    #[test]
     fn op2_table_matches_the_operator_list() {
         for a in 0..=255u8 {
             for b in 0..=255u8 {
@@ -1409,6 +1527,10 @@ mod tests {
     }
 
     fn check_offsets(lang: Language, text: &str) {
+        for c in lex_split::<u32>(lang, text, 0).1 {
+            assert!(c.start <= c.end && c.end <= text.len(), "{c:?}");
+            assert_eq!(&text[c.offset..c.offset + c.text.len()], c.text);
+        }
         for t in lex(lang, text, 0) {
             assert!(t.start <= t.end && t.end <= text.len(), "{t:?}");
             if let Tok::Str(parts) = t.tok {
@@ -1493,6 +1615,19 @@ mod tests {
         );
         check_offsets(Language::Shell, src);
     }
+
+    const LANGS: [Language; 10] = [
+        Language::Python,
+        Language::JavaScript,
+        Language::Go,
+        Language::CSharp,
+        Language::CLike,
+        Language::Php,
+        Language::Ruby,
+        Language::PowerShell,
+        Language::Rust,
+        Language::Shell,
+    ];
 
     #[test]
     fn garbage_never_panics() {

@@ -128,6 +128,19 @@ const IS_OP1: [bool; 256] = {
     t
 };
 
+/// The bytes that start a two-byte operator (checked against `OPS2` by a
+/// test): most operator bytes start none, and one lookup rules them out.
+const OP2_FIRST: [bool; 256] = {
+    let mut t = [false; 256];
+    let firsts = b"=!<>-:+.&|?";
+    let mut k = 0;
+    while k < firsts.len() {
+        t[firsts[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
 /// The two-byte operator starting with `a b`, if any (one of `OPS2`).
 fn op2(a: u8, b: u8) -> Option<&'static str> {
     let op = match (a, b) {
@@ -410,7 +423,12 @@ impl<'a, O: Offset> Lexer<'a, O> {
                 }
                 c if is_ident_start(c) => self.ident(start),
                 c if IS_OP1[usize::from(c)] => {
-                    if let Some(op) = op2(c, self.at(1)) {
+                    let two = if OP2_FIRST[usize::from(c)] {
+                        op2(c, self.at(1))
+                    } else {
+                        None
+                    };
+                    if let Some(op) = two {
                         self.push(Tok::Op(op), start, start + 2);
                         self.i += 2;
                     } else {
@@ -1505,6 +1523,8 @@ mod tests {
         }
         for c in 0..=255u8 {
             assert_eq!(IS_OP1[usize::from(c)], OPS1.contains(&c), "byte {c}");
+            let first = OPS2.iter().any(|o| o.as_bytes()[0] == c);
+            assert_eq!(OP2_FIRST[usize::from(c)], first, "byte {c}");
         }
     }
 

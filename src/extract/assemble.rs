@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashMap;
 
-use super::lexer::{fits_u32, lex_split, Offset, Part, Tok, Token};
+use super::lexer::{fits_u32, lex_split, op, Offset, Op, Part, Tok, Token};
 use super::{Binding, Expr, Extracted, Language, Seg, HOLE};
 use crate::finding::FindingKind;
 
@@ -52,7 +52,7 @@ const DEFAULT_FNS: &[&str] = &[
 
 /// Tokens that end a statement in every language.
 fn is_terminator(t: &Tok) -> bool {
-    matches!(t, Tok::Newline | Tok::Op(";"))
+    matches!(t, Tok::Newline | Tok::Op(op!(";")))
 }
 
 /// Extracts expressions from code in `lang`.
@@ -231,15 +231,15 @@ impl<'t, O: Offset> Assembler<'t, O> {
         self.toks.get(i).map(|t| &t.tok)
     }
 
-    fn is_op(&self, i: usize, op: &str) -> bool {
+    fn is_op(&self, i: usize, op: Op) -> bool {
         matches!(self.tok(i), Some(Tok::Op(o)) if *o == op)
     }
 
     fn concat_op(&self, i: usize) -> bool {
         match self.tok(i) {
-            Some(Tok::Op("+")) => true,
-            Some(Tok::Op(".")) => self.lang == Language::Php,
-            Some(Tok::Op("..")) => false,
+            Some(Tok::Op(op!("+"))) => true,
+            Some(Tok::Op(op!("."))) => self.lang == Language::Php,
+            Some(Tok::Op(op!(".."))) => false,
             _ => false,
         }
     }
@@ -266,14 +266,14 @@ impl<'t, O: Offset> Assembler<'t, O> {
         while i < toks.len() {
             let t = &toks[i];
             match &t.tok {
-                Tok::Op("=" | ":=" | "?=" | ".=" | "+=") => {
+                Tok::Op(op!("=") | op!(":=") | op!(".=") | op!("+=")) => {
                     let offset = t.start.get();
                     let name = self.assigned_name(i);
                     let (expr, next) = self.parse_expr(i + 1, true);
                     let name = name.filter(|_| !expr.segs.is_empty());
                     i = self.emit_and_bind(expr, i + 1, next, name, offset);
                 }
-                Tok::Op(":") if self.starts_value(i + 1) => match self.key_before(i) {
+                Tok::Op(op!(":")) if self.starts_value(i + 1) => match self.key_before(i) {
                     Some(name) => {
                         let offset = t.start.get();
                         let (expr, next) = self.parse_expr(i + 1, true);
@@ -301,10 +301,10 @@ impl<'t, O: Offset> Assembler<'t, O> {
     /// or punctuation, and are skipped without any allocation.
     fn may_start_expr(&self, i: usize, name: &str) -> bool {
         match self.tok(i + 1) {
-            Some(Tok::Op("(")) => FORMAT_FNS.contains(&name) || DEFAULT_FNS.contains(&name),
-            Some(Tok::Op("." | "->" | "::" | "[")) => true,
+            Some(Tok::Op(op!("("))) => FORMAT_FNS.contains(&name) || DEFAULT_FNS.contains(&name),
+            Some(Tok::Op(op!(".") | op!("->") | op!("::") | op!("["))) => true,
             Some(Tok::Str(_)) => self.adjacency(),
-            Some(Tok::Op("+" | "||" | "??" | "%" | "-")) => true,
+            Some(Tok::Op(op!("+") | op!("||") | op!("??") | op!("%") | op!("-"))) => true,
             Some(Tok::Ident(w)) => *w == "or",
             _ => false,
         }
@@ -320,7 +320,10 @@ impl<'t, O: Offset> Assembler<'t, O> {
     /// so in `slash_only` mode it is not built at all.
     fn inert_literal(&self, i: usize, parts: &[Part]) -> bool {
         let ends = match self.tok(i + 1) {
-            None | Some(Tok::Newline | Tok::Op(")" | "," | ";" | "]" | "}")) => true,
+            None
+            | Some(Tok::Newline | Tok::Op(op!(")") | op!(",") | op!(";") | op!("]") | op!("}"))) => {
+                true
+            }
             Some(Tok::Str(_)) => !self.adjacency(),
             _ => false,
         };
@@ -402,7 +405,7 @@ impl<'t, O: Offset> Assembler<'t, O> {
             Tok::Ident(n) => {
                 // `x: T = …` (TS, Rust, Python annotations).
                 if let Some(k) = prev.checked_sub(2) {
-                    if self.is_op(prev - 1, ":") {
+                    if self.is_op(prev - 1, op!(":")) {
                         if let Some(name) = ident(k) {
                             return Some(name);
                         }
@@ -415,7 +418,7 @@ impl<'t, O: Offset> Assembler<'t, O> {
                 Some(Cow::Borrowed(*n))
             }
             // `config["base_url"] = …`
-            Tok::Op("]") => {
+            Tok::Op(op!("]")) => {
                 let k = prev.checked_sub(1)?;
                 match self.tok(k)? {
                     Tok::Str(parts) => literal_text(parts),
@@ -436,7 +439,7 @@ impl<'t, O: Offset> Assembler<'t, O> {
         };
         // `a ? b : c` and `case x:` are not pairs.
         let before = prev.checked_sub(1).and_then(|k| self.tok(k));
-        if matches!(before, Some(Tok::Op("?")))
+        if matches!(before, Some(Tok::Op(op!("?"))))
             || matches!(before, Some(Tok::Ident(k)) if *k == "case")
         {
             return None;
@@ -473,8 +476,8 @@ impl<'t, O: Offset> Assembler<'t, O> {
                     Some(next) => j = next,
                     None => break,
                 }
-            } else if (self.is_op(k, "||")
-                || self.is_op(k, "??")
+            } else if (self.is_op(k, op!("||"))
+                || self.is_op(k, op!("??"))
                 || matches!(self.tok(k), Some(Tok::Ident(w)) if *w == "or"))
                 && expr.segs.iter().all(Piece::is_hole)
             {
@@ -487,12 +490,12 @@ impl<'t, O: Offset> Assembler<'t, O> {
                     }
                     None => break,
                 }
-            } else if self.is_op(k, "%")
+            } else if self.is_op(k, op!("%"))
                 && matches!(self.lang, Language::Python | Language::Ruby)
                 && has_printf(&expr)
             {
                 // "…%s…" % (a, b)
-                let (args, next) = if self.is_op(k + 1, "(") {
+                let (args, next) = if self.is_op(k + 1, op!("(")) {
                     self.args(k + 2)
                 } else {
                     let mut one = Chain::new(FindingKind::Call);
@@ -504,7 +507,7 @@ impl<'t, O: Offset> Assembler<'t, O> {
                 expr = substitute(&expr, &args);
                 j = next;
             } else if self.lang == Language::PowerShell
-                && self.is_op(k, "-")
+                && self.is_op(k, op!("-"))
                 && matches!(self.tok(k + 1), Some(Tok::Ident(f)) if f.eq_ignore_ascii_case("f"))
             {
                 // '{0}/api/…' -f $base, $version
@@ -519,16 +522,16 @@ impl<'t, O: Offset> Assembler<'t, O> {
                         }
                         None => break,
                     }
-                    if !self.is_op(n, ",") {
+                    if !self.is_op(n, op!(",")) {
                         break;
                     }
                     n += 1;
                 }
                 expr = substitute(&expr, &args);
                 j = n;
-            } else if self.is_op(k, ".")
+            } else if self.is_op(k, op!("."))
                 && matches!(self.tok(k + 1), Some(Tok::Ident(f)) if *f == "format" || *f == "formatted")
-                && self.is_op(k + 2, "(")
+                && self.is_op(k + 2, op!("("))
             {
                 let (args, next) = self.args(k + 3);
                 expr = substitute(&expr, &args);
@@ -582,7 +585,7 @@ impl<'t, O: Offset> Assembler<'t, O> {
                         Cow::Owned(full)
                     }
                 };
-                if self.is_op(end, "(") {
+                if self.is_op(end, op!("(")) {
                     let last: &str = &name;
                     if FORMAT_FNS.contains(&last) {
                         let (args, next) = self.args(end + 1);
@@ -675,8 +678,8 @@ impl<'t, O: Offset> Assembler<'t, O> {
             last = Cow::Borrowed(n);
             j += 1;
             let sep = match self.tok(j) {
-                Some(Tok::Op(".")) if self.lang != Language::Php => ".",
-                Some(Tok::Op("->" | "::")) => ".",
+                Some(Tok::Op(op!("."))) if self.lang != Language::Php => ".",
+                Some(Tok::Op(op!("->") | op!("::"))) => ".",
                 _ => "",
             };
             if !sep.is_empty() && matches!(self.tok(j + 1), Some(Tok::Ident(_))) {
@@ -687,7 +690,7 @@ impl<'t, O: Offset> Assembler<'t, O> {
                 continue;
             }
             // `name["key"]`: the key names the value.
-            if self.is_op(j, "[") && self.is_op(j + 2, "]") {
+            if self.is_op(j, op!("[")) && self.is_op(j + 2, op!("]")) {
                 if let Some(Tok::Str(parts)) = self.tok(j + 1) {
                     if let Some(key) = literal_text(parts) {
                         if let Some(full) = full.as_deref_mut() {
@@ -782,21 +785,21 @@ impl<'t, O: Offset> Assembler<'t, O> {
         let mut started = false;
         while let Some(t) = self.toks.get(i) {
             match &t.tok {
-                Tok::Op("(" | "[" | "{") => {
+                Tok::Op(op!("(") | op!("[") | op!("{")) => {
                     depth += 1;
                     i += 1;
                 }
-                Tok::Op(")" | "]" | "}") if depth > 0 => {
+                Tok::Op(op!(")") | op!("]") | op!("}")) if depth > 0 => {
                     depth -= 1;
                     i += 1;
                 }
-                Tok::Op(")" | "]" | "}") => {
+                Tok::Op(op!(")") | op!("]") | op!("}")) => {
                     if started || !current.segs.is_empty() {
                         args.push(std::mem::take(&mut current));
                     }
                     return (args, i + 1);
                 }
-                Tok::Op(",") if depth == 0 => {
+                Tok::Op(op!(",")) if depth == 0 => {
                     args.push(std::mem::replace(
                         &mut current,
                         Chain::new(FindingKind::Call),
@@ -1102,7 +1105,7 @@ mod reference {
     use std::borrow::Cow;
     use std::collections::HashMap;
 
-    use crate::extract::lexer::{lex_split, Part, Tok, Token};
+    use crate::extract::lexer::{lex_split, op, Op, Part, Tok, Token};
     use crate::extract::{Binding, Expr, Extracted, Language, Seg};
     use crate::finding::FindingKind;
 
@@ -1135,7 +1138,7 @@ mod reference {
     ];
 
     fn is_terminator(t: &Tok) -> bool {
-        matches!(t, Tok::Newline | Tok::Op(";"))
+        matches!(t, Tok::Newline | Tok::Op(op!(";")))
     }
 
     fn has_slash(expr: &Expr) -> bool {
@@ -1189,15 +1192,15 @@ mod reference {
             self.toks.get(i).map(|t| &t.tok)
         }
 
-        fn is_op(&self, i: usize, op: &str) -> bool {
+        fn is_op(&self, i: usize, op: Op) -> bool {
             matches!(self.tok(i), Some(Tok::Op(o)) if *o == op)
         }
 
         fn concat_op(&self, i: usize) -> bool {
             match self.tok(i) {
-                Some(Tok::Op("+")) => true,
-                Some(Tok::Op(".")) => self.lang == Language::Php,
-                Some(Tok::Op("..")) => false,
+                Some(Tok::Op(op!("+"))) => true,
+                Some(Tok::Op(op!("."))) => self.lang == Language::Php,
+                Some(Tok::Op(op!(".."))) => false,
                 _ => false,
             }
         }
@@ -1221,14 +1224,16 @@ mod reference {
             while i < self.toks.len() {
                 let t = &self.toks[i];
                 match &t.tok {
-                    Tok::Op("=" | ":=" | "?=" | ".=" | "+=") => {
+                    Tok::Op(op!("=") | op!(":=") | op!(".=") | op!("+=")) => {
                         let offset = t.start;
                         let name = self.assigned_name(i);
                         let (expr, next) = self.parse_expr(i + 1, true);
                         let name = name.filter(|_| !expr.segs.is_empty());
                         i = self.emit_and_bind(expr, i + 1, next, name, offset);
                     }
-                    Tok::Op(":") if self.key_before(i).is_some() && self.starts_value(i + 1) => {
+                    Tok::Op(op!(":"))
+                        if self.key_before(i).is_some() && self.starts_value(i + 1) =>
+                    {
                         let offset = t.start;
                         let name = self.key_before(i);
                         let (expr, next) = self.parse_expr(i + 1, true);
@@ -1251,10 +1256,12 @@ mod reference {
 
         fn may_start_expr(&self, i: usize, name: &str) -> bool {
             match self.tok(i + 1) {
-                Some(Tok::Op("(")) => FORMAT_FNS.contains(&name) || DEFAULT_FNS.contains(&name),
-                Some(Tok::Op("." | "->" | "::" | "[")) => true,
+                Some(Tok::Op(op!("("))) => {
+                    FORMAT_FNS.contains(&name) || DEFAULT_FNS.contains(&name)
+                }
+                Some(Tok::Op(op!(".") | op!("->") | op!("::") | op!("["))) => true,
                 Some(Tok::Str(_)) => self.adjacency(),
-                Some(Tok::Op("+" | "||" | "??" | "%" | "-")) => true,
+                Some(Tok::Op(op!("+") | op!("||") | op!("??") | op!("%") | op!("-"))) => true,
                 Some(Tok::Ident(w)) => *w == "or",
                 _ => false,
             }
@@ -1262,7 +1269,10 @@ mod reference {
 
         fn inert_literal(&self, i: usize, parts: &[Part]) -> bool {
             let ends = match self.tok(i + 1) {
-                None | Some(Tok::Newline | Tok::Op(")" | "," | ";" | "]" | "}")) => true,
+                None
+                | Some(
+                    Tok::Newline | Tok::Op(op!(")") | op!(",") | op!(";") | op!("]") | op!("}")),
+                ) => true,
                 Some(Tok::Str(_)) => !self.adjacency(),
                 _ => false,
             };
@@ -1333,7 +1343,7 @@ mod reference {
                 Tok::Ident(n) => {
                     // `x: T = …` (TS, Rust, Python annotations).
                     if let Some(k) = prev.checked_sub(2) {
-                        if self.is_op(prev - 1, ":") {
+                        if self.is_op(prev - 1, op!(":")) {
                             if let Some(name) = ident(k) {
                                 return Some(name);
                             }
@@ -1346,14 +1356,14 @@ mod reference {
                     Some(n.to_string())
                 }
                 // `config["base_url"] = …`
-                Tok::Op("]") => {
+                Tok::Op(op!("]")) => {
                     let k = prev.checked_sub(1)?;
                     match self.tok(k)? {
                         Tok::Str(parts) => literal_text(parts),
                         _ => None,
                     }
                 }
-                Tok::Op(">") | Tok::Op("&") | Tok::Op("*") => None,
+                Tok::Op(op!(">")) | Tok::Op(op!("&")) | Tok::Op(op!("*")) => None,
                 _ => None,
             }
         }
@@ -1367,7 +1377,7 @@ mod reference {
             };
             // `a ? b : c` and `case x:` are not pairs.
             let before = prev.checked_sub(1).and_then(|k| self.tok(k));
-            if matches!(before, Some(Tok::Op("?")))
+            if matches!(before, Some(Tok::Op(op!("?"))))
                 || matches!(before, Some(Tok::Ident(k)) if *k == "case")
             {
                 return None;
@@ -1397,8 +1407,8 @@ mod reference {
                         Some(next) => j = next,
                         None => break,
                     }
-                } else if (self.is_op(k, "||")
-                    || self.is_op(k, "??")
+                } else if (self.is_op(k, op!("||"))
+                    || self.is_op(k, op!("??"))
                     || matches!(self.tok(k), Some(Tok::Ident(w)) if *w == "or"))
                     && expr.segs.iter().all(Seg::is_hole)
                 {
@@ -1411,12 +1421,12 @@ mod reference {
                         }
                         None => break,
                     }
-                } else if self.is_op(k, "%")
+                } else if self.is_op(k, op!("%"))
                     && matches!(self.lang, Language::Python | Language::Ruby)
                     && has_printf(&expr)
                 {
                     // "…%s…" % (a, b)
-                    let (args, next) = if self.is_op(k + 1, "(") {
+                    let (args, next) = if self.is_op(k + 1, op!("(")) {
                         self.args(k + 2)
                     } else {
                         let mut one = Expr::new(FindingKind::Call);
@@ -1428,7 +1438,7 @@ mod reference {
                     expr = substitute(&expr, &args);
                     j = next;
                 } else if self.lang == Language::PowerShell
-                    && self.is_op(k, "-")
+                    && self.is_op(k, op!("-"))
                     && matches!(self.tok(k + 1), Some(Tok::Ident(f)) if f.eq_ignore_ascii_case("f"))
                 {
                     // '{0}/api/…' -f $base, $version
@@ -1443,16 +1453,16 @@ mod reference {
                             }
                             None => break,
                         }
-                        if !self.is_op(n, ",") {
+                        if !self.is_op(n, op!(",")) {
                             break;
                         }
                         n += 1;
                     }
                     expr = substitute(&expr, &args);
                     j = n;
-                } else if self.is_op(k, ".")
+                } else if self.is_op(k, op!("."))
                     && matches!(self.tok(k + 1), Some(Tok::Ident(f)) if *f == "format" || *f == "formatted")
-                    && self.is_op(k + 2, "(")
+                    && self.is_op(k + 2, op!("("))
                 {
                     let (args, next) = self.args(k + 3);
                     expr = substitute(&expr, &args);
@@ -1488,7 +1498,7 @@ mod reference {
                 }
                 Tok::Ident(_) => {
                     let (name, full, end) = self.dotted(i);
-                    if self.is_op(end, "(") {
+                    if self.is_op(end, op!("(")) {
                         let last: &str = &name;
                         if FORMAT_FNS.contains(&last) {
                             let (args, next) = self.args(end + 1);
@@ -1564,8 +1574,8 @@ mod reference {
                 last = Cow::Borrowed(n);
                 j += 1;
                 let sep = match tok(j) {
-                    Some(Tok::Op(".")) if self.lang != Language::Php => ".",
-                    Some(Tok::Op("->" | "::")) => ".",
+                    Some(Tok::Op(op!("."))) if self.lang != Language::Php => ".",
+                    Some(Tok::Op(op!("->") | op!("::"))) => ".",
                     _ => "",
                 };
                 if !sep.is_empty() && matches!(tok(j + 1), Some(Tok::Ident(_))) {
@@ -1574,7 +1584,7 @@ mod reference {
                     continue;
                 }
                 // `name["key"]`: the key names the value.
-                if self.is_op(j, "[") && self.is_op(j + 2, "]") {
+                if self.is_op(j, op!("[")) && self.is_op(j + 2, op!("]")) {
                     if let Some(Tok::Str(parts)) = tok(j + 1) {
                         if let Some(key) = literal_text(parts) {
                             full.to_mut().push('.');
@@ -1649,21 +1659,21 @@ mod reference {
             let mut started = false;
             while let Some(t) = self.toks.get(i) {
                 match &t.tok {
-                    Tok::Op("(" | "[" | "{") => {
+                    Tok::Op(op!("(") | op!("[") | op!("{")) => {
                         depth += 1;
                         i += 1;
                     }
-                    Tok::Op(")" | "]" | "}") if depth > 0 => {
+                    Tok::Op(op!(")") | op!("]") | op!("}")) if depth > 0 => {
                         depth -= 1;
                         i += 1;
                     }
-                    Tok::Op(")" | "]" | "}") => {
+                    Tok::Op(op!(")") | op!("]") | op!("}")) => {
                         if started || !current.segs.is_empty() {
                             args.push(std::mem::take(&mut current));
                         }
                         return (args, i + 1);
                     }
-                    Tok::Op(",") if depth == 0 => {
+                    Tok::Op(op!(",")) if depth == 0 => {
                         args.push(std::mem::replace(
                             &mut current,
                             Expr::new(FindingKind::Call),

@@ -40,7 +40,7 @@ pub enum Tok<'a> {
     /// Identifiers and numbers borrow the text: no allocation per token.
     Ident(&'a str),
     Num(&'a str),
-    Op(&'static str),
+    Op(Op),
     /// A statement-ending newline (only in newline-sensitive languages,
     /// outside brackets).
     Newline,
@@ -108,6 +108,231 @@ pub fn fits_u32(text: &str, base: usize) -> bool {
         .is_some_and(|end| u32::try_from(end).is_ok())
 }
 
+/// An operator token. Written `op!("+")` (the macro names the variant of
+/// an operator's text), so that the assembler reads as the code it parses
+/// while it compares bytes, not strings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Plus,
+    Minus,
+    Star,
+    Slash,
+    Percent,
+    Eq,
+    Lt,
+    Gt,
+    Bang,
+    And,
+    Or,
+    Caret,
+    Tilde,
+    Question,
+    Colon,
+    Semi,
+    Comma,
+    Dot,
+    LParen,
+    RParen,
+    LBracket,
+    RBracket,
+    LBrace,
+    RBrace,
+    At,
+    EqEq,
+    Ne,
+    Le,
+    Ge,
+    FatArrow,
+    Arrow,
+    ColonColon,
+    PlusEq,
+    DotEq,
+    ColonEq,
+    DotDot,
+    AndAnd,
+    OrOr,
+    Coalesce,
+    MinusEq,
+    Shl,
+}
+
+impl Op {
+    /// The operator's text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Plus => "+",
+            Op::Minus => "-",
+            Op::Star => "*",
+            Op::Slash => "/",
+            Op::Percent => "%",
+            Op::Eq => "=",
+            Op::Lt => "<",
+            Op::Gt => ">",
+            Op::Bang => "!",
+            Op::And => "&",
+            Op::Or => "|",
+            Op::Caret => "^",
+            Op::Tilde => "~",
+            Op::Question => "?",
+            Op::Colon => ":",
+            Op::Semi => ";",
+            Op::Comma => ",",
+            Op::Dot => ".",
+            Op::LParen => "(",
+            Op::RParen => ")",
+            Op::LBracket => "[",
+            Op::RBracket => "]",
+            Op::LBrace => "{",
+            Op::RBrace => "}",
+            Op::At => "@",
+            Op::EqEq => "==",
+            Op::Ne => "!=",
+            Op::Le => "<=",
+            Op::Ge => ">=",
+            Op::FatArrow => "=>",
+            Op::Arrow => "->",
+            Op::ColonColon => "::",
+            Op::PlusEq => "+=",
+            Op::DotEq => ".=",
+            Op::ColonEq => ":=",
+            Op::DotDot => "..",
+            Op::AndAnd => "&&",
+            Op::OrOr => "||",
+            Op::Coalesce => "??",
+            Op::MinusEq => "-=",
+            Op::Shl => "<<",
+        }
+    }
+}
+
+/// The [`Op`] whose text is the given literal: `op!("::")`.
+macro_rules! op {
+    ("+") => {
+        $crate::extract::lexer::Op::Plus
+    };
+    ("-") => {
+        $crate::extract::lexer::Op::Minus
+    };
+    ("*") => {
+        $crate::extract::lexer::Op::Star
+    };
+    ("/") => {
+        $crate::extract::lexer::Op::Slash
+    };
+    ("%") => {
+        $crate::extract::lexer::Op::Percent
+    };
+    ("=") => {
+        $crate::extract::lexer::Op::Eq
+    };
+    ("<") => {
+        $crate::extract::lexer::Op::Lt
+    };
+    (">") => {
+        $crate::extract::lexer::Op::Gt
+    };
+    ("!") => {
+        $crate::extract::lexer::Op::Bang
+    };
+    ("&") => {
+        $crate::extract::lexer::Op::And
+    };
+    ("|") => {
+        $crate::extract::lexer::Op::Or
+    };
+    ("^") => {
+        $crate::extract::lexer::Op::Caret
+    };
+    ("~") => {
+        $crate::extract::lexer::Op::Tilde
+    };
+    ("?") => {
+        $crate::extract::lexer::Op::Question
+    };
+    (":") => {
+        $crate::extract::lexer::Op::Colon
+    };
+    (";") => {
+        $crate::extract::lexer::Op::Semi
+    };
+    (",") => {
+        $crate::extract::lexer::Op::Comma
+    };
+    (".") => {
+        $crate::extract::lexer::Op::Dot
+    };
+    ("(") => {
+        $crate::extract::lexer::Op::LParen
+    };
+    (")") => {
+        $crate::extract::lexer::Op::RParen
+    };
+    ("[") => {
+        $crate::extract::lexer::Op::LBracket
+    };
+    ("]") => {
+        $crate::extract::lexer::Op::RBracket
+    };
+    ("{") => {
+        $crate::extract::lexer::Op::LBrace
+    };
+    ("}") => {
+        $crate::extract::lexer::Op::RBrace
+    };
+    ("@") => {
+        $crate::extract::lexer::Op::At
+    };
+    ("==") => {
+        $crate::extract::lexer::Op::EqEq
+    };
+    ("!=") => {
+        $crate::extract::lexer::Op::Ne
+    };
+    ("<=") => {
+        $crate::extract::lexer::Op::Le
+    };
+    (">=") => {
+        $crate::extract::lexer::Op::Ge
+    };
+    ("=>") => {
+        $crate::extract::lexer::Op::FatArrow
+    };
+    ("->") => {
+        $crate::extract::lexer::Op::Arrow
+    };
+    ("::") => {
+        $crate::extract::lexer::Op::ColonColon
+    };
+    ("+=") => {
+        $crate::extract::lexer::Op::PlusEq
+    };
+    (".=") => {
+        $crate::extract::lexer::Op::DotEq
+    };
+    (":=") => {
+        $crate::extract::lexer::Op::ColonEq
+    };
+    ("..") => {
+        $crate::extract::lexer::Op::DotDot
+    };
+    ("&&") => {
+        $crate::extract::lexer::Op::AndAnd
+    };
+    ("||") => {
+        $crate::extract::lexer::Op::OrOr
+    };
+    ("??") => {
+        $crate::extract::lexer::Op::Coalesce
+    };
+    ("-=") => {
+        $crate::extract::lexer::Op::MinusEq
+    };
+    ("<<") => {
+        $crate::extract::lexer::Op::Shl
+    };
+}
+pub(crate) use op;
+
 /// The two-byte operators, as a list: `op2` is the lookup the lexer uses;
 /// a test checks that the two agree.
 #[cfg(test)]
@@ -142,24 +367,24 @@ const OP2_FIRST: [bool; 256] = {
 };
 
 /// The two-byte operator starting with `a b`, if any (one of `OPS2`).
-fn op2(a: u8, b: u8) -> Option<&'static str> {
+fn op2(a: u8, b: u8) -> Option<Op> {
     let op = match (a, b) {
-        (b'=', b'=') => "==",
-        (b'!', b'=') => "!=",
-        (b'<', b'=') => "<=",
-        (b'>', b'=') => ">=",
-        (b'=', b'>') => "=>",
-        (b'-', b'>') => "->",
-        (b':', b':') => "::",
-        (b'+', b'=') => "+=",
-        (b'.', b'=') => ".=",
-        (b':', b'=') => ":=",
-        (b'.', b'.') => "..",
-        (b'&', b'&') => "&&",
-        (b'|', b'|') => "||",
-        (b'?', b'?') => "??",
-        (b'-', b'=') => "-=",
-        (b'<', b'<') => "<<",
+        (b'=', b'=') => Op::EqEq,
+        (b'!', b'=') => Op::Ne,
+        (b'<', b'=') => Op::Le,
+        (b'>', b'=') => Op::Ge,
+        (b'=', b'>') => Op::FatArrow,
+        (b'-', b'>') => Op::Arrow,
+        (b':', b':') => Op::ColonColon,
+        (b'+', b'=') => Op::PlusEq,
+        (b'.', b'=') => Op::DotEq,
+        (b':', b'=') => Op::ColonEq,
+        (b'.', b'.') => Op::DotDot,
+        (b'&', b'&') => Op::AndAnd,
+        (b'|', b'|') => Op::OrOr,
+        (b'?', b'?') => Op::Coalesce,
+        (b'-', b'=') => Op::MinusEq,
+        (b'<', b'<') => Op::Shl,
         _ => return None,
     };
     Some(op)
@@ -167,8 +392,8 @@ fn op2(a: u8, b: u8) -> Option<&'static str> {
 
 /// The one-byte operator `b` (one of `OPS1`), as a table: the lexer looks
 /// one up for most operator bytes.
-const OP1: [&str; 256] = {
-    let mut t = [""; 256];
+const OP1: [Op; 256] = {
+    let mut t = [Op::At; 256];
     let mut k = 0;
     while k < 256 {
         t[k] = op1_of(k as u8);
@@ -177,37 +402,37 @@ const OP1: [&str; 256] = {
     t
 };
 
-fn op1(b: u8) -> &'static str {
+fn op1(b: u8) -> Op {
     OP1[usize::from(b)]
 }
 
-const fn op1_of(b: u8) -> &'static str {
+const fn op1_of(b: u8) -> Op {
     match b {
-        b'+' => "+",
-        b'-' => "-",
-        b'*' => "*",
-        b'/' => "/",
-        b'%' => "%",
-        b'=' => "=",
-        b'<' => "<",
-        b'>' => ">",
-        b'!' => "!",
-        b'&' => "&",
-        b'|' => "|",
-        b'^' => "^",
-        b'~' => "~",
-        b'?' => "?",
-        b':' => ":",
-        b';' => ";",
-        b',' => ",",
-        b'.' => ".",
-        b'(' => "(",
-        b')' => ")",
-        b'[' => "[",
-        b']' => "]",
-        b'{' => "{",
-        b'}' => "}",
-        _ => "@",
+        b'+' => Op::Plus,
+        b'-' => Op::Minus,
+        b'*' => Op::Star,
+        b'/' => Op::Slash,
+        b'%' => Op::Percent,
+        b'=' => Op::Eq,
+        b'<' => Op::Lt,
+        b'>' => Op::Gt,
+        b'!' => Op::Bang,
+        b'&' => Op::And,
+        b'|' => Op::Or,
+        b'^' => Op::Caret,
+        b'~' => Op::Tilde,
+        b'?' => Op::Question,
+        b':' => Op::Colon,
+        b';' => Op::Semi,
+        b',' => Op::Comma,
+        b'.' => Op::Dot,
+        b'(' => Op::LParen,
+        b')' => Op::RParen,
+        b'[' => Op::LBracket,
+        b']' => Op::RBracket,
+        b'{' => Op::LBrace,
+        b'}' => Op::RBrace,
+        _ => Op::At,
     }
 }
 
@@ -1366,7 +1591,7 @@ fn lex_shell<'a, O: Offset>(text: &'a str, base: usize) -> (Vec<Token<'a, O>>, V
                     && (b[i].is_ascii_alphabetic() || b[i] == b'_');
                 if assign {
                     push(&mut out, Tok::Ident(&text[i..k]), i, k);
-                    push(&mut out, Tok::Op("="), k, k + 1);
+                    push(&mut out, Tok::Op(Op::Eq), k, k + 1);
                     i = k + 1;
                 }
                 let (parts, end) = shell_word(text, i, base);
@@ -1504,11 +1729,56 @@ mod tests {
     }
 
     #[test]
+    fn op_macro_names_the_operator_of_its_text() {
+        assert_eq!(op!("+").as_str(), "+");
+        assert_eq!(op!("-").as_str(), "-");
+        assert_eq!(op!("*").as_str(), "*");
+        assert_eq!(op!("/").as_str(), "/");
+        assert_eq!(op!("%").as_str(), "%");
+        assert_eq!(op!("=").as_str(), "=");
+        assert_eq!(op!("<").as_str(), "<");
+        assert_eq!(op!(">").as_str(), ">");
+        assert_eq!(op!("!").as_str(), "!");
+        assert_eq!(op!("&").as_str(), "&");
+        assert_eq!(op!("|").as_str(), "|");
+        assert_eq!(op!("^").as_str(), "^");
+        assert_eq!(op!("~").as_str(), "~");
+        assert_eq!(op!("?").as_str(), "?");
+        assert_eq!(op!(":").as_str(), ":");
+        assert_eq!(op!(";").as_str(), ";");
+        assert_eq!(op!(",").as_str(), ",");
+        assert_eq!(op!(".").as_str(), ".");
+        assert_eq!(op!("(").as_str(), "(");
+        assert_eq!(op!(")").as_str(), ")");
+        assert_eq!(op!("[").as_str(), "[");
+        assert_eq!(op!("]").as_str(), "]");
+        assert_eq!(op!("{").as_str(), "{");
+        assert_eq!(op!("}").as_str(), "}");
+        assert_eq!(op!("@").as_str(), "@");
+        assert_eq!(op!("==").as_str(), "==");
+        assert_eq!(op!("!=").as_str(), "!=");
+        assert_eq!(op!("<=").as_str(), "<=");
+        assert_eq!(op!(">=").as_str(), ">=");
+        assert_eq!(op!("=>").as_str(), "=>");
+        assert_eq!(op!("->").as_str(), "->");
+        assert_eq!(op!("::").as_str(), "::");
+        assert_eq!(op!("+=").as_str(), "+=");
+        assert_eq!(op!(".=").as_str(), ".=");
+        assert_eq!(op!(":=").as_str(), ":=");
+        assert_eq!(op!("..").as_str(), "..");
+        assert_eq!(op!("&&").as_str(), "&&");
+        assert_eq!(op!("||").as_str(), "||");
+        assert_eq!(op!("??").as_str(), "??");
+        assert_eq!(op!("-=").as_str(), "-=");
+        assert_eq!(op!("<<").as_str(), "<<");
+    }
+
+    #[test]
     fn op1_table_matches_its_definition() {
         for c in 0..=255u8 {
             assert_eq!(op1(c), op1_of(c), "byte {c}");
             if IS_OP1[usize::from(c)] {
-                assert_eq!(op1(c).as_bytes(), [c], "byte {c}");
+                assert_eq!(op1(c).as_str().as_bytes(), [c], "byte {c}");
             }
         }
     }
@@ -1518,7 +1788,7 @@ mod tests {
         for a in 0..=255u8 {
             for b in 0..=255u8 {
                 let listed = OPS2.iter().find(|o| o.as_bytes() == [a, b]).copied();
-                assert_eq!(op2(a, b), listed, "bytes {a} {b}");
+                assert_eq!(op2(a, b).map(Op::as_str), listed, "bytes {a} {b}");
             }
         }
         for c in 0..=255u8 {

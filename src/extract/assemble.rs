@@ -16,7 +16,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashMap;
 
-use super::lexer::{fits_u32, lex_split, op, Offset, Op, Part, Tok, Token};
+use super::lexer::{fits_u32, lex_split, op, Lexed, Offset, Op, Part, Parts, Tok, Token};
 use super::{Binding, Expr, Extracted, Language, Seg, HOLE};
 use crate::finding::FindingKind;
 
@@ -178,7 +178,11 @@ fn assemble_with<O: Offset>(
     // The lexer already keeps them apart; each list only needs to be in
     // source order, which it nearly always is already (a stable sort keeps
     // the order a merged sort-then-split gave).
-    let (mut toks, mut comments) = lex_split::<O>(lang, text, base);
+    let Lexed {
+        mut toks,
+        mut comments,
+        parts,
+    } = lex_split::<O>(lang, text, base);
     if !toks.is_sorted_by_key(|t| t.start) {
         toks.sort_by_key(|t| t.start);
     }
@@ -188,6 +192,7 @@ fn assemble_with<O: Offset>(
     let mut asm = Assembler {
         lang,
         toks: &toks,
+        part_list: &parts,
         syms: HashMap::new(),
         dotted_syms: false,
         spare: Cell::default(),
@@ -211,6 +216,8 @@ fn assemble_with<O: Offset>(
 struct Assembler<'t, O: Offset> {
     lang: Language,
     toks: &'t [Token<'t, O>],
+    /// The parts of the string literals (see [`Assembler::parts_of`]).
+    part_list: &'t [Part<'t>],
     /// name → definitions in file order: (offset, value).
     syms: HashMap<Cow<'t, str>, Vec<(usize, Chain<'t>)>>,
     /// Whether a name in `syms` holds a `.`: only then can a dotted name
@@ -229,6 +236,11 @@ struct Assembler<'t, O: Offset> {
 impl<'t, O: Offset> Assembler<'t, O> {
     fn tok(&self, i: usize) -> Option<&'t Tok<'t>> {
         self.toks.get(i).map(|t| &t.tok)
+    }
+
+    /// The parts of the string literal `r`.
+    fn parts_of(&self, r: Parts) -> &'t [Part<'t>] {
+        &self.part_list[r.start..r.end]
     }
 
     fn is_op(&self, i: usize, op: Op) -> bool {
@@ -283,7 +295,11 @@ impl<'t, O: Offset> Assembler<'t, O> {
                     None => i += 1,
                 },
                 Tok::Ident(name) if !self.may_start_expr(i, name) => i += 1,
-                Tok::Str(parts) if self.slash_only && self.inert_literal(i, parts) => i += 1,
+                Tok::Str(parts)
+                    if self.slash_only && self.inert_literal(i, self.parts_of(*parts)) =>
+                {
+                    i += 1
+                }
                 Tok::Str(_) | Tok::Ident(_) => {
                     let (mut expr, next) = self.parse_expr(i, false);
                     if self.is_docstring(i, next) {
@@ -421,7 +437,7 @@ impl<'t, O: Offset> Assembler<'t, O> {
             Tok::Op(op!("]")) => {
                 let k = prev.checked_sub(1)?;
                 match self.tok(k)? {
-                    Tok::Str(parts) => literal_text(parts),
+                    Tok::Str(parts) => literal_text(self.parts_of(*parts)),
                     _ => None,
                 }
             }
@@ -434,7 +450,7 @@ impl<'t, O: Offset> Assembler<'t, O> {
         let prev = i.checked_sub(1)?;
         let name = match self.tok(prev)? {
             Tok::Ident(n) => Cow::Borrowed(*n),
-            Tok::Str(parts) => literal_text(parts)?,
+            Tok::Str(parts) => literal_text(self.parts_of(*parts))?,
             _ => return None,
         };
         // `a ? b : c` and `case x:` are not pairs.
@@ -548,7 +564,7 @@ impl<'t, O: Offset> Assembler<'t, O> {
         let t = self.toks.get(i)?;
         match &t.tok {
             Tok::Str(parts) => {
-                for p in parts {
+                for p in self.parts_of(*parts) {
                     match p {
                         Part::Text { text, src } => expr.push(Piece::literal(
                             text.as_ref(),
@@ -692,7 +708,7 @@ impl<'t, O: Offset> Assembler<'t, O> {
             // `name["key"]`: the key names the value.
             if self.is_op(j, op!("[")) && self.is_op(j + 2, op!("]")) {
                 if let Some(Tok::Str(parts)) = self.tok(j + 1) {
-                    if let Some(key) = literal_text(parts) {
+                    if let Some(key) = literal_text(self.parts_of(*parts)) {
                         if let Some(full) = full.as_deref_mut() {
                             full.push('.');
                             full.push_str(&key);
@@ -1105,7 +1121,7 @@ mod reference {
     use std::borrow::Cow;
     use std::collections::HashMap;
 
-    use crate::extract::lexer::{lex_split, op, Op, Part, Tok, Token};
+    use crate::extract::lexer::{lex_split, op, Lexed, Op, Part, Parts, Tok, Token};
     use crate::extract::{Binding, Expr, Extracted, Language, Seg};
     use crate::finding::FindingKind;
 
@@ -1151,7 +1167,11 @@ mod reference {
         // The lexer already keeps them apart; each list only needs to be in
         // source order, which it nearly always is already (a stable sort keeps
         // the order a merged sort-then-split gave).
-        let (mut toks, mut comments) = lex_split::<usize>(lang, text, base);
+        let Lexed {
+            mut toks,
+            mut comments,
+            parts,
+        } = lex_split::<usize>(lang, text, base);
         if !toks.is_sorted_by_key(|t| t.start) {
             toks.sort_by_key(|t| t.start);
         }
@@ -1161,6 +1181,7 @@ mod reference {
         let mut asm = Assembler {
             lang,
             toks: &toks,
+            part_list: &parts,
             syms: HashMap::new(),
             out: Extracted::default(),
             slash_only,
@@ -1182,6 +1203,8 @@ mod reference {
     struct Assembler<'t> {
         lang: Language,
         toks: &'t [Token<'t, usize>],
+        /// The parts of the string literals (see [`Assembler::parts_of`]).
+        part_list: &'t [Part<'t>],
         syms: HashMap<String, Vec<(usize, Expr)>>,
         out: Extracted,
         slash_only: bool,
@@ -1190,6 +1213,10 @@ mod reference {
     impl<'t> Assembler<'t> {
         fn tok(&self, i: usize) -> Option<&Tok<'_>> {
             self.toks.get(i).map(|t| &t.tok)
+        }
+
+        fn parts_of(&self, r: Parts) -> &'t [Part<'t>] {
+            &self.part_list[r.start..r.end]
         }
 
         fn is_op(&self, i: usize, op: Op) -> bool {
@@ -1241,7 +1268,11 @@ mod reference {
                         i = self.emit_and_bind(expr, i + 1, next, name, offset);
                     }
                     Tok::Ident(name) if !self.may_start_expr(i, name) => i += 1,
-                    Tok::Str(parts) if self.slash_only && self.inert_literal(i, parts) => i += 1,
+                    Tok::Str(parts)
+                        if self.slash_only && self.inert_literal(i, self.parts_of(*parts)) =>
+                    {
+                        i += 1
+                    }
                     Tok::Str(_) | Tok::Ident(_) => {
                         let (mut expr, next) = self.parse_expr(i, false);
                         if self.is_docstring(i, next) {
@@ -1359,7 +1390,7 @@ mod reference {
                 Tok::Op(op!("]")) => {
                     let k = prev.checked_sub(1)?;
                     match self.tok(k)? {
-                        Tok::Str(parts) => literal_text(parts),
+                        Tok::Str(parts) => literal_text(self.parts_of(*parts)),
                         _ => None,
                     }
                 }
@@ -1372,7 +1403,7 @@ mod reference {
             let prev = i.checked_sub(1)?;
             let name = match self.tok(prev)? {
                 Tok::Ident(n) => n.to_string(),
-                Tok::Str(parts) => literal_text(parts)?,
+                Tok::Str(parts) => literal_text(self.parts_of(*parts))?,
                 _ => return None,
             };
             // `a ? b : c` and `case x:` are not pairs.
@@ -1478,7 +1509,7 @@ mod reference {
             let t = self.toks.get(i)?;
             match &t.tok {
                 Tok::Str(parts) => {
-                    for p in parts {
+                    for p in self.parts_of(*parts) {
                         match p {
                             Part::Text { text, src } => {
                                 expr.push(Seg::literal(text.as_ref(), *src, (t.start, t.end)))
@@ -1586,7 +1617,7 @@ mod reference {
                 // `name["key"]`: the key names the value.
                 if self.is_op(j, op!("[")) && self.is_op(j + 2, op!("]")) {
                     if let Some(Tok::Str(parts)) = tok(j + 1) {
-                        if let Some(key) = literal_text(parts) {
+                        if let Some(key) = literal_text(self.parts_of(*parts)) {
                             full.to_mut().push('.');
                             full.to_mut().push_str(&key);
                             last = Cow::Owned(key);

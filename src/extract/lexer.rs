@@ -32,11 +32,12 @@ pub enum Part<'a> {
 
 /// A token's kind and content. Comments are not tokens: the lexer gives
 /// them in a list of their own ([`Comment`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tok<'a> {
-    /// A string literal's parts (boxed: the token stays small, and most
-    /// tokens are not strings).
-    Str(Box<[Part<'a>]>),
+    /// A string literal: where its parts are in the lexed file's list
+    /// ([`Lexed::parts`]). Tokens hold nothing to free: the token list is
+    /// dropped in one piece.
+    Str(Parts),
     /// Identifiers and numbers borrow the text: no allocation per token.
     Ident(&'a str),
     Num(&'a str),
@@ -51,11 +52,34 @@ pub enum Tok<'a> {
 /// offsets are `u32` unless the text ends past 4 GiB (see [`Offset`]): a
 /// minified file has a token every three bytes, and the token list is
 /// most of the memory a scan uses.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Token<'a, O: Offset = u32> {
     pub tok: Tok<'a>,
     pub start: O,
     pub end: O,
+}
+
+/// The range of a string literal's parts in [`Lexed::parts`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Parts {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A lexed text: its tokens, its comments, and the parts of its string
+/// literals (which [`Tok::Str`] tokens point into).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lexed<'a, O: Offset = u32> {
+    pub toks: Vec<Token<'a, O>>,
+    pub comments: Vec<Comment<'a>>,
+    pub parts: Vec<Part<'a>>,
+}
+
+impl<'a, O: Offset> Lexed<'a, O> {
+    /// The parts of the string literal `r`.
+    pub fn parts(&self, r: Parts) -> &[Part<'a>] {
+        &self.parts[r.start..r.end]
+    }
 }
 
 /// A comment: its text (without its markers, borrowed: most comments are
@@ -438,19 +462,15 @@ const fn op1_of(b: u8) -> Op {
 
 /// Tokenizes `text` as `lang`, in source order, without the comments.
 /// Offsets are shifted by `base`.
-pub fn lex(lang: Language, text: &str, base: usize) -> Vec<Token<'_, usize>> {
-    let (mut toks, _) = lex_split(lang, text, base);
-    toks.sort_by_key(|t| t.start);
-    toks
+pub fn lex(lang: Language, text: &str, base: usize) -> Lexed<'_, usize> {
+    let mut lexed = lex_split(lang, text, base);
+    lexed.toks.sort_by_key(|t| t.start);
+    lexed
 }
 
 /// Tokenizes `text` as `lang`: the tokens, and the comments in a second
 /// list. `O` must be `usize` unless [`fits_u32`]`(text, base)`.
-pub fn lex_split<O: Offset>(
-    lang: Language,
-    text: &str,
-    base: usize,
-) -> (Vec<Token<'_, O>>, Vec<Comment<'_>>) {
+pub fn lex_split<O: Offset>(lang: Language, text: &str, base: usize) -> Lexed<'_, O> {
     if lang == Language::Shell {
         return lex_shell(text, base);
     }
@@ -467,15 +487,20 @@ pub fn lex_split<O: Offset>(
         // lazily).
         out: Vec::with_capacity(text.len() / 4),
         comments: Vec::new(),
+        parts: Vec::new(),
         unclosed_until: [0; 3],
     };
     lx.run();
-    (lx.out, lx.comments)
+    Lexed {
+        toks: lx.out,
+        comments: lx.comments,
+        parts: lx.parts,
+    }
 }
 
 /// Only the comments of `text`, as `(comment text, offset)` pairs.
 pub fn comments(lang: Language, text: &str, base: usize) -> Vec<(String, usize)> {
-    let (_, mut comments) = lex_split::<usize>(lang, text, base);
+    let mut comments = lex_split::<usize>(lang, text, base).comments;
     comments.sort_by_key(|c| c.start);
     comments
         .into_iter()
@@ -492,6 +517,8 @@ struct Lexer<'a, O: Offset> {
     depth: usize,
     out: Vec<Token<'a, O>>,
     comments: Vec<Comment<'a>>,
+    /// The parts of all string literals, in order.
+    parts: Vec<Part<'a>>,
     /// Per quote byte: a single-line string opened before this offset found
     /// no closing quote up to here, so no later quote on the line can close
     /// either. Keeps a 3 MB line full of stray apostrophes linear.
@@ -539,6 +566,16 @@ impl<'a, O: Offset> Lexer<'a, O> {
             start: O::from_usize(start + self.base),
             end: O::from_usize(end + self.base),
         });
+    }
+
+    /// A string token whose parts are those pushed since the part list
+    /// was `from` long.
+    fn push_str(&mut self, from: usize, start: usize, end: usize) {
+        let parts = Parts {
+            start: from,
+            end: self.parts.len(),
+        };
+        self.push(Tok::Str(parts), start, end);
     }
 
     /// A comment whose text `text` starts at `offset` (in `text`) and which
@@ -737,16 +774,17 @@ impl<'a, O: Offset> Lexer<'a, O> {
                 let end = self.s[body..]
                     .find(close)
                     .map_or(self.b.len(), |k| body + k);
-                let parts = if q == b'"' {
-                    interp_dollar(&self.s[body..end], body + self.base, true)
+                let from = self.parts.len();
+                if q == b'"' {
+                    interp_dollar_into(&self.s[body..end], body + self.base, true, &mut self.parts);
                 } else {
-                    vec![Part::Text {
+                    self.parts.push(Part::Text {
                         text: Cow::Borrowed(&self.s[body..end]),
                         src: Some(body + self.base),
-                    }]
-                };
+                    });
+                }
                 let stop = (end + close.len()).min(self.b.len());
-                self.push(Tok::Str(parts.into_boxed_slice()), start, stop);
+                self.push_str(from, start, stop);
                 self.i = stop;
                 true
             }
@@ -1069,7 +1107,8 @@ impl<'a, O: Offset> Lexer<'a, O> {
                 None => break self.b.len(),
             }
         };
-        let parts = build_parts(
+        let from = self.parts.len();
+        build_parts(
             &self.s[body..end],
             body + self.base,
             escapes,
@@ -1077,9 +1116,10 @@ impl<'a, O: Offset> Lexer<'a, O> {
             false,
             false,
             interp,
+            &mut self.parts,
         );
         let stop = (end + delim.len()).min(self.b.len());
-        self.push(Tok::Str(parts.into_boxed_slice()), start, stop);
+        self.push_str(from, start, stop);
         self.i = stop;
     }
 
@@ -1100,12 +1140,13 @@ impl<'a, O: Offset> Lexer<'a, O> {
         let end = self.s[body..]
             .find(&close)
             .map_or(self.b.len(), |k| body + k);
-        let parts = vec![Part::Text {
+        let from = self.parts.len();
+        self.parts.push(Part::Text {
             text: Cow::Borrowed(&self.s[body..end]),
             src: Some(body + self.base),
-        }];
+        });
         let stop = (end + close.len()).min(self.b.len());
-        self.push(Tok::Str(parts.into_boxed_slice()), start, stop);
+        self.push_str(from, start, stop);
         self.i = stop;
     }
 
@@ -1154,7 +1195,8 @@ impl<'a, O: Offset> Lexer<'a, O> {
             return;
         };
         let end = end.min(self.b.len());
-        let parts = build_parts(
+        let from = self.parts.len();
+        build_parts(
             &self.s[body..end],
             body + self.base,
             rules.escapes,
@@ -1162,8 +1204,9 @@ impl<'a, O: Offset> Lexer<'a, O> {
             rules.backtick,
             rules.raw_backslash,
             rules.interp,
+            &mut self.parts,
         );
-        self.push(Tok::Str(parts.into_boxed_slice()), start, end + 1);
+        self.push_str(from, start, end + 1);
         self.i = end + 1;
     }
 }
@@ -1198,7 +1241,9 @@ struct QuoteRules {
 }
 
 /// Splits a literal's body into text and interpolation parts, decoding
-/// escapes. A text run with no escape inside keeps its source offset.
+/// escapes, and appends them to `out`. A text run with no escape inside
+/// keeps its source offset.
+#[allow(clippy::too_many_arguments)]
 fn build_parts<'a>(
     body: &'a str,
     offset: usize,
@@ -1207,9 +1252,11 @@ fn build_parts<'a>(
     backtick: bool,
     raw_backslash: bool,
     interp: Interp,
-) -> Vec<Part<'a>> {
+    out: &mut Vec<Part<'a>>,
+) {
     if interp == Interp::Dollar {
-        return interp_dollar(body, offset, escapes || backtick);
+        interp_dollar_into(body, offset, escapes || backtick, out);
+        return;
     }
     let b = body.as_bytes();
     // No byte any rule below acts on (the usual string): one verbatim part,
@@ -1218,16 +1265,15 @@ fn build_parts<'a>(
         .iter()
         .any(|&c| matches!(c, b'{' | b'}' | b'$' | b'#' | b'\\' | b'`' | b'"' | b'\''))
     {
-        return if body.is_empty() {
-            Vec::new()
-        } else {
-            vec![Part::Text {
+        if !body.is_empty() {
+            out.push(Part::Text {
                 text: Cow::Borrowed(body),
                 src: Some(offset),
-            }]
-        };
+            });
+        }
+        return;
     }
-    let mut parts = Vec::new();
+    let parts = out;
     let mut text = String::new();
     let mut run_start = 0usize;
     let mut verbatim = true;
@@ -1246,12 +1292,12 @@ fn build_parts<'a>(
             Interp::PyFormat | Interp::Brace if c == b'{' => {
                 if b.get(i + 1) == Some(&b'{') {
                     // `{{` is a literal brace.
-                    flush(&mut parts, &mut text, run_start, verbatim);
+                    flush(parts, &mut text, run_start, verbatim);
                     text.push('{');
                     verbatim = false;
                     run_start = i;
                     i += 2;
-                    flush(&mut parts, &mut text, run_start, verbatim);
+                    flush(parts, &mut text, run_start, verbatim);
                     verbatim = true;
                     run_start = i;
                     continue;
@@ -1263,7 +1309,7 @@ fn build_parts<'a>(
             _ => 0,
         };
         if open_len > 0 {
-            flush(&mut parts, &mut text, run_start, verbatim);
+            flush(parts, &mut text, run_start, verbatim);
             let inner = i + open_len;
             let close = matching_brace(b, inner);
             let expr = &body[inner..close];
@@ -1281,23 +1327,23 @@ fn build_parts<'a>(
             && c == b'}'
             && b.get(i + 1) == Some(&b'}')
         {
-            flush(&mut parts, &mut text, run_start, verbatim);
+            flush(parts, &mut text, run_start, verbatim);
             text.push('}');
             verbatim = false;
             i += 2;
-            flush(&mut parts, &mut text, i - 2, verbatim);
+            flush(parts, &mut text, i - 2, verbatim);
             verbatim = true;
             run_start = i;
             continue;
         }
         if (escapes && c == b'\\') || (backtick && c == b'`') {
-            flush(&mut parts, &mut text, run_start, verbatim);
+            flush(parts, &mut text, run_start, verbatim);
             let decoded = decode_escape(body, i + 1);
             text.push_str(&decoded.0);
             verbatim = false;
             run_start = i;
             i = decoded.1;
-            flush(&mut parts, &mut text, run_start, verbatim);
+            flush(parts, &mut text, run_start, verbatim);
             verbatim = true;
             run_start = i;
             continue;
@@ -1311,12 +1357,12 @@ fn build_parts<'a>(
         }
         if let Some(q) = doubled {
             if c == q && b.get(i + 1) == Some(&q) {
-                flush(&mut parts, &mut text, run_start, verbatim);
+                flush(parts, &mut text, run_start, verbatim);
                 text.push(char::from(q));
                 verbatim = false;
                 run_start = i;
                 i += 2;
-                flush(&mut parts, &mut text, run_start, verbatim);
+                flush(parts, &mut text, run_start, verbatim);
                 verbatim = true;
                 run_start = i;
                 continue;
@@ -1337,8 +1383,7 @@ fn build_parts<'a>(
         text.push_str(&body[i..j]);
         i = j;
     }
-    flush(&mut parts, &mut text, run_start, verbatim);
-    parts
+    flush(parts, &mut text, run_start, verbatim);
 }
 
 /// A text part's text, taken from the `text` buffer: borrowed from `body`
@@ -1396,15 +1441,9 @@ fn decode_escape(body: &str, at: usize) -> (String, usize) {
 }
 
 /// `$name`, `${name}`, `{$name}`, `$(expr)`, `$env:NAME` interpolation
-/// (PHP, PowerShell and shell double-quoted strings).
-pub(crate) fn interp_dollar(body: &str, offset: usize, escapes: bool) -> Vec<Part<'_>> {
-    let mut parts = Vec::new();
-    interp_dollar_into(body, offset, escapes, &mut parts);
-    parts
-}
-
-/// [`interp_dollar`], appending to `parts` (a shell word gathers the parts
-/// of all its quoted and unquoted pieces in one list).
+/// (PHP, PowerShell and shell double-quoted strings): appends the parts of
+/// `body` to `parts` (a shell word gathers the parts of all its quoted and
+/// unquoted pieces).
 fn interp_dollar_into<'a>(body: &'a str, offset: usize, escapes: bool, parts: &mut Vec<Part<'a>>) {
     let b = body.as_bytes();
     // Most shell words and many strings hold none of the bytes a rule below
@@ -1543,10 +1582,11 @@ fn interp_dollar_into<'a>(body: &'a str, offset: usize, escapes: bool, parts: &m
 /// Shell: words, comments, assignments. Every word is one [`Tok::Str`]
 /// (quoting pieces joined, `$VAR` interpolated); `NAME=value` at a word's
 /// start becomes `Ident(NAME) Op(=) Str(value)`.
-fn lex_shell<'a, O: Offset>(text: &'a str, base: usize) -> (Vec<Token<'a, O>>, Vec<Comment<'a>>) {
+fn lex_shell<'a, O: Offset>(text: &'a str, base: usize) -> Lexed<'a, O> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut comments = Vec::new();
+    let mut parts = Vec::new();
     let mut i = 0;
     let push = |out: &mut Vec<Token<'a, O>>, tok: Tok<'a>, s: usize, e: usize| {
         out.push(Token {
@@ -1594,26 +1634,37 @@ fn lex_shell<'a, O: Offset>(text: &'a str, base: usize) -> (Vec<Token<'a, O>>, V
                     push(&mut out, Tok::Op(Op::Eq), k, k + 1);
                     i = k + 1;
                 }
-                let (parts, end) = shell_word(text, i, base);
+                let from = parts.len();
+                let end = shell_word(text, i, base, &mut parts);
                 if end > i || assign {
+                    let word = Parts {
+                        start: from,
+                        end: parts.len(),
+                    };
                     push(
                         &mut out,
-                        Tok::Str(parts.into_boxed_slice()),
+                        Tok::Str(word),
                         if assign { i } else { start },
                         end,
                     );
+                } else {
+                    parts.truncate(from);
                 }
                 i = end.max(i + usize::from(!assign));
             }
         }
     }
-    (out, comments)
+    Lexed {
+        toks: out,
+        comments,
+        parts,
+    }
 }
 
-/// One shell word starting at `i`: returns its parts and end.
-fn shell_word<'a>(text: &'a str, mut i: usize, base: usize) -> (Vec<Part<'a>>, usize) {
+/// One shell word starting at `i`: appends its parts to `parts`, returns
+/// its end.
+fn shell_word<'a>(text: &'a str, mut i: usize, base: usize, parts: &mut Vec<Part<'a>>) -> usize {
     let b = text.as_bytes();
-    let mut parts: Vec<Part<'a>> = Vec::new();
     let mut run = i;
     let flush_plain = |parts: &mut Vec<Part<'a>>, from: usize, to: usize| {
         if to > from {
@@ -1625,7 +1676,7 @@ fn shell_word<'a>(text: &'a str, mut i: usize, base: usize) -> (Vec<Part<'a>>, u
             b' ' | b'\t' | b'\n' | b'\r' | b';' | b'|' | b'&' | b'<' | b'>' | b')' | b'(' => break,
             b'\\' if b.get(i + 1) == Some(&b'\n') => break,
             b'\'' => {
-                flush_plain(&mut parts, run, i);
+                flush_plain(parts, run, i);
                 let close = memchr::memchr(b'\'', &b[i + 1..]).map_or(b.len(), |k| i + 1 + k);
                 parts.push(Part::Text {
                     text: Cow::Borrowed(&text[i + 1..close]),
@@ -1635,13 +1686,13 @@ fn shell_word<'a>(text: &'a str, mut i: usize, base: usize) -> (Vec<Part<'a>>, u
                 run = i;
             }
             b'"' => {
-                flush_plain(&mut parts, run, i);
+                flush_plain(parts, run, i);
                 let mut k = i + 1;
                 while k < b.len() && b[k] != b'"' {
                     k += if b[k] == b'\\' { 2 } else { 1 };
                 }
                 let close = k.min(b.len());
-                interp_dollar_into(&text[i + 1..close], i + 1 + base, true, &mut parts);
+                interp_dollar_into(&text[i + 1..close], i + 1 + base, true, parts);
                 i = (close + 1).min(b.len());
                 run = i;
             }
@@ -1673,8 +1724,8 @@ fn shell_word<'a>(text: &'a str, mut i: usize, base: usize) -> (Vec<Part<'a>>, u
             }
         }
     }
-    flush_plain(&mut parts, run, i);
-    (parts, i)
+    flush_plain(parts, run, i);
+    i
 }
 
 #[cfg(test)]
@@ -1720,10 +1771,14 @@ mod tests {
                 b"ab_.$@=:+-%|?()[]{},;'\"`\\/#\n {}fx0",
             );
             for lang in LANGS {
-                let (t32, c32) = lex_split::<u32>(lang, &text, 7);
-                let (t64, c64) = lex_split::<usize>(lang, &text, 7);
-                assert_eq!(t32.into_iter().map(widen).collect::<Vec<_>>(), t64);
-                assert_eq!(c32, c64);
+                let l32 = lex_split::<u32>(lang, &text, 7);
+                let l64 = lex_split::<usize>(lang, &text, 7);
+                assert_eq!(
+                    l32.toks.into_iter().map(widen).collect::<Vec<_>>(),
+                    l64.toks
+                );
+                assert_eq!(l32.comments, l64.comments);
+                assert_eq!(l32.parts, l64.parts);
             }
         }
     }
@@ -1799,11 +1854,14 @@ mod tests {
     }
 
     fn strs(lang: Language, text: &str) -> Vec<String> {
-        lex(lang, text, 0)
-            .into_iter()
+        let lexed = lex(lang, text, 0);
+        lexed
+            .toks
+            .iter()
             .filter_map(|t| match t.tok {
                 Tok::Str(parts) => Some(
-                    parts
+                    lexed
+                        .parts(parts)
                         .iter()
                         .map(|p| match p {
                             Part::Text { text, .. } => text.to_string(),
@@ -1817,24 +1875,31 @@ mod tests {
     }
 
     fn check_offsets(lang: Language, text: &str) {
-        for c in lex_split::<u32>(lang, text, 0).1 {
+        let lexed = lex(lang, text, 0);
+        for c in &lexed.comments {
             assert!(c.start <= c.end && c.end <= text.len(), "{c:?}");
             assert_eq!(&text[c.offset..c.offset + c.text.len()], c.text);
         }
-        for t in lex(lang, text, 0) {
+        let mut next_part = 0;
+        for t in &lexed.toks {
             assert!(t.start <= t.end && t.end <= text.len(), "{t:?}");
             if let Tok::Str(parts) = t.tok {
-                for p in parts {
+                // Each literal's parts follow the previous literal's.
+                assert_eq!(parts.start, next_part, "{t:?}");
+                assert!(parts.start <= parts.end, "{t:?}");
+                next_part = parts.end;
+                for p in lexed.parts(parts) {
                     if let Part::Text {
                         text: s,
                         src: Some(o),
                     } = p
                     {
-                        assert_eq!(&text[o..o + s.len()], s);
+                        assert_eq!(&text[*o..*o + s.len()], s);
                     }
                 }
             }
         }
+        assert_eq!(next_part, lexed.parts.len());
     }
 
     #[test]
@@ -1890,7 +1955,7 @@ mod tests {
     #[test]
     fn shell_words_and_assignments() {
         let src = "API_PATH=\"/api/2.0/fo/scan/\"\ncurl -s -u \"$U:$P\" \\\n  \"$QUALYS_API$API_PATH\" # done\n";
-        let toks = lex(Language::Shell, src, 0);
+        let toks = lex(Language::Shell, src, 0).toks;
         assert!(matches!(&toks[0].tok, Tok::Ident(n) if *n == "API_PATH"));
         assert_eq!(
             strs(Language::Shell, src),

@@ -154,7 +154,7 @@ impl<'t> Chain<'t> {
     }
 
     fn has_slash(&self) -> bool {
-        self.segs.iter().any(|s| s.text.contains('/'))
+        self.segs.iter().any(|s| has_byte(s.text, b'/'))
     }
 }
 
@@ -404,7 +404,7 @@ impl<'t, O: Offset> Assembler<'t, O> {
                 offset,
             });
         }
-        if name.contains('.') {
+        if has_byte(&name, b'.') {
             self.dotted_syms = true;
         }
         self.syms.entry(name).or_default().push((offset, value));
@@ -621,7 +621,7 @@ impl<'t, O: Offset> Assembler<'t, O> {
                     // component is `get` (listed) or holds a `.` itself (a
                     // `["key"]`): the full name is built for the latter only.
                     if DEFAULT_FNS.contains(&last)
-                        || (last.contains('.') && full().ends_with("environ.get"))
+                        || (has_byte(last, b'.') && full().ends_with("environ.get"))
                     {
                         let (args, next) = self.args(end + 1);
                         let span = (
@@ -843,6 +843,13 @@ impl<'t, O: Offset> Assembler<'t, O> {
         }
         (args, i)
     }
+}
+
+/// Whether `text` holds the ASCII byte `b`. The texts asked about are
+/// names and pieces, mostly a few bytes long: a plain loop beats the call
+/// into `memchr` that `str::contains` makes.
+fn has_byte(text: &str, b: u8) -> bool {
+    text.bytes().any(|c| c == b)
 }
 
 /// The text of a literal with no interpolation, borrowed when it is one

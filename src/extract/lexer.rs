@@ -77,7 +77,7 @@ pub struct Lexed<'a, O: Offset = u32> {
 
 impl<'a, O: Offset> Lexed<'a, O> {
     /// The parts of the string literal `r`.
-    pub fn parts(&self, r: Parts) -> &[Part<'a>] {
+    pub fn parts_of(&self, r: Parts) -> &[Part<'a>] {
         &self.parts[r.start..r.end]
     }
 }
@@ -1861,7 +1861,7 @@ mod tests {
             .filter_map(|t| match t.tok {
                 Tok::Str(parts) => Some(
                     lexed
-                        .parts(parts)
+                        .parts_of(parts)
                         .iter()
                         .map(|p| match p {
                             Part::Text { text, .. } => text.to_string(),
@@ -1888,7 +1888,7 @@ mod tests {
                 assert_eq!(parts.start, next_part, "{t:?}");
                 assert!(parts.start <= parts.end, "{t:?}");
                 next_part = parts.end;
-                for p in lexed.parts(parts) {
+                for p in lexed.parts_of(parts) {
                     if let Part::Text {
                         text: s,
                         src: Some(o),

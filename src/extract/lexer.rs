@@ -30,29 +30,332 @@ pub enum Part<'a> {
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A token's kind and content. Comments are not tokens: the lexer gives
+/// them in a list of their own ([`Comment`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Tok<'a> {
-    Str(Vec<Part<'a>>),
-    /// A comment's text (without its markers, borrowed: most comments are
-    /// dropped unread) and the offset of that text.
-    Comment(&'a str, usize),
+    /// A string literal: where its parts are in the lexed file's list
+    /// ([`Lexed::parts`]). Tokens hold nothing to free: the token list is
+    /// dropped in one piece.
+    Str(Parts),
     /// Identifiers and numbers borrow the text: no allocation per token.
     Ident(&'a str),
     Num(&'a str),
-    Op(&'static str),
+    Op(Op),
     /// A statement-ending newline (only in newline-sensitive languages,
     /// outside brackets).
     Newline,
     Other,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Token<'a> {
+/// A token and its byte span in the file (`base` already added). The
+/// offsets are `u32` unless the text ends past 4 GiB (see [`Offset`]): a
+/// minified file has a token every three bytes, and the token list is
+/// most of the memory a scan uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token<'a, O: Offset = u32> {
     pub tok: Tok<'a>,
-    /// Byte span in the file (`base` already added).
+    pub start: O,
+    pub end: O,
+}
+
+/// The range of a string literal's parts in [`Lexed::parts`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Parts {
     pub start: usize,
     pub end: usize,
 }
+
+/// A lexed text: its tokens, its comments, and the parts of its string
+/// literals (which [`Tok::Str`] tokens point into).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lexed<'a, O: Offset = u32> {
+    pub toks: Vec<Token<'a, O>>,
+    pub comments: Vec<Comment<'a>>,
+    pub parts: Vec<Part<'a>>,
+}
+
+impl<'a, O: Offset> Lexed<'a, O> {
+    /// The parts of the string literal `r`.
+    pub fn parts_of(&self, r: Parts) -> &[Part<'a>] {
+        &self.parts[r.start..r.end]
+    }
+}
+
+/// A comment: its text (without its markers, borrowed: most comments are
+/// dropped unread), the offset of that text, and the comment's span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment<'a> {
+    pub text: &'a str,
+    pub offset: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// A byte offset in a [`Token`]: `u32` for a text whose offsets (with its
+/// base) all fit one ([`fits_u32`]), `usize` for any other.
+pub trait Offset: Copy + Ord + std::fmt::Debug {
+    /// `n`, which the caller knows to fit.
+    fn from_usize(n: usize) -> Self;
+    fn get(self) -> usize;
+}
+
+impl Offset for u32 {
+    #[inline]
+    fn from_usize(n: usize) -> u32 {
+        debug_assert!(u32::try_from(n).is_ok());
+        n as u32
+    }
+
+    #[inline]
+    fn get(self) -> usize {
+        self as usize
+    }
+}
+
+impl Offset for usize {
+    #[inline]
+    fn from_usize(n: usize) -> usize {
+        n
+    }
+
+    #[inline]
+    fn get(self) -> usize {
+        self
+    }
+}
+
+/// Whether every offset of `text` lexed at `base` fits a `u32`, so that
+/// it may be lexed into `Token<u32>`s.
+pub fn fits_u32(text: &str, base: usize) -> bool {
+    base.checked_add(text.len())
+        .is_some_and(|end| u32::try_from(end).is_ok())
+}
+
+/// An operator token. Written `op!("+")` (the macro names the variant of
+/// an operator's text), so that the assembler reads as the code it parses
+/// while it compares bytes, not strings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    Plus,
+    Minus,
+    Star,
+    Slash,
+    Percent,
+    Eq,
+    Lt,
+    Gt,
+    Bang,
+    And,
+    Or,
+    Caret,
+    Tilde,
+    Question,
+    Colon,
+    Semi,
+    Comma,
+    Dot,
+    LParen,
+    RParen,
+    LBracket,
+    RBracket,
+    LBrace,
+    RBrace,
+    At,
+    EqEq,
+    Ne,
+    Le,
+    Ge,
+    FatArrow,
+    Arrow,
+    ColonColon,
+    PlusEq,
+    DotEq,
+    ColonEq,
+    DotDot,
+    AndAnd,
+    OrOr,
+    Coalesce,
+    MinusEq,
+    Shl,
+}
+
+impl Op {
+    /// The operator's text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Plus => "+",
+            Op::Minus => "-",
+            Op::Star => "*",
+            Op::Slash => "/",
+            Op::Percent => "%",
+            Op::Eq => "=",
+            Op::Lt => "<",
+            Op::Gt => ">",
+            Op::Bang => "!",
+            Op::And => "&",
+            Op::Or => "|",
+            Op::Caret => "^",
+            Op::Tilde => "~",
+            Op::Question => "?",
+            Op::Colon => ":",
+            Op::Semi => ";",
+            Op::Comma => ",",
+            Op::Dot => ".",
+            Op::LParen => "(",
+            Op::RParen => ")",
+            Op::LBracket => "[",
+            Op::RBracket => "]",
+            Op::LBrace => "{",
+            Op::RBrace => "}",
+            Op::At => "@",
+            Op::EqEq => "==",
+            Op::Ne => "!=",
+            Op::Le => "<=",
+            Op::Ge => ">=",
+            Op::FatArrow => "=>",
+            Op::Arrow => "->",
+            Op::ColonColon => "::",
+            Op::PlusEq => "+=",
+            Op::DotEq => ".=",
+            Op::ColonEq => ":=",
+            Op::DotDot => "..",
+            Op::AndAnd => "&&",
+            Op::OrOr => "||",
+            Op::Coalesce => "??",
+            Op::MinusEq => "-=",
+            Op::Shl => "<<",
+        }
+    }
+}
+
+/// The [`Op`] whose text is the given literal: `op!("::")`.
+macro_rules! op {
+    ("+") => {
+        $crate::extract::lexer::Op::Plus
+    };
+    ("-") => {
+        $crate::extract::lexer::Op::Minus
+    };
+    ("*") => {
+        $crate::extract::lexer::Op::Star
+    };
+    ("/") => {
+        $crate::extract::lexer::Op::Slash
+    };
+    ("%") => {
+        $crate::extract::lexer::Op::Percent
+    };
+    ("=") => {
+        $crate::extract::lexer::Op::Eq
+    };
+    ("<") => {
+        $crate::extract::lexer::Op::Lt
+    };
+    (">") => {
+        $crate::extract::lexer::Op::Gt
+    };
+    ("!") => {
+        $crate::extract::lexer::Op::Bang
+    };
+    ("&") => {
+        $crate::extract::lexer::Op::And
+    };
+    ("|") => {
+        $crate::extract::lexer::Op::Or
+    };
+    ("^") => {
+        $crate::extract::lexer::Op::Caret
+    };
+    ("~") => {
+        $crate::extract::lexer::Op::Tilde
+    };
+    ("?") => {
+        $crate::extract::lexer::Op::Question
+    };
+    (":") => {
+        $crate::extract::lexer::Op::Colon
+    };
+    (";") => {
+        $crate::extract::lexer::Op::Semi
+    };
+    (",") => {
+        $crate::extract::lexer::Op::Comma
+    };
+    (".") => {
+        $crate::extract::lexer::Op::Dot
+    };
+    ("(") => {
+        $crate::extract::lexer::Op::LParen
+    };
+    (")") => {
+        $crate::extract::lexer::Op::RParen
+    };
+    ("[") => {
+        $crate::extract::lexer::Op::LBracket
+    };
+    ("]") => {
+        $crate::extract::lexer::Op::RBracket
+    };
+    ("{") => {
+        $crate::extract::lexer::Op::LBrace
+    };
+    ("}") => {
+        $crate::extract::lexer::Op::RBrace
+    };
+    ("@") => {
+        $crate::extract::lexer::Op::At
+    };
+    ("==") => {
+        $crate::extract::lexer::Op::EqEq
+    };
+    ("!=") => {
+        $crate::extract::lexer::Op::Ne
+    };
+    ("<=") => {
+        $crate::extract::lexer::Op::Le
+    };
+    (">=") => {
+        $crate::extract::lexer::Op::Ge
+    };
+    ("=>") => {
+        $crate::extract::lexer::Op::FatArrow
+    };
+    ("->") => {
+        $crate::extract::lexer::Op::Arrow
+    };
+    ("::") => {
+        $crate::extract::lexer::Op::ColonColon
+    };
+    ("+=") => {
+        $crate::extract::lexer::Op::PlusEq
+    };
+    (".=") => {
+        $crate::extract::lexer::Op::DotEq
+    };
+    (":=") => {
+        $crate::extract::lexer::Op::ColonEq
+    };
+    ("..") => {
+        $crate::extract::lexer::Op::DotDot
+    };
+    ("&&") => {
+        $crate::extract::lexer::Op::AndAnd
+    };
+    ("||") => {
+        $crate::extract::lexer::Op::OrOr
+    };
+    ("??") => {
+        $crate::extract::lexer::Op::Coalesce
+    };
+    ("-=") => {
+        $crate::extract::lexer::Op::MinusEq
+    };
+    ("<<") => {
+        $crate::extract::lexer::Op::Shl
+    };
+}
+pub(crate) use op;
 
 /// The two-byte operators, as a list: `op2` is the lookup the lexer uses;
 /// a test checks that the two agree.
@@ -74,83 +377,102 @@ const IS_OP1: [bool; 256] = {
     t
 };
 
+/// The bytes that start a two-byte operator (checked against `OPS2` by a
+/// test): most operator bytes start none, and one lookup rules them out.
+const OP2_FIRST: [bool; 256] = {
+    let mut t = [false; 256];
+    let firsts = b"=!<>-:+.&|?";
+    let mut k = 0;
+    while k < firsts.len() {
+        t[firsts[k] as usize] = true;
+        k += 1;
+    }
+    t
+};
+
 /// The two-byte operator starting with `a b`, if any (one of `OPS2`).
-fn op2(a: u8, b: u8) -> Option<&'static str> {
+fn op2(a: u8, b: u8) -> Option<Op> {
     let op = match (a, b) {
-        (b'=', b'=') => "==",
-        (b'!', b'=') => "!=",
-        (b'<', b'=') => "<=",
-        (b'>', b'=') => ">=",
-        (b'=', b'>') => "=>",
-        (b'-', b'>') => "->",
-        (b':', b':') => "::",
-        (b'+', b'=') => "+=",
-        (b'.', b'=') => ".=",
-        (b':', b'=') => ":=",
-        (b'.', b'.') => "..",
-        (b'&', b'&') => "&&",
-        (b'|', b'|') => "||",
-        (b'?', b'?') => "??",
-        (b'-', b'=') => "-=",
-        (b'<', b'<') => "<<",
+        (b'=', b'=') => Op::EqEq,
+        (b'!', b'=') => Op::Ne,
+        (b'<', b'=') => Op::Le,
+        (b'>', b'=') => Op::Ge,
+        (b'=', b'>') => Op::FatArrow,
+        (b'-', b'>') => Op::Arrow,
+        (b':', b':') => Op::ColonColon,
+        (b'+', b'=') => Op::PlusEq,
+        (b'.', b'=') => Op::DotEq,
+        (b':', b'=') => Op::ColonEq,
+        (b'.', b'.') => Op::DotDot,
+        (b'&', b'&') => Op::AndAnd,
+        (b'|', b'|') => Op::OrOr,
+        (b'?', b'?') => Op::Coalesce,
+        (b'-', b'=') => Op::MinusEq,
+        (b'<', b'<') => Op::Shl,
         _ => return None,
     };
     Some(op)
 }
 
-fn op1(b: u8) -> &'static str {
+/// The one-byte operator `b` (one of `OPS1`), as a table: the lexer looks
+/// one up for most operator bytes.
+const OP1: [Op; 256] = {
+    let mut t = [Op::At; 256];
+    let mut k = 0;
+    while k < 256 {
+        t[k] = op1_of(k as u8);
+        k += 1;
+    }
+    t
+};
+
+fn op1(b: u8) -> Op {
+    OP1[usize::from(b)]
+}
+
+const fn op1_of(b: u8) -> Op {
     match b {
-        b'+' => "+",
-        b'-' => "-",
-        b'*' => "*",
-        b'/' => "/",
-        b'%' => "%",
-        b'=' => "=",
-        b'<' => "<",
-        b'>' => ">",
-        b'!' => "!",
-        b'&' => "&",
-        b'|' => "|",
-        b'^' => "^",
-        b'~' => "~",
-        b'?' => "?",
-        b':' => ":",
-        b';' => ";",
-        b',' => ",",
-        b'.' => ".",
-        b'(' => "(",
-        b')' => ")",
-        b'[' => "[",
-        b']' => "]",
-        b'{' => "{",
-        b'}' => "}",
-        _ => "@",
+        b'+' => Op::Plus,
+        b'-' => Op::Minus,
+        b'*' => Op::Star,
+        b'/' => Op::Slash,
+        b'%' => Op::Percent,
+        b'=' => Op::Eq,
+        b'<' => Op::Lt,
+        b'>' => Op::Gt,
+        b'!' => Op::Bang,
+        b'&' => Op::And,
+        b'|' => Op::Or,
+        b'^' => Op::Caret,
+        b'~' => Op::Tilde,
+        b'?' => Op::Question,
+        b':' => Op::Colon,
+        b';' => Op::Semi,
+        b',' => Op::Comma,
+        b'.' => Op::Dot,
+        b'(' => Op::LParen,
+        b')' => Op::RParen,
+        b'[' => Op::LBracket,
+        b']' => Op::RBracket,
+        b'{' => Op::LBrace,
+        b'}' => Op::RBrace,
+        _ => Op::At,
     }
 }
 
-/// Tokenizes `text` as `lang`. Offsets are shifted by `base`.
-pub fn lex(lang: Language, text: &str, base: usize) -> Vec<Token<'_>> {
-    let (mut toks, comments) = lex_split(lang, text, base);
-    toks.extend(comments);
-    toks.sort_by_key(|t| t.start);
-    toks
+/// Tokenizes `text` as `lang`, in source order, without the comments.
+/// Offsets are shifted by `base`.
+pub fn lex(lang: Language, text: &str, base: usize) -> Lexed<'_, usize> {
+    let mut lexed = lex_split(lang, text, base);
+    lexed.toks.sort_by_key(|t| t.start);
+    lexed
 }
 
-/// Tokenizes `text` as `lex` does, with the comments in a second list.
-pub fn lex_split(lang: Language, text: &str, base: usize) -> (Vec<Token<'_>>, Vec<Token<'_>>) {
+/// Tokenizes `text` as `lang`: the tokens, and the comments in a second
+/// list. `O` must be `usize` unless [`fits_u32`]`(text, base)`.
+pub fn lex_split<O: Offset>(lang: Language, text: &str, base: usize) -> Lexed<'_, O> {
     if lang == Language::Shell {
-        let all = lex_shell(text, base);
-        // Split in order, into a list sized for all (most are not comments).
-        let mut toks = Vec::with_capacity(all.len());
-        let mut comments = Vec::new();
-        for t in all {
-            if matches!(t.tok, Tok::Comment(..)) {
-                comments.push(t);
-            } else {
-                toks.push(t);
-            }
-        }
-        return (toks, comments);
+        return lex_shell(text, base);
     }
     let mut lx = Lexer {
         lang,
@@ -165,32 +487,38 @@ pub fn lex_split(lang: Language, text: &str, base: usize) -> (Vec<Token<'_>>, Ve
         // lazily).
         out: Vec::with_capacity(text.len() / 4),
         comments: Vec::new(),
+        parts: Vec::new(),
         unclosed_until: [0; 3],
     };
     lx.run();
-    (lx.out, lx.comments)
+    Lexed {
+        toks: lx.out,
+        comments: lx.comments,
+        parts: lx.parts,
+    }
 }
 
 /// Only the comments of `text`, as `(comment text, offset)` pairs.
 pub fn comments(lang: Language, text: &str, base: usize) -> Vec<(String, usize)> {
-    lex(lang, text, base)
+    let mut comments = lex_split::<usize>(lang, text, base).comments;
+    comments.sort_by_key(|c| c.start);
+    comments
         .into_iter()
-        .filter_map(|t| match t.tok {
-            Tok::Comment(c, o) => Some((c.to_string(), o)),
-            _ => None,
-        })
+        .map(|c| (c.text.to_string(), c.offset))
         .collect()
 }
 
-struct Lexer<'a> {
+struct Lexer<'a, O: Offset> {
     lang: Language,
     s: &'a str,
     b: &'a [u8],
     i: usize,
     base: usize,
     depth: usize,
-    out: Vec<Token<'a>>,
-    comments: Vec<Token<'a>>,
+    out: Vec<Token<'a, O>>,
+    comments: Vec<Comment<'a>>,
+    /// The parts of all string literals, in order.
+    parts: Vec<Part<'a>>,
     /// Per quote byte: a single-line string opened before this offset found
     /// no closing quote up to here, so no later quote on the line can close
     /// either. Keeps a 3 MB line full of stray apostrophes linear.
@@ -231,15 +559,31 @@ fn is_ident(c: u8) -> bool {
     IDENT_CLASS[usize::from(c)] & 2 != 0
 }
 
-impl<'a> Lexer<'a> {
+impl<'a, O: Offset> Lexer<'a, O> {
     fn push(&mut self, tok: Tok<'a>, start: usize, end: usize) {
-        let out = if matches!(tok, Tok::Comment(..)) {
-            &mut self.comments
-        } else {
-            &mut self.out
-        };
-        out.push(Token {
+        self.out.push(Token {
             tok,
+            start: O::from_usize(start + self.base),
+            end: O::from_usize(end + self.base),
+        });
+    }
+
+    /// A string token whose parts are those pushed since the part list
+    /// was `from` long.
+    fn push_str(&mut self, from: usize, start: usize, end: usize) {
+        let parts = Parts {
+            start: from,
+            end: self.parts.len(),
+        };
+        self.push(Tok::Str(parts), start, end);
+    }
+
+    /// A comment whose text `text` starts at `offset` (in `text`) and which
+    /// spans `start..end`.
+    fn comment(&mut self, text: &'a str, offset: usize, start: usize, end: usize) {
+        self.comments.push(Comment {
+            text,
+            offset: offset + self.base,
             start: start + self.base,
             end: end + self.base,
         });
@@ -322,7 +666,7 @@ impl<'a> Lexer<'a> {
                         .find("\n=end")
                         .map_or(self.b.len(), |k| start + k + 5);
                     let text = &self.s[start + 6..end.max(start + 6)];
-                    self.push(Tok::Comment(text, start + 6 + self.base), start, end);
+                    self.comment(text, start + 6, start, end);
                     self.i = end;
                 }
                 b'"' | b'\'' | b'`' => self.string(start),
@@ -341,7 +685,12 @@ impl<'a> Lexer<'a> {
                 }
                 c if is_ident_start(c) => self.ident(start),
                 c if IS_OP1[usize::from(c)] => {
-                    if let Some(op) = op2(c, self.at(1)) {
+                    let two = if OP2_FIRST[usize::from(c)] {
+                        op2(c, self.at(1))
+                    } else {
+                        None
+                    };
+                    if let Some(op) = two {
                         self.push(Tok::Op(op), start, start + 2);
                         self.i += 2;
                     } else {
@@ -373,7 +722,7 @@ impl<'a> Lexer<'a> {
         let end = self.line_end(start);
         let text_start = (start + marker).min(end);
         let text = self.s[text_start..end].trim_end_matches('\r');
-        self.push(Tok::Comment(text, text_start + self.base), start, end);
+        self.comment(text, text_start, start, end);
         self.i = end;
     }
 
@@ -385,7 +734,7 @@ impl<'a> Lexer<'a> {
             .map_or(self.b.len(), |k| body + k);
         let text = &self.s[body..end];
         let stop = (end + close.len()).min(self.b.len());
-        self.push(Tok::Comment(text, body + self.base), start, stop);
+        self.comment(text, body, start, stop);
         self.i = stop;
     }
 
@@ -425,16 +774,17 @@ impl<'a> Lexer<'a> {
                 let end = self.s[body..]
                     .find(close)
                     .map_or(self.b.len(), |k| body + k);
-                let parts = if q == b'"' {
-                    interp_dollar(&self.s[body..end], body + self.base, true)
+                let from = self.parts.len();
+                if q == b'"' {
+                    interp_dollar_into(&self.s[body..end], body + self.base, true, &mut self.parts);
                 } else {
-                    vec![Part::Text {
+                    self.parts.push(Part::Text {
                         text: Cow::Borrowed(&self.s[body..end]),
                         src: Some(body + self.base),
-                    }]
-                };
+                    });
+                }
                 let stop = (end + close.len()).min(self.b.len());
-                self.push(Tok::Str(parts), start, stop);
+                self.push_str(from, start, stop);
                 self.i = stop;
                 true
             }
@@ -757,7 +1107,8 @@ impl<'a> Lexer<'a> {
                 None => break self.b.len(),
             }
         };
-        let parts = build_parts(
+        let from = self.parts.len();
+        build_parts(
             &self.s[body..end],
             body + self.base,
             escapes,
@@ -765,9 +1116,10 @@ impl<'a> Lexer<'a> {
             false,
             false,
             interp,
+            &mut self.parts,
         );
         let stop = (end + delim.len()).min(self.b.len());
-        self.push(Tok::Str(parts), start, stop);
+        self.push_str(from, start, stop);
         self.i = stop;
     }
 
@@ -788,12 +1140,13 @@ impl<'a> Lexer<'a> {
         let end = self.s[body..]
             .find(&close)
             .map_or(self.b.len(), |k| body + k);
-        let parts = vec![Part::Text {
+        let from = self.parts.len();
+        self.parts.push(Part::Text {
             text: Cow::Borrowed(&self.s[body..end]),
             src: Some(body + self.base),
-        }];
+        });
         let stop = (end + close.len()).min(self.b.len());
-        self.push(Tok::Str(parts), start, stop);
+        self.push_str(from, start, stop);
         self.i = stop;
     }
 
@@ -842,7 +1195,8 @@ impl<'a> Lexer<'a> {
             return;
         };
         let end = end.min(self.b.len());
-        let parts = build_parts(
+        let from = self.parts.len();
+        build_parts(
             &self.s[body..end],
             body + self.base,
             rules.escapes,
@@ -850,8 +1204,9 @@ impl<'a> Lexer<'a> {
             rules.backtick,
             rules.raw_backslash,
             rules.interp,
+            &mut self.parts,
         );
-        self.push(Tok::Str(parts), start, end + 1);
+        self.push_str(from, start, end + 1);
         self.i = end + 1;
     }
 }
@@ -886,7 +1241,9 @@ struct QuoteRules {
 }
 
 /// Splits a literal's body into text and interpolation parts, decoding
-/// escapes. A text run with no escape inside keeps its source offset.
+/// escapes, and appends them to `out`. A text run with no escape inside
+/// keeps its source offset.
+#[allow(clippy::too_many_arguments)]
 fn build_parts<'a>(
     body: &'a str,
     offset: usize,
@@ -895,9 +1252,11 @@ fn build_parts<'a>(
     backtick: bool,
     raw_backslash: bool,
     interp: Interp,
-) -> Vec<Part<'a>> {
+    out: &mut Vec<Part<'a>>,
+) {
     if interp == Interp::Dollar {
-        return interp_dollar(body, offset, escapes || backtick);
+        interp_dollar_into(body, offset, escapes || backtick, out);
+        return;
     }
     let b = body.as_bytes();
     // No byte any rule below acts on (the usual string): one verbatim part,
@@ -906,16 +1265,15 @@ fn build_parts<'a>(
         .iter()
         .any(|&c| matches!(c, b'{' | b'}' | b'$' | b'#' | b'\\' | b'`' | b'"' | b'\''))
     {
-        return if body.is_empty() {
-            Vec::new()
-        } else {
-            vec![Part::Text {
+        if !body.is_empty() {
+            out.push(Part::Text {
                 text: Cow::Borrowed(body),
                 src: Some(offset),
-            }]
-        };
+            });
+        }
+        return;
     }
-    let mut parts = Vec::new();
+    let parts = out;
     let mut text = String::new();
     let mut run_start = 0usize;
     let mut verbatim = true;
@@ -934,12 +1292,12 @@ fn build_parts<'a>(
             Interp::PyFormat | Interp::Brace if c == b'{' => {
                 if b.get(i + 1) == Some(&b'{') {
                     // `{{` is a literal brace.
-                    flush(&mut parts, &mut text, run_start, verbatim);
+                    flush(parts, &mut text, run_start, verbatim);
                     text.push('{');
                     verbatim = false;
                     run_start = i;
                     i += 2;
-                    flush(&mut parts, &mut text, run_start, verbatim);
+                    flush(parts, &mut text, run_start, verbatim);
                     verbatim = true;
                     run_start = i;
                     continue;
@@ -951,7 +1309,7 @@ fn build_parts<'a>(
             _ => 0,
         };
         if open_len > 0 {
-            flush(&mut parts, &mut text, run_start, verbatim);
+            flush(parts, &mut text, run_start, verbatim);
             let inner = i + open_len;
             let close = matching_brace(b, inner);
             let expr = &body[inner..close];
@@ -969,23 +1327,23 @@ fn build_parts<'a>(
             && c == b'}'
             && b.get(i + 1) == Some(&b'}')
         {
-            flush(&mut parts, &mut text, run_start, verbatim);
+            flush(parts, &mut text, run_start, verbatim);
             text.push('}');
             verbatim = false;
             i += 2;
-            flush(&mut parts, &mut text, i - 2, verbatim);
+            flush(parts, &mut text, i - 2, verbatim);
             verbatim = true;
             run_start = i;
             continue;
         }
         if (escapes && c == b'\\') || (backtick && c == b'`') {
-            flush(&mut parts, &mut text, run_start, verbatim);
+            flush(parts, &mut text, run_start, verbatim);
             let decoded = decode_escape(body, i + 1);
             text.push_str(&decoded.0);
             verbatim = false;
             run_start = i;
             i = decoded.1;
-            flush(&mut parts, &mut text, run_start, verbatim);
+            flush(parts, &mut text, run_start, verbatim);
             verbatim = true;
             run_start = i;
             continue;
@@ -999,12 +1357,12 @@ fn build_parts<'a>(
         }
         if let Some(q) = doubled {
             if c == q && b.get(i + 1) == Some(&q) {
-                flush(&mut parts, &mut text, run_start, verbatim);
+                flush(parts, &mut text, run_start, verbatim);
                 text.push(char::from(q));
                 verbatim = false;
                 run_start = i;
                 i += 2;
-                flush(&mut parts, &mut text, run_start, verbatim);
+                flush(parts, &mut text, run_start, verbatim);
                 verbatim = true;
                 run_start = i;
                 continue;
@@ -1025,8 +1383,7 @@ fn build_parts<'a>(
         text.push_str(&body[i..j]);
         i = j;
     }
-    flush(&mut parts, &mut text, run_start, verbatim);
-    parts
+    flush(parts, &mut text, run_start, verbatim);
 }
 
 /// A text part's text, taken from the `text` buffer: borrowed from `body`
@@ -1084,15 +1441,9 @@ fn decode_escape(body: &str, at: usize) -> (String, usize) {
 }
 
 /// `$name`, `${name}`, `{$name}`, `$(expr)`, `$env:NAME` interpolation
-/// (PHP, PowerShell and shell double-quoted strings).
-pub(crate) fn interp_dollar(body: &str, offset: usize, escapes: bool) -> Vec<Part<'_>> {
-    let mut parts = Vec::new();
-    interp_dollar_into(body, offset, escapes, &mut parts);
-    parts
-}
-
-/// [`interp_dollar`], appending to `parts` (a shell word gathers the parts
-/// of all its quoted and unquoted pieces in one list).
+/// (PHP, PowerShell and shell double-quoted strings): appends the parts of
+/// `body` to `parts` (a shell word gathers the parts of all its quoted and
+/// unquoted pieces).
 fn interp_dollar_into<'a>(body: &'a str, offset: usize, escapes: bool, parts: &mut Vec<Part<'a>>) {
     let b = body.as_bytes();
     // Most shell words and many strings hold none of the bytes a rule below
@@ -1231,15 +1582,17 @@ fn interp_dollar_into<'a>(body: &'a str, offset: usize, escapes: bool, parts: &m
 /// Shell: words, comments, assignments. Every word is one [`Tok::Str`]
 /// (quoting pieces joined, `$VAR` interpolated); `NAME=value` at a word's
 /// start becomes `Ident(NAME) Op(=) Str(value)`.
-fn lex_shell<'a>(text: &'a str, base: usize) -> Vec<Token<'a>> {
+fn lex_shell<'a, O: Offset>(text: &'a str, base: usize) -> Lexed<'a, O> {
     let b = text.as_bytes();
     let mut out = Vec::new();
+    let mut comments = Vec::new();
+    let mut parts = Vec::new();
     let mut i = 0;
-    let push = |out: &mut Vec<Token<'a>>, tok: Tok<'a>, s: usize, e: usize| {
+    let push = |out: &mut Vec<Token<'a, O>>, tok: Tok<'a>, s: usize, e: usize| {
         out.push(Token {
             tok,
-            start: s + base,
-            end: e + base,
+            start: O::from_usize(s + base),
+            end: O::from_usize(e + base),
         })
     };
     while i < b.len() {
@@ -1254,12 +1607,12 @@ fn lex_shell<'a>(text: &'a str, base: usize) -> Vec<Token<'a>> {
             b'\\' if b.get(i + 1) == Some(&b'\r') && b.get(i + 2) == Some(&b'\n') => i += 3,
             b'#' => {
                 let end = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |k| i + k);
-                push(
-                    &mut out,
-                    Tok::Comment(text[i + 1..end].trim_end_matches('\r'), i + 1 + base),
-                    i,
-                    end,
-                );
+                comments.push(Comment {
+                    text: text[i + 1..end].trim_end_matches('\r'),
+                    offset: i + 1 + base,
+                    start: i + base,
+                    end: end + base,
+                });
                 i = end;
             }
             b'|' | b'&' | b'(' | b')' | b'<' | b'>' => {
@@ -1278,29 +1631,40 @@ fn lex_shell<'a>(text: &'a str, base: usize) -> Vec<Token<'a>> {
                     && (b[i].is_ascii_alphabetic() || b[i] == b'_');
                 if assign {
                     push(&mut out, Tok::Ident(&text[i..k]), i, k);
-                    push(&mut out, Tok::Op("="), k, k + 1);
+                    push(&mut out, Tok::Op(Op::Eq), k, k + 1);
                     i = k + 1;
                 }
-                let (parts, end) = shell_word(text, i, base);
+                let from = parts.len();
+                let end = shell_word(text, i, base, &mut parts);
                 if end > i || assign {
+                    let word = Parts {
+                        start: from,
+                        end: parts.len(),
+                    };
                     push(
                         &mut out,
-                        Tok::Str(parts),
+                        Tok::Str(word),
                         if assign { i } else { start },
                         end,
                     );
+                } else {
+                    parts.truncate(from);
                 }
                 i = end.max(i + usize::from(!assign));
             }
         }
     }
-    out
+    Lexed {
+        toks: out,
+        comments,
+        parts,
+    }
 }
 
-/// One shell word starting at `i`: returns its parts and end.
-fn shell_word<'a>(text: &'a str, mut i: usize, base: usize) -> (Vec<Part<'a>>, usize) {
+/// One shell word starting at `i`: appends its parts to `parts`, returns
+/// its end.
+fn shell_word<'a>(text: &'a str, mut i: usize, base: usize, parts: &mut Vec<Part<'a>>) -> usize {
     let b = text.as_bytes();
-    let mut parts: Vec<Part<'a>> = Vec::new();
     let mut run = i;
     let flush_plain = |parts: &mut Vec<Part<'a>>, from: usize, to: usize| {
         if to > from {
@@ -1312,7 +1676,7 @@ fn shell_word<'a>(text: &'a str, mut i: usize, base: usize) -> (Vec<Part<'a>>, u
             b' ' | b'\t' | b'\n' | b'\r' | b';' | b'|' | b'&' | b'<' | b'>' | b')' | b'(' => break,
             b'\\' if b.get(i + 1) == Some(&b'\n') => break,
             b'\'' => {
-                flush_plain(&mut parts, run, i);
+                flush_plain(parts, run, i);
                 let close = memchr::memchr(b'\'', &b[i + 1..]).map_or(b.len(), |k| i + 1 + k);
                 parts.push(Part::Text {
                     text: Cow::Borrowed(&text[i + 1..close]),
@@ -1322,13 +1686,13 @@ fn shell_word<'a>(text: &'a str, mut i: usize, base: usize) -> (Vec<Part<'a>>, u
                 run = i;
             }
             b'"' => {
-                flush_plain(&mut parts, run, i);
+                flush_plain(parts, run, i);
                 let mut k = i + 1;
                 while k < b.len() && b[k] != b'"' {
                     k += if b[k] == b'\\' { 2 } else { 1 };
                 }
                 let close = k.min(b.len());
-                interp_dollar_into(&text[i + 1..close], i + 1 + base, true, &mut parts);
+                interp_dollar_into(&text[i + 1..close], i + 1 + base, true, parts);
                 i = (close + 1).min(b.len());
                 run = i;
             }
@@ -1360,8 +1724,8 @@ fn shell_word<'a>(text: &'a str, mut i: usize, base: usize) -> (Vec<Part<'a>>, u
             }
         }
     }
-    flush_plain(&mut parts, run, i);
-    (parts, i)
+    flush_plain(parts, run, i);
+    i
 }
 
 #[cfg(test)]
@@ -1378,24 +1742,126 @@ mod tests {
     }
 
     #[test]
+    fn tokens_are_small() {
+        assert!(std::mem::size_of::<Token<'_, u32>>() <= 32);
+    }
+
+    #[test]
+    fn u32_offsets_only_where_they_fit() {
+        let max = u32::MAX as usize;
+        assert!(fits_u32("ab", max - 2));
+        assert!(!fits_u32("ab", max - 1));
+        assert!(!fits_u32("", usize::MAX));
+        assert!(fits_u32("", max));
+    }
+
+    #[test]
+    fn u32_and_usize_offsets_give_the_same_tokens() {
+        fn widen(t: Token<'_, u32>) -> Token<'_, usize> {
+            Token {
+                tok: t.tok,
+                start: t.start as usize,
+                end: t.end as usize,
+            }
+        }
+        for seed in 0..200u64 {
+            let text = crate::extract::garbage(
+                seed,
+                (seed as usize * 13) % 300,
+                b"ab_.$@=:+-%|?()[]{},;'\"`\\/#\n {}fx0",
+            );
+            for lang in LANGS {
+                let l32 = lex_split::<u32>(lang, &text, 7);
+                let l64 = lex_split::<usize>(lang, &text, 7);
+                assert_eq!(
+                    l32.toks.into_iter().map(widen).collect::<Vec<_>>(),
+                    l64.toks
+                );
+                assert_eq!(l32.comments, l64.comments);
+                assert_eq!(l32.parts, l64.parts);
+            }
+        }
+    }
+
+    #[test]
+    fn op_macro_names_the_operator_of_its_text() {
+        assert_eq!(op!("+").as_str(), "+");
+        assert_eq!(op!("-").as_str(), "-");
+        assert_eq!(op!("*").as_str(), "*");
+        assert_eq!(op!("/").as_str(), "/");
+        assert_eq!(op!("%").as_str(), "%");
+        assert_eq!(op!("=").as_str(), "=");
+        assert_eq!(op!("<").as_str(), "<");
+        assert_eq!(op!(">").as_str(), ">");
+        assert_eq!(op!("!").as_str(), "!");
+        assert_eq!(op!("&").as_str(), "&");
+        assert_eq!(op!("|").as_str(), "|");
+        assert_eq!(op!("^").as_str(), "^");
+        assert_eq!(op!("~").as_str(), "~");
+        assert_eq!(op!("?").as_str(), "?");
+        assert_eq!(op!(":").as_str(), ":");
+        assert_eq!(op!(";").as_str(), ";");
+        assert_eq!(op!(",").as_str(), ",");
+        assert_eq!(op!(".").as_str(), ".");
+        assert_eq!(op!("(").as_str(), "(");
+        assert_eq!(op!(")").as_str(), ")");
+        assert_eq!(op!("[").as_str(), "[");
+        assert_eq!(op!("]").as_str(), "]");
+        assert_eq!(op!("{").as_str(), "{");
+        assert_eq!(op!("}").as_str(), "}");
+        assert_eq!(op!("@").as_str(), "@");
+        assert_eq!(op!("==").as_str(), "==");
+        assert_eq!(op!("!=").as_str(), "!=");
+        assert_eq!(op!("<=").as_str(), "<=");
+        assert_eq!(op!(">=").as_str(), ">=");
+        assert_eq!(op!("=>").as_str(), "=>");
+        assert_eq!(op!("->").as_str(), "->");
+        assert_eq!(op!("::").as_str(), "::");
+        assert_eq!(op!("+=").as_str(), "+=");
+        assert_eq!(op!(".=").as_str(), ".=");
+        assert_eq!(op!(":=").as_str(), ":=");
+        assert_eq!(op!("..").as_str(), "..");
+        assert_eq!(op!("&&").as_str(), "&&");
+        assert_eq!(op!("||").as_str(), "||");
+        assert_eq!(op!("??").as_str(), "??");
+        assert_eq!(op!("-=").as_str(), "-=");
+        assert_eq!(op!("<<").as_str(), "<<");
+    }
+
+    #[test]
+    fn op1_table_matches_its_definition() {
+        for c in 0..=255u8 {
+            assert_eq!(op1(c), op1_of(c), "byte {c}");
+            if IS_OP1[usize::from(c)] {
+                assert_eq!(op1(c).as_str().as_bytes(), [c], "byte {c}");
+            }
+        }
+    }
+
+    #[test]
     fn op2_table_matches_the_operator_list() {
         for a in 0..=255u8 {
             for b in 0..=255u8 {
                 let listed = OPS2.iter().find(|o| o.as_bytes() == [a, b]).copied();
-                assert_eq!(op2(a, b), listed, "bytes {a} {b}");
+                assert_eq!(op2(a, b).map(Op::as_str), listed, "bytes {a} {b}");
             }
         }
         for c in 0..=255u8 {
             assert_eq!(IS_OP1[usize::from(c)], OPS1.contains(&c), "byte {c}");
+            let first = OPS2.iter().any(|o| o.as_bytes()[0] == c);
+            assert_eq!(OP2_FIRST[usize::from(c)], first, "byte {c}");
         }
     }
 
     fn strs(lang: Language, text: &str) -> Vec<String> {
-        lex(lang, text, 0)
-            .into_iter()
+        let lexed = lex(lang, text, 0);
+        lexed
+            .toks
+            .iter()
             .filter_map(|t| match t.tok {
                 Tok::Str(parts) => Some(
-                    parts
+                    lexed
+                        .parts_of(parts)
                         .iter()
                         .map(|p| match p {
                             Part::Text { text, .. } => text.to_string(),
@@ -1409,20 +1875,31 @@ mod tests {
     }
 
     fn check_offsets(lang: Language, text: &str) {
-        for t in lex(lang, text, 0) {
+        let lexed = lex(lang, text, 0);
+        for c in &lexed.comments {
+            assert!(c.start <= c.end && c.end <= text.len(), "{c:?}");
+            assert_eq!(&text[c.offset..c.offset + c.text.len()], c.text);
+        }
+        let mut next_part = 0;
+        for t in &lexed.toks {
             assert!(t.start <= t.end && t.end <= text.len(), "{t:?}");
             if let Tok::Str(parts) = t.tok {
-                for p in parts {
+                // Each literal's parts follow the previous literal's.
+                assert_eq!(parts.start, next_part, "{t:?}");
+                assert!(parts.start <= parts.end, "{t:?}");
+                next_part = parts.end;
+                for p in lexed.parts_of(parts) {
                     if let Part::Text {
                         text: s,
                         src: Some(o),
                     } = p
                     {
-                        assert_eq!(&text[o..o + s.len()], s);
+                        assert_eq!(&text[*o..*o + s.len()], s);
                     }
                 }
             }
         }
+        assert_eq!(next_part, lexed.parts.len());
     }
 
     #[test]
@@ -1478,7 +1955,7 @@ mod tests {
     #[test]
     fn shell_words_and_assignments() {
         let src = "API_PATH=\"/api/2.0/fo/scan/\"\ncurl -s -u \"$U:$P\" \\\n  \"$QUALYS_API$API_PATH\" # done\n";
-        let toks = lex(Language::Shell, src, 0);
+        let toks = lex(Language::Shell, src, 0).toks;
         assert!(matches!(&toks[0].tok, Tok::Ident(n) if *n == "API_PATH"));
         assert_eq!(
             strs(Language::Shell, src),
@@ -1493,6 +1970,19 @@ mod tests {
         );
         check_offsets(Language::Shell, src);
     }
+
+    const LANGS: [Language; 10] = [
+        Language::Python,
+        Language::JavaScript,
+        Language::Go,
+        Language::CSharp,
+        Language::CLike,
+        Language::Php,
+        Language::Ruby,
+        Language::PowerShell,
+        Language::Rust,
+        Language::Shell,
+    ];
 
     #[test]
     fn garbage_never_panics() {

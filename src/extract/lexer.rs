@@ -1990,18 +1990,7 @@ mod tests {
             "\"", "'", "`", "f\"{", "$\"{", "@\"", "#{", "${", "\\", "r#\"", "/*", "<#", "é\"ü",
             "$(", "{$",
         ];
-        for lang in [
-            Language::Python,
-            Language::JavaScript,
-            Language::Go,
-            Language::CSharp,
-            Language::CLike,
-            Language::Php,
-            Language::Ruby,
-            Language::PowerShell,
-            Language::Rust,
-            Language::Shell,
-        ] {
+        for lang in LANGS {
             for a in samples {
                 for b in samples {
                     let s = format!("{a}x{b}é\n{a}");

@@ -49,6 +49,22 @@ const MAX_EVAL_DEPTH: u32 = 48;
 /// Extracts the string expressions, bindings and identifiers of a Rust
 /// file. `base` is added to every byte offset.
 pub fn extract(text: &str, base: usize) -> Extracted {
+    extract_with(text, base, Strategy::Fast)
+}
+
+/// How the text is turned into a syntax tree: both give the same result;
+/// [`Strategy::Reference`] is the plain, slower way, kept for tests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Strategy {
+    /// Tokenize once (and skip statements that cannot matter, see
+    /// `rust_prune`).
+    Fast,
+    /// `syn::parse_file`, then the statements of a snippet.
+    #[cfg_attr(not(test), allow(dead_code))]
+    Reference,
+}
+
+fn extract_with(text: &str, base: usize, strategy: Strategy) -> Extracted {
     // `syn::parse_file` strips a BOM itself, which would shift the columns of
     // the first line; strip it here and account for it in the offsets.
     let (body, shift) = match text.strip_prefix('\u{feff}') {
@@ -59,7 +75,7 @@ pub fn extract(text: &str, base: usize) -> Extracted {
     let parsed = if scan.max_nesting > MAX_NESTING {
         None
     } else {
-        parse_guarded(body, shift, scan.max_nesting)
+        parse_guarded(body, shift, scan.max_nesting, strategy)
     };
     match parsed {
         Some(mut out) => {
@@ -81,17 +97,22 @@ pub fn extract(text: &str, base: usize) -> Extracted {
 
 /// Runs [`parse_and_walk`] on a thread with a large stack, catching panics.
 /// `None` when the text does not parse (or anything went wrong).
-fn parse_guarded(body: &str, shift: usize, nesting: usize) -> Option<Extracted> {
+fn parse_guarded(
+    body: &str,
+    shift: usize,
+    nesting: usize,
+    strategy: Strategy,
+) -> Option<Extracted> {
     std::thread::scope(|scope| {
         let spawned = std::thread::Builder::new()
             .name("sunset-rust-parse".into())
             .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, || parse_and_walk(body, shift));
+            .spawn_scoped(scope, || parse_and_walk(body, shift, strategy));
         match spawned {
             Ok(handle) => handle.join().ok().flatten(),
             // No thread available: run here if shallow, still catching panics.
             Err(_) if nesting <= INLINE_MAX_NESTING => {
-                std::panic::catch_unwind(|| parse_and_walk(body, shift))
+                std::panic::catch_unwind(|| parse_and_walk(body, shift, strategy))
                     .ok()
                     .flatten()
             }
@@ -106,13 +127,10 @@ enum Parsed {
     Stmts(Vec<Stmt>),
 }
 
-fn parse_and_walk(body: &str, shift: usize) -> Option<Extracted> {
-    let parsed = match syn::parse_file(body) {
-        Ok(file) => Some(Parsed::File(file)),
-        Err(_) => syn::parse::Parser::parse_str(syn::Block::parse_within, body)
-            .ok()
-            .filter(|stmts| !stmts.is_empty())
-            .map(Parsed::Stmts),
+fn parse_and_walk(body: &str, shift: usize, strategy: Strategy) -> Option<Extracted> {
+    let parsed = match strategy {
+        Strategy::Fast => parse_once(body),
+        Strategy::Reference => parse_reference(body),
     };
     let out = parsed.as_ref().map(|parsed| walk(parsed, body, shift));
     drop(parsed);
@@ -120,6 +138,36 @@ fn parse_and_walk(body: &str, shift: usize) -> Option<Extracted> {
     // them any more.
     proc_macro2::extra::invalidate_current_thread_spans();
     out
+}
+
+/// A whole file with [`syn::parse_file`], else the statements of a snippet.
+/// Tokenizes the text once for each attempt.
+fn parse_reference(body: &str) -> Option<Parsed> {
+    match syn::parse_file(body) {
+        Ok(file) => Some(Parsed::File(file)),
+        Err(_) => syn::parse::Parser::parse_str(syn::Block::parse_within, body)
+            .ok()
+            .filter(|stmts| !stmts.is_empty())
+            .map(Parsed::Stmts),
+    }
+}
+
+/// The same as [`parse_reference`] from a single tokenization (a snippet
+/// used to be tokenized twice: once for the failed file attempt, once for
+/// its statements). `syn::parse_file` also strips a BOM and a shebang line;
+/// texts that start with either take the reference path.
+fn parse_once(body: &str) -> Option<Parsed> {
+    if body.starts_with("#!") || body.starts_with('\u{feff}') {
+        return parse_reference(body);
+    }
+    let tokens: TokenStream = body.parse().ok()?;
+    match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => Some(Parsed::File(file)),
+        Err(_) => syn::parse::Parser::parse2(syn::Block::parse_within, tokens)
+            .ok()
+            .filter(|stmts| !stmts.is_empty())
+            .map(Parsed::Stmts),
+    }
 }
 
 fn walk(parsed: &Parsed, body: &str, shift: usize) -> Extracted {
@@ -1900,6 +1948,7 @@ mod tests {
             let base = (next() % 50) as usize;
             let x = extract(&text, base);
             check_offsets(&text, base, &x);
+            same_as_reference(&text);
         }
         // Valid programs cut at every char boundary.
         let program = "const B: &str = \"https://x/api/2.0/\"; // c\nfn f(h: &str) -> String { let v = \"1.0\"; format!(\"{h}/pcrs/{v}/posture/{}\", B) + concat!(\"a\", 1) }\n";
@@ -1907,6 +1956,170 @@ mod tests {
             let text = &program[..i];
             let x = extract(text, 3);
             check_offsets(text, 3, &x);
+            same_as_reference(text);
+        }
+    }
+
+    /// Rust-ish snippets and files for comparing the fast extraction with
+    /// the reference one: statements with literals, `let`s aliasing other
+    /// `let`s, constants, `+` chains, macros, nested blocks, functions and
+    /// impls, `if` / `else if` chains, comments, and a sprinkle of invalid
+    /// code.
+    mod rustish {
+        use proptest::prelude::*;
+
+        const NAMES: &[&str] = &[
+            "a", "b", "base", "url", "ver", "BASE", "V", "x", "r#type", "self", "None", "host",
+        ];
+        const LITS: &[&str] = &[
+            "\"/api/2.0/fo/scan/\"",
+            "\"https://qualysapi.qualys.com\"",
+            "\"{base}/api/{ver}/fo/asset/\"",
+            "\"{}/api/2.0/fo/report/\"",
+            "\"2.0\"",
+            "\"a\\n{x}\\u{7b}url}\"",
+            "r#\"/pcrs/{a}\"#",
+            "b\"/api/2.0/\"",
+            "\"{r#type}/x\"",
+        ];
+
+        fn name() -> impl Strategy<Value = String> {
+            proptest::sample::select(NAMES).prop_map(str::to_string)
+        }
+
+        fn lit() -> impl Strategy<Value = String> {
+            proptest::sample::select(LITS).prop_map(str::to_string)
+        }
+
+        fn expr() -> impl Strategy<Value = String> {
+            let leaf = prop_oneof![
+                3 => lit(),
+                3 => name(),
+                1 => (0u32..5000).prop_map(|n| n.to_string()),
+                1 => name().prop_map(|n| format!("{n}.to_string()")),
+                1 => (name(), 0u32..100).prop_map(|(n, k)| format!("{n}_f({k})")),
+                1 => name().prop_map(|n| format!("cfg.{n}")),
+                1 => Just("env!(\"QUALYS_URL\")".to_string()),
+            ];
+            leaf.prop_recursive(3, 24, 4, |inner| {
+                prop_oneof![
+                    (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} + {b}")),
+                    (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} > {b}")),
+                    (lit(), proptest::collection::vec(inner.clone(), 0..3)).prop_map(
+                        |(f, a)| format!(
+                            "format!({f}{})",
+                            a.iter().map(|x| format!(", {x}")).collect::<String>()
+                        )
+                    ),
+                    proptest::collection::vec(inner.clone(), 0..3)
+                        .prop_map(|a| format!("concat!({})", a.join(", "))),
+                    proptest::collection::vec(inner.clone(), 1..3)
+                        .prop_map(|a| format!("[{}].concat()", a.join(", "))),
+                    proptest::collection::vec(inner.clone(), 1..3)
+                        .prop_map(|a| format!("[{}].join(\"/\")", a.join(", "))),
+                    (name(), inner.clone()).prop_map(|(n, a)| format!("{n}({a})")),
+                    inner.clone().prop_map(|a| format!("{{ {a} }}")),
+                    inner.clone().prop_map(|a| format!("&{a}")),
+                    (inner.clone(), inner.clone())
+                        .prop_map(|(a, b)| format!("if x > 3 {{ {a} }} else {{ {b} }}")),
+                    (name(), inner.clone(), inner.clone())
+                        .prop_map(|(n, a, b)| format!("match {n} {{ 1 => {a}, _ => {{ {b} }} }}")),
+                    (name(), inner.clone()).prop_map(|(n, a)| format!("S {{ {n}: {a} }}")),
+                    inner.clone().prop_map(|a| format!("Lazy::new(|| {a})")),
+                ]
+            })
+        }
+
+        fn simple_stmt() -> impl Strategy<Value = String> {
+            prop_oneof![
+                4 => (name(), expr()).prop_map(|(n, e)| format!("let {n} = {e};")),
+                2 => (name(), name()).prop_map(|(n, m)| format!("let {n} = {m};")),
+                1 => (name(), expr()).prop_map(|(n, e)| format!("let mut {n}: &str = {e};")),
+                2 => (name(), expr()).prop_map(|(n, e)| format!("const {}: &str = {e};", n.to_uppercase())),
+                1 => (name(), expr()).prop_map(|(n, e)| format!("static {}: &str = {e};", n.to_uppercase())),
+                3 => (name(), 0u32..9999).prop_map(|(n, k)| format!("let {n} = {n}_g({k});")),
+                3 => (name(), 0u32..9999).prop_map(|(n, k)| format!("if {n} > {k} {{ return None; }}")),
+                2 => expr().prop_map(|e| format!("get({e});")),
+                1 => expr().prop_map(|e| format!("{e};")),
+                1 => Just("// note /api/2.0/fo/scan/\n".to_string()),
+                1 => Just("/* block {x} */".to_string()),
+                1 => Just("/// doc /api/2.0/fo/\n".to_string()),
+                1 => Just(";".to_string()),
+                1 => (name(), name()).prop_map(|(n, m)| format!("{n}.{m} = {m};")),
+                1 => Just("let Some(v) = opt else { return; };".to_string()),
+                1 => Just("x += \"/a\";".to_string()),
+                1 => Just("#[cfg(test)] let q = 1;".to_string()),
+                1 => Just("let t = (1, 2).0;".to_string()),
+                1 => Just("let big = t.99999999999;".to_string()),
+                1 => Just("struct P;".to_string()),
+                1 => Just("use a::{b, c};".to_string()),
+                1 => Just("macro_rules! m { ($x:expr) => { $x }; }".to_string()),
+                // Invalid in some or every context.
+                1 => Just("let = ;".to_string()),
+                1 => Just("match x { A => 1; B => 2 }".to_string()),
+                1 => Just("fn(".to_string()),
+                1 => Just("1 2;".to_string()),
+                1 => Just("#![allow(x)]".to_string()),
+                1 => Just("y".to_string()),
+            ]
+        }
+
+        fn stmts() -> impl Strategy<Value = Vec<String>> {
+            let leaf = proptest::collection::vec(simple_stmt(), 0..5);
+            leaf.prop_recursive(3, 40, 6, |inner| {
+                proptest::collection::vec(
+                    prop_oneof![
+                        3 => simple_stmt().prop_map(|s| vec![s]),
+                        1 => inner.clone().prop_map(|b| vec![format!("{{ {} }}", b.join(" "))]),
+                        1 => (name(), inner.clone()).prop_map(|(n, b)| vec![format!("fn {n}_h(v: &str) -> String {{ {} }}", b.join("\n"))]),
+                        1 => (inner.clone(), inner.clone(), inner.clone()).prop_map(|(a, b, c)| vec![format!(
+                            "if a > 1 {{ {} }} else if b {{ {} }} else {{ {} }}",
+                            a.join(" "), b.join(" "), c.join(" ")
+                        )]),
+                        1 => (expr(), inner.clone()).prop_map(|(e, b)| vec![format!(
+                            "impl S {{ const C: &str = {e}; fn m(&self) {{ {} }} }}",
+                            b.join(" ")
+                        )]),
+                        1 => (expr(), inner.clone()).prop_map(|(e, b)| vec![format!(
+                            "trait T {{ const D: &str = {e}; fn t(&self) {{ {} }} }}",
+                            b.join(" ")
+                        )]),
+                        1 => inner.clone().prop_map(|b| vec![format!("impl S {{ {} }}", b.join(" "))]),
+                        1 => inner.clone().prop_map(|b| vec![format!("mod m {{ {} }}", b.join(" "))]),
+                        1 => inner.clone().prop_map(|b| vec![format!("let v = match k {{ 1 => {{ {} }} _ => 2 }};", b.join(" "))]),
+                        1 => inner.clone().prop_map(|b| vec![format!("let c = |z| {{ {} }};", b.join(" "))]),
+                        1 => inner.clone().prop_map(|b| vec![format!("println!(\"{{}}\", {{ {} }});", b.join(" "))]),
+                    ],
+                    0..6,
+                )
+                .prop_map(|v| v.concat())
+            })
+        }
+
+        /// A snippet of statements or a file of items.
+        pub fn text() -> impl Strategy<Value = String> {
+            prop_oneof![
+                stmts().prop_map(|s| s.join("\n")),
+                (stmts(), stmts()).prop_map(|(a, b)| format!(
+                    "const BASE: &str = \"https://qualysapi.qualys.com\";\n{}\nfn main() {{\n{}\n}}\n",
+                    a.join("\n"), b.join("\n")
+                )),
+                stmts().prop_map(|s| format!("fn main() {{\n{}\n}}\n", s.join("\n"))),
+            ]
+        }
+    }
+
+    fn same_as_reference(text: &str) {
+        let fast = extract_with(text, 7, Strategy::Fast);
+        let reference = extract_with(text, 7, Strategy::Reference);
+        assert_eq!(fast, reference, "text: {text:?}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+        #[test]
+        fn fast_extraction_equals_reference(text in rustish::text()) {
+            same_as_reference(&text);
         }
     }
 
@@ -1916,12 +2129,14 @@ mod tests {
         fn arbitrary_text_never_panics(text in "\\PC{0,200}", base in 0usize..1000) {
             let x = extract(&text, base);
             check_offsets(&text, base, &x);
+            same_as_reference(&text);
         }
 
         #[test]
         fn rustish_text_never_panics(text in "(fn f\\(\\) \\{|let [a-z]+ = |\"[^\"]{0,10}\"|r#\"|'[a-z]|format!\\(|\\{[a-z0-9:?]*\\}|[(){}\\[\\];,+]|//[^\n]{0,10}\n|/\\*|\\*/|é|🦀| ){0,40}") {
             let x = extract(&text, 0);
             check_offsets(&text, 0, &x);
+            same_as_reference(&text);
         }
     }
 }

@@ -21,7 +21,7 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{BinOp, Expr as SynExpr, Lit, Member, Stmt, Token};
 
-use super::{Binding, Expr, Extracted, Language, Seg};
+use super::{rust_prune, Binding, Expr, Extracted, Language, Seg};
 use crate::finding::FindingKind;
 
 /// Stack of the parsing thread. Only the pages actually touched are
@@ -129,10 +129,12 @@ enum Parsed {
 
 fn parse_and_walk(body: &str, shift: usize, strategy: Strategy) -> Option<Extracted> {
     let parsed = match strategy {
-        Strategy::Fast => parse_once(body),
-        Strategy::Reference => parse_reference(body),
+        Strategy::Fast => parse_fast(body),
+        Strategy::Reference => parse_reference(body).map(|p| (p, Vec::new())),
     };
-    let out = parsed.as_ref().map(|parsed| walk(parsed, body, shift));
+    let out = parsed
+        .as_ref()
+        .map(|(parsed, idents)| walk(parsed, body, shift, idents));
     drop(parsed);
     // Spans are plain numbers into a thread-local table; nothing refers to
     // them any more.
@@ -152,25 +154,93 @@ fn parse_reference(body: &str) -> Option<Parsed> {
     }
 }
 
-/// The same as [`parse_reference`] from a single tokenization (a snippet
-/// used to be tokenized twice: once for the failed file attempt, once for
-/// its statements). `syn::parse_file` also strips a BOM and a shebang line;
-/// texts that start with either take the reference path.
-fn parse_once(body: &str) -> Option<Parsed> {
+/// The same tree as [`parse_reference`], from a single tokenization (a
+/// snippet used to be tokenized twice: once for the failed file attempt,
+/// once for its statements), without the statements that cannot matter
+/// (see [`rust_prune`]). Also gives the identifiers the walker would have
+/// collected from those statements. `syn::parse_file` also strips a BOM and
+/// a shebang line; texts that start with either take the reference path.
+fn parse_fast(body: &str) -> Option<(Parsed, Vec<String>)> {
     if body.starts_with("#!") || body.starts_with('\u{feff}') {
-        return parse_reference(body);
+        return parse_reference(body).map(|p| (p, Vec::new()));
     }
     let tokens: TokenStream = body.parse().ok()?;
-    match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(file) => Some(Parsed::File(file)),
+    let tokens = match rust_prune::plan(tokens) {
+        Err(tokens) => {
+            #[cfg(test)]
+            tests::count(0);
+            tokens
+        }
+        Ok(plan) => match parse_pruned(&plan) {
+            Some(done) => {
+                #[cfg(test)]
+                tests::count(if matches!(done.0, Parsed::File(_)) {
+                    1
+                } else {
+                    2
+                });
+                return Some(done);
+            }
+            // Not sure: the whole text, tokenized anew (the pruned
+            // stream took the tokens; spans come out the same).
+            None => {
+                #[cfg(test)]
+                tests::count(3);
+                body.parse().ok()?
+            }
+        },
+    };
+    let parsed = match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => Parsed::File(file),
         Err(_) => syn::parse::Parser::parse2(syn::Block::parse_within, tokens)
             .ok()
             .filter(|stmts| !stmts.is_empty())
-            .map(Parsed::Stmts),
-    }
+            .map(Parsed::Stmts)?,
+    };
+    Some((parsed, Vec::new()))
 }
 
-fn walk(parsed: &Parsed, body: &str, shift: usize) -> Extracted {
+/// The tree of the whole text from its pruned stream, when the dropped
+/// chunks show what the whole text parses as; `None` when unsure.
+fn parse_pruned(plan: &rust_prune::Plan) -> Option<(Parsed, Vec<String>)> {
+    use rust_prune::{Failure, Grammar};
+    let mut checker = rust_prune::Checker::default();
+    let mut idents = Vec::new();
+    if let Ok(file) = syn::parse2::<syn::File>(plan.stream.clone()) {
+        if !rust_prune::blocks_confirmed(plan, |v| v.visit_file(&file)) {
+            return None;
+        }
+        match checker.idents(&plan.top, Grammar::Items, &mut idents) {
+            Ok(()) => {
+                checker
+                    .idents(&plan.nested, Grammar::Stmts, &mut idents)
+                    .ok()?;
+                return Some((Parsed::File(file), idents));
+            }
+            // A dropped chunk is no item: the text is no file.
+            Err(Failure::Invalid) => idents.clear(),
+            Err(Failure::Unsure) => return None,
+        }
+    }
+    // The text is no file (a kept chunk or a dropped one is no item).
+    let stmts = syn::parse::Parser::parse2(syn::Block::parse_within, plan.stream.clone()).ok()?;
+    // Every dropped chunk is at least one statement.
+    if (stmts.is_empty() && plan.top.is_empty())
+        || !rust_prune::blocks_confirmed(plan, |v| stmts.iter().for_each(|s| v.visit_stmt(s)))
+    {
+        return None;
+    }
+    checker
+        .idents(&plan.top, Grammar::Stmts, &mut idents)
+        .ok()?;
+    checker
+        .idents(&plan.nested, Grammar::Stmts, &mut idents)
+        .ok()?;
+    Some((Parsed::Stmts(stmts), idents))
+}
+
+/// Walks a tree; `idents` are added to the identifiers found.
+fn walk(parsed: &Parsed, body: &str, shift: usize, idents: &[String]) -> Extracted {
     let mut lines = Lines::new(body);
     let mut collector = Collector {
         lines: &mut lines,
@@ -199,7 +269,7 @@ fn walk(parsed: &Parsed, body: &str, shift: usize) -> Extracted {
         in_progress: vec![false; n],
         consumed: HashSet::new(),
         exprs: Vec::new(),
-        idents: BTreeSet::new(),
+        idents: idents.iter().cloned().collect(),
         macro_depth: 0,
     };
     match parsed {
@@ -1082,6 +1152,19 @@ fn hole_name(e: &SynExpr) -> Option<String> {
     None
 }
 
+/// The identifier an expression refers to, for `Extracted::idents`: the
+/// last segment of a path, a named field.
+pub(super) fn expr_ident(e: &SynExpr) -> Option<&syn::Ident> {
+    match e {
+        SynExpr::Path(p) => p.path.segments.last().map(|s| &s.ident),
+        SynExpr::Field(f) => match &f.member {
+            Member::Named(id) => Some(id),
+            Member::Unnamed(_) => None,
+        },
+        _ => None,
+    }
+}
+
 impl<'a> Visit<'a> for Walker<'_, '_> {
     fn visit_attribute(&mut self, a: &'a syn::Attribute) {
         if a.path().is_ident("doc") {
@@ -1135,17 +1218,10 @@ impl<'a> Visit<'a> for Walker<'_, '_> {
             SynExpr::MethodCall(m) if m.method == "concat" || m.method == "join" => {
                 self.root_expr(e, m.method.span());
             }
-            SynExpr::Path(p) => {
-                if let Some(name) = last_segment(&p.path) {
-                    self.idents.insert(name);
-                }
-            }
-            SynExpr::Field(f) => {
-                if let Member::Named(id) = &f.member {
-                    self.idents.insert(unraw(&id.to_string()));
-                }
-            }
             _ => {}
+        }
+        if let Some(id) = expr_ident(e) {
+            self.idents.insert(unraw(&id.to_string()));
         }
         visit::visit_expr(self, e);
     }
@@ -1969,7 +2045,7 @@ mod tests {
         use proptest::prelude::*;
 
         const NAMES: &[&str] = &[
-            "a", "b", "base", "url", "ver", "BASE", "V", "x", "r#type", "self", "None", "host",
+            "a", "b", "base", "url", "ver", "BASE", "V", "x", "r#type", "None", "host",
         ];
         const LITS: &[&str] = &[
             "\"/api/2.0/fo/scan/\"",
@@ -2030,38 +2106,78 @@ mod tests {
             })
         }
 
-        fn simple_stmt() -> impl Strategy<Value = String> {
+        fn constant() -> impl Strategy<Value = String> {
+            proptest::sample::select(&["BASE", "V", "URL", "A", "r#TYPE", "_"][..])
+                .prop_map(str::to_string)
+        }
+
+        /// Statements that cannot matter by themselves.
+        fn inert_stmt() -> impl Strategy<Value = String> {
             prop_oneof![
-                4 => (name(), expr()).prop_map(|(n, e)| format!("let {n} = {e};")),
-                2 => (name(), name()).prop_map(|(n, m)| format!("let {n} = {m};")),
-                1 => (name(), expr()).prop_map(|(n, e)| format!("let mut {n}: &str = {e};")),
-                2 => (name(), expr()).prop_map(|(n, e)| format!("const {}: &str = {e};", n.to_uppercase())),
-                1 => (name(), expr()).prop_map(|(n, e)| format!("static {}: &str = {e};", n.to_uppercase())),
                 3 => (name(), 0u32..9999).prop_map(|(n, k)| format!("let {n} = {n}_g({k});")),
                 3 => (name(), 0u32..9999).prop_map(|(n, k)| format!("if {n} > {k} {{ return None; }}")),
+                1 => (name(), name()).prop_map(|(n, m)| format!("{n}.{m} = {m};")),
+                1 => (name(), name()).prop_map(|(n, m)| format!("let {n} = {m};")),
+                1 => (name(), name()).prop_map(|(n, m)| format!("let {n}: u32 = {m}.len();")),
+                1 => Just("let Some(v) = opt else { return; };".to_string()),
+                1 => Just("let t = (1, 2).0;".to_string()),
+                1 => Just("struct P;".to_string()),
+                1 => Just("use a::{b, c};".to_string()),
+                1 => Just(";".to_string()),
+                1 => Just("loop { break; }".to_string()),
+                1 => Just("if a > 1 { } else { b_g(2); }".to_string()),
+                1 => Just("match a { _ => {} }".to_string()),
+                1 => Just("{ }".to_string()),
+                1 => Just("while a { }".to_string()),
+                1 => Just("for p in q { }".to_string()),
+                1 => Just("fn e() { }".to_string()),
+            ]
+        }
+
+        fn valid_stmt() -> impl Strategy<Value = String> {
+            prop_oneof![
+                6 => inert_stmt(),
+                4 => (name(), expr()).prop_map(|(n, e)| format!("let {n} = {e};")),
+                1 => (name(), expr()).prop_map(|(n, e)| format!("let mut {n}: &str = {e};")),
+                2 => (constant(), expr()).prop_map(|(n, e)| format!("const {n}: &str = {e};")),
+                1 => (constant(), expr()).prop_map(|(n, e)| format!("static {}: &str = {e};", n.replace('_', "U"))),
                 2 => expr().prop_map(|e| format!("get({e});")),
                 1 => expr().prop_map(|e| format!("{e};")),
                 1 => Just("// note /api/2.0/fo/scan/\n".to_string()),
                 1 => Just("/* block {x} */".to_string()),
                 1 => Just("/// doc /api/2.0/fo/\n".to_string()),
-                1 => Just(";".to_string()),
-                1 => (name(), name()).prop_map(|(n, m)| format!("{n}.{m} = {m};")),
-                1 => Just("let Some(v) = opt else { return; };".to_string()),
                 1 => Just("x += \"/a\";".to_string()),
                 1 => Just("#[cfg(test)] let q = 1;".to_string()),
-                1 => Just("let t = (1, 2).0;".to_string()),
-                1 => Just("let big = t.99999999999;".to_string()),
-                1 => Just("struct P;".to_string()),
-                1 => Just("use a::{b, c};".to_string()),
                 1 => Just("macro_rules! m { ($x:expr) => { $x }; }".to_string()),
-                // Invalid in some or every context.
-                1 => Just("let = ;".to_string()),
-                1 => Just("match x { A => 1; B => 2 }".to_string()),
-                1 => Just("fn(".to_string()),
-                1 => Just("1 2;".to_string()),
-                1 => Just("#![allow(x)]".to_string()),
-                1 => Just("y".to_string()),
             ]
+        }
+
+        /// Invalid in some or every context.
+        fn odd_stmt() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just("let = ;".to_string()),
+                Just("match x { A => 1; B => 2 }".to_string()),
+                Just("fn(".to_string()),
+                Just("1 2;".to_string()),
+                Just("#![allow(x)]".to_string()),
+                Just("struct Q { a: u8; b: u8 }".to_string()),
+                Just("let self = base;".to_string()),
+                Just("get(self.x + cfg.self);".to_string()),
+                Just("let big = t.99999999999;".to_string()),
+                Just("y".to_string()),
+                Just("y { }".to_string()),
+                Just("a - { 1 }".to_string()),
+                Just("match a { _ => {} }.b()".to_string()),
+                Just("S { x: 1 }".to_string()),
+                Just("let u = { 1 }".to_string()),
+                Just("static _: &str = BASE;".to_string()),
+                Just("const _: &str = \"/api/2.0/\";".to_string()),
+                Just("impl S { let z = 1; }".to_string()),
+            ]
+        }
+
+        fn simple_stmt() -> impl Strategy<Value = String> {
+            prop_oneof![40 => valid_stmt(), 1 => odd_stmt()]
         }
 
         fn stmts() -> impl Strategy<Value = Vec<String>> {
@@ -2069,7 +2185,10 @@ mod tests {
             leaf.prop_recursive(3, 40, 6, |inner| {
                 proptest::collection::vec(
                     prop_oneof![
-                        3 => simple_stmt().prop_map(|s| vec![s]),
+                        12 => simple_stmt().prop_map(|s| vec![s]),
+                        // Statements where items belong.
+                        1 => proptest::collection::vec(simple_stmt(), 1..3).prop_map(|b| vec![format!("impl S {{ {} }}", b.join(" "))]),
+                        1 => proptest::collection::vec(simple_stmt(), 1..3).prop_map(|b| vec![format!("mod m {{ {} }}", b.join(" "))]),
                         1 => inner.clone().prop_map(|b| vec![format!("{{ {} }}", b.join(" "))]),
                         1 => (name(), inner.clone()).prop_map(|(n, b)| vec![format!("fn {n}_h(v: &str) -> String {{ {} }}", b.join("\n"))]),
                         1 => (inner.clone(), inner.clone(), inner.clone()).prop_map(|(a, b, c)| vec![format!(
@@ -2077,15 +2196,15 @@ mod tests {
                             a.join(" "), b.join(" "), c.join(" ")
                         )]),
                         1 => (expr(), inner.clone()).prop_map(|(e, b)| vec![format!(
-                            "impl S {{ const C: &str = {e}; fn m(&self) {{ {} }} }}",
+                            "impl S {{ const C: &str = {e}; fn m(&self) {{ {} }} type X = u8; }}",
                             b.join(" ")
                         )]),
                         1 => (expr(), inner.clone()).prop_map(|(e, b)| vec![format!(
                             "trait T {{ const D: &str = {e}; fn t(&self) {{ {} }} }}",
                             b.join(" ")
                         )]),
-                        1 => inner.clone().prop_map(|b| vec![format!("impl S {{ {} }}", b.join(" "))]),
-                        1 => inner.clone().prop_map(|b| vec![format!("mod m {{ {} }}", b.join(" "))]),
+                        1 => inner.clone().prop_map(|b| vec![format!("fn t() {{ {} }}", b.join(" "))]),
+                        1 => inner.clone().prop_map(|b| vec![format!("let z = {{ {} }};", b.join(" "))]),
                         1 => inner.clone().prop_map(|b| vec![format!("let v = match k {{ 1 => {{ {} }} _ => 2 }};", b.join(" "))]),
                         1 => inner.clone().prop_map(|b| vec![format!("let c = |z| {{ {} }};", b.join(" "))]),
                         1 => inner.clone().prop_map(|b| vec![format!("println!(\"{{}}\", {{ {} }});", b.join(" "))]),
@@ -2109,6 +2228,15 @@ mod tests {
         }
     }
 
+    /// How often the fast path kept everything (0), pruned a file (1) or
+    /// a snippet (2), or was unsure (3).
+    pub(super) static PATHS: [std::sync::atomic::AtomicUsize; 4] =
+        [const { std::sync::atomic::AtomicUsize::new(0) }; 4];
+
+    pub(super) fn count(k: usize) {
+        PATHS[k].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
     fn same_as_reference(text: &str) {
         let fast = extract_with(text, 7, Strategy::Fast);
         let reference = extract_with(text, 7, Strategy::Reference);
@@ -2121,6 +2249,98 @@ mod tests {
         fn fast_extraction_equals_reference(text in rustish::text()) {
             same_as_reference(&text);
         }
+    }
+
+    /// Runs `n` generated texts through both paths; the counts of
+    /// [`PATHS`] before and after.
+    fn run_generated(n: usize) -> ([usize; 4], [usize; 4]) {
+        use proptest::strategy::{Strategy as _, ValueTree};
+        let load = || {
+            PATHS
+                .each_ref()
+                .map(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+        };
+        let before = load();
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        for _ in 0..n {
+            let text = rustish::text()
+                .new_tree(&mut runner)
+                .map(|t| t.current())
+                .unwrap_or_default();
+            same_as_reference(&text);
+        }
+        (before, load())
+    }
+
+    /// `SUNSET_RUSTISH_CASES=30000 cargo test --lib pruning_is_exercised`
+    /// for a longer run.
+    #[test]
+    fn pruning_is_exercised() {
+        let n = std::env::var("SUNSET_RUSTISH_CASES")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(300);
+        let (before, after) = run_generated(n);
+        // Pruned files and snippets, and pruning given up.
+        for k in 1..4 {
+            assert!(after[k] > before[k], "{before:?} {after:?}");
+        }
+    }
+
+    #[test]
+    fn pruning_tricky_cases() {
+        for text in [
+            // A `let` aliasing a constant, without a literal of its own.
+            "const BASE: &str = \"https://q.example\";\nfn f() { let n = g(1); let base = BASE; if n > 3 { return None; } get(format!(\"{base}/api/2.0/fo/scan/\")); }",
+            "let a = f(1);\nlet base = BASE;\nlet u = format!(\"{base}/api/2.0/fo/scan/\");",
+            // A non-string `let` shadowing a constant the kept code uses.
+            "const X: &str = \"/api/\"; fn f() { let X = g(1); h(X + \"2.0/fo/scan/\"); }",
+            // The kept code refers to a dropped `let` through a capture only.
+            "let host = lookup(3);\nif a > 1 { return None; }\nlet u = format!(\"{host}/api/2.0/fo/scan/\");",
+            "let r#type = lookup(3);\nlet u = format!(\"{r#type}/api/2.0/fo/scan/\");",
+            "const _: u8 = 1; let u = format!(\"{_}/api/2.0/fo/scan/\");",
+            // Chunks cut at a brace.
+            "if a > 1 { return None; } let u = \"/api/2.0/fo/scan/\"; if b { } let v = g(2);",
+            "y { } let u = \"/api/2.0/fo/scan/\";",
+            "let u = \"/api/2.0/fo/scan/\"; y { } let v = 1;",
+            "a - { 1 } let u = \"/api/2.0/fo/scan/\";",
+            "if a { } let u = \"/api/\"; (b, c) = d;",
+            "let u = \"/x/\"; if a { } let v = 2; - 1;",
+            // `let … else`, trailing expressions, empty statements.
+            "let Some(v) = opt else { return; }; let u = \"/api/2.0/fo/scan/\"; ; v",
+            "fn f() -> u32 { let u = \"/api/2.0/fo/scan/\"; g(u); x.len() }",
+            // Inner attributes stay first; dropped chunks before one.
+            "#![allow(x)] let a = f(1); let u = \"/api/2.0/fo/scan/\";",
+            "let a = f(1); #![allow(x)] let u = \"/api/2.0/fo/scan/\";",
+            "fn f() { let a = g(1); #![allow(x)] let u = \"/api/2.0/fo/scan/\"; }",
+            // Braces with `;` that are no blocks.
+            "impl S { const C: &str = \"/api/2.0/fo/scan/\"; fn m(&self) { let a = g(1); } type T = u8; }",
+            "impl S { let a = g(1); const C: &str = \"/api/\"; }",
+            "trait T { const D: &str = \"/api/\"; fn t(&self); fn u(&self) { let q = r(1); } }",
+            "let s = S { a: 1; }; let u = \"/api/\";",
+            "match x { A => 1; B => \"/api/\" }",
+            "struct Q { a: u8; b: u8 } const U: &str = \"/api/\";",
+            "extern \"C\" { fn e(); static E: u8; } const U: &str = \"/api/\";",
+            // Macro bodies are left alone.
+            "macro_rules! m { () => { let a = 1; let b = \"/api/\"; }; } fn f() { m!(); }",
+            "fn f() { vec![{ let a = 1; a }, 2]; let u = \"/api/\"; }",
+            // Items as a file, and a file that is only statements.
+            "use a::b; struct P; fn f() { let a = g(1); } const U: &str = \"/api/2.0/fo/scan/\";",
+            "let a = f(1); let b = g(2);",
+            "struct P; let a = f(1);",
+            "fn f() { let a = g(1); let b = h(2); }",
+            // Tuple indices are checked by value.
+            "let t = x.99999999999; let u = \"/api/\";",
+            "let t = x.1; let u = \"/api/\";",
+        ] {
+            same_as_reference(text);
+        }
+        let x = extract("let a = f(1);\nlet base = BASE;\nconst BASE: &str = \"https://q.example\";\nlet u = format!(\"{base}/api/2.0/fo/scan/\");", 0);
+        assert_eq!(
+            find(&x, "/fo/scan/").text(),
+            "https://q.example/api/2.0/fo/scan/"
+        );
+        assert!(x.idents.contains(&"f".to_string()), "{:?}", x.idents);
     }
 
     proptest::proptest! {

@@ -1,0 +1,803 @@
+//! Skipping the statements of a Rust text that cannot contribute anything
+//! to the extraction, so that `syn` parses (and the walker visits) less.
+//!
+//! The token stream is cut into *chunks*: runs of tokens ending with a `;`
+//! at the top level of the text or of a block. Removing whole chunks leaves
+//! every other statement (or item) exactly as it was, starting where a
+//! statement starts, with the same spans. A chunk is dropped when
+//!
+//! - it holds (at any depth) no string literal, no `!` (macros, inner
+//!   attributes), no `#` (attributes, doc comments), no `+` and no
+//!   `concat` / `join`: then the walker emits nothing from it, and any
+//!   `let` / `const` / `static` it defines evaluates to no string, and
+//! - none of its identifiers is a name the kept code mentions (identifiers,
+//!   and `{name}` captures of its string literals): then no lookup of the
+//!   kept code can land on a definition of the chunk, nor can a definition
+//!   of the chunk alias a kept one. This is a fixpoint: a chunk kept for a
+//!   shared name adds its own names.
+//!
+//! What the dropped chunks still decide is whether the text parses at all,
+//! and as a file or as statements, and the identifiers they refer to
+//! (`Extracted::idents`). Both depend only on a chunk's tokens and on the
+//! grammar of its place (items at the top of a file, statements in a block
+//! or snippet), and both are the same for chunks of the same *shape*: the
+//! token structure with identifiers other than keywords and small decimal
+//! integers made anonymous. One chunk per shape is parsed by `syn` (see
+//! [`Checker`]); the others reuse its verdict and the positions of its
+//! identifiers.
+//!
+//! Blocks are found by their tokens (a brace group with a `;` at its top
+//! level, not a macro body, not after `impl` / `trait` / `mod` / `extern`
+//! / `struct` / `enum` / `union` without `fn`); every block pruned into is
+//! then confirmed to be a `syn::Block` of the pruned tree. Whenever anything
+//! is not certain, the caller parses the whole stream instead.
+
+use std::collections::{HashMap, HashSet};
+
+use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
+use syn::visit::{self, Visit};
+
+/// A token, with the contents of a group as owned nodes.
+enum Node {
+    Leaf(TokenTree),
+    Group(Group, Vec<Node>),
+}
+
+fn tree(tokens: TokenStream) -> Vec<Node> {
+    tokens
+        .into_iter()
+        .map(|tt| match tt {
+            TokenTree::Group(g) => {
+                let inner = tree(g.stream());
+                Node::Group(g, inner)
+            }
+            other => Node::Leaf(other),
+        })
+        .collect()
+}
+
+fn back(nodes: Vec<Node>) -> impl Iterator<Item = TokenTree> {
+    nodes.into_iter().map(|n| match n {
+        Node::Leaf(tt) => tt,
+        Node::Group(g, _) => TokenTree::Group(g),
+    })
+}
+
+fn is_punct(n: &Node, c: char) -> bool {
+    matches!(n, Node::Leaf(TokenTree::Punct(p)) if p.as_char() == c)
+}
+
+fn is_ident(n: &Node, word: &str) -> bool {
+    matches!(n, Node::Leaf(TokenTree::Ident(i)) if i == word)
+}
+
+/// Keywords that can neither be defined by a `let` / `const` / `static` nor
+/// be the last segment of a path expression: they never link chunks.
+fn is_inert_keyword(s: &str) -> bool {
+    matches!(
+        s,
+        "abstract"
+            | "as"
+            | "async"
+            | "await"
+            | "become"
+            | "box"
+            | "break"
+            | "const"
+            | "continue"
+            | "do"
+            | "dyn"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "final"
+            | "fn"
+            | "for"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "macro"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "override"
+            | "priv"
+            | "pub"
+            | "ref"
+            | "return"
+            | "static"
+            | "struct"
+            | "trait"
+            | "true"
+            | "try"
+            | "type"
+            | "typeof"
+            | "unsafe"
+            | "unsized"
+            | "use"
+            | "virtual"
+            | "where"
+            | "while"
+            | "yield"
+    )
+}
+
+/// Identifiers `syn` compares with a keyword somewhere: they stay verbatim
+/// in a shape. Generous on purpose (a longer list only means fewer shared
+/// shapes).
+fn is_syntax_word(s: &str) -> bool {
+    is_inert_keyword(s)
+        || matches!(
+            s,
+            "_" | "self"
+                | "Self"
+                | "super"
+                | "crate"
+                | "auto"
+                | "default"
+                | "union"
+                | "raw"
+                | "safe"
+                | "builtin"
+                | "macro_rules"
+                | "gen"
+                | "C"
+        )
+}
+
+/// The name an identifier token is known by (`r#type` is `type`), unless it
+/// is an inert keyword.
+fn link_name(ident: &proc_macro2::Ident) -> Option<String> {
+    let s = ident.to_string();
+    match s.strip_prefix("r#") {
+        Some(rest) => Some(rest.to_string()),
+        None if is_inert_keyword(&s) => None,
+        None => Some(s),
+    }
+}
+
+/// Whether a chunk may contribute to the extraction by itself.
+fn is_seed(nodes: &[Node]) -> bool {
+    nodes.iter().any(|n| match n {
+        Node::Leaf(TokenTree::Punct(p)) => matches!(p.as_char(), '!' | '+' | '#'),
+        Node::Leaf(TokenTree::Literal(l)) => l.to_string().contains('"'),
+        Node::Leaf(TokenTree::Ident(i)) => {
+            i == "concat" || i == "join" || i == "r#concat" || i == "r#join"
+        }
+        Node::Leaf(TokenTree::Group(_)) => true,
+        Node::Group(_, inner) => is_seed(inner),
+    })
+}
+
+/// Names of the identifiers of a chunk, at any depth.
+fn names(nodes: &[Node], out: &mut Vec<String>) {
+    for n in nodes {
+        match n {
+            Node::Leaf(TokenTree::Ident(i)) => out.extend(link_name(i)),
+            Node::Group(_, inner) => names(inner, out),
+            _ => {}
+        }
+    }
+}
+
+/// Names a chunk may define with `let` / `const` / `static` (the word
+/// after `let`, `mut`, `ref`, `const` or `static`), at any depth.
+fn defined(nodes: &[Node], out: &mut Vec<String>) {
+    let mut after_binder = false;
+    for n in nodes {
+        match n {
+            Node::Leaf(TokenTree::Ident(i)) => {
+                if after_binder {
+                    out.extend(link_name(i));
+                }
+                after_binder = ["let", "mut", "ref", "const", "static"]
+                    .iter()
+                    .any(|w| i == w);
+            }
+            Node::Group(_, inner) => {
+                defined(inner, out);
+                after_binder = false;
+            }
+            _ => after_binder = false,
+        }
+    }
+}
+
+/// Names kept code mentions: identifiers, and every `{name}` a string
+/// literal could hold as a format capture (a superset of the captures the
+/// walker resolves).
+fn mentions(nodes: &[Node], out: &mut HashSet<String>) {
+    for n in nodes {
+        match n {
+            Node::Leaf(TokenTree::Ident(i)) => out.extend(link_name(i)),
+            Node::Leaf(TokenTree::Literal(l)) => captures(l, out),
+            Node::Group(_, inner) => mentions(inner, out),
+            _ => {}
+        }
+    }
+}
+
+fn captures(lit: &proc_macro2::Literal, out: &mut HashSet<String>) {
+    let repr = lit.to_string();
+    if !(repr.starts_with('"') || repr.starts_with('r')) || !repr.contains(['{', '\\']) {
+        return;
+    }
+    let value = match syn::Lit::new(lit.clone()) {
+        syn::Lit::Str(s) => s.value(),
+        _ => return,
+    };
+    let mut rest = value.as_str();
+    while let Some(i) = rest.find('{') {
+        rest = &rest[i + 1..];
+        let inner = rest.find('}').map_or(rest, |k| &rest[..k]);
+        let name = inner.split_once(':').map_or(inner, |(a, _)| a).trim();
+        out.insert(name.strip_prefix("r#").unwrap_or(name).to_string());
+    }
+}
+
+/// Words that can only start a statement or item: after a `}` at the top
+/// level of a block (or of the text), they begin a new one.
+fn starts_statement(n: &Node) -> bool {
+    matches!(n, Node::Leaf(TokenTree::Ident(i)) if [
+        "let", "if", "while", "for", "loop", "match", "return", "fn", "struct", "enum", "use",
+        "mod", "impl", "trait", "type",
+    ]
+    .iter()
+    .any(|w| i == w))
+}
+
+/// Cuts a token list after each top-level `;`, and between a brace group
+/// and a word that starts a statement (`if a { … } let b = …;`). A chunk
+/// cut at a brace (`true`) must not be followed by a chunk that could
+/// continue its expression: the caller keeps the next chunk with it.
+fn split(nodes: Vec<Node>) -> Vec<(Vec<Node>, bool)> {
+    let mut chunks = Vec::new();
+    let mut cur: Vec<Node> = Vec::new();
+    for n in nodes {
+        let after_brace =
+            matches!(cur.last(), Some(Node::Group(g, _)) if g.delimiter() == Delimiter::Brace);
+        if after_brace && starts_statement(&n) {
+            chunks.push((std::mem::take(&mut cur), true));
+        }
+        let end = is_punct(&n, ';');
+        cur.push(n);
+        if end {
+            chunks.push((std::mem::take(&mut cur), false));
+        }
+    }
+    if !cur.is_empty() {
+        chunks.push((cur, false));
+    }
+    chunks
+}
+
+/// Whether a chunk holds an inner attribute (`#![…]`) at its top level:
+/// nothing before it may be dropped, it must stay where it is.
+fn has_inner_attr(chunk: &[Node]) -> bool {
+    chunk
+        .windows(2)
+        .any(|w| is_punct(&w[0], '#') && is_punct(&w[1], '!'))
+}
+
+/// What a group of kept code is, for pruning.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// A macro body or an attribute: left alone.
+    Opaque,
+    /// Looked into for blocks, not cut.
+    Flat,
+    /// A block: cut into chunks.
+    Block,
+}
+
+fn role(nodes: &[Node], j: usize) -> Role {
+    let Node::Group(g, inner) = &nodes[j] else {
+        return Role::Flat;
+    };
+    let before = |k: usize| j.checked_sub(k).map(|i| &nodes[i]);
+    let after_bang = |n: Option<&Node>| n.is_some_and(|n| is_punct(n, '!') || is_punct(n, '#'));
+    if after_bang(before(1))
+        || (matches!(before(1), Some(Node::Leaf(TokenTree::Ident(_)))) && after_bang(before(2)))
+    {
+        return Role::Opaque;
+    }
+    if g.delimiter() != Delimiter::Brace || !inner.iter().any(|n| is_punct(n, ';')) {
+        return Role::Flat;
+    }
+    // Back to the start of the statement or item.
+    let mut container = false;
+    for n in nodes[..j].iter().rev() {
+        match n {
+            Node::Group(g, _) if g.delimiter() == Delimiter::Brace => break,
+            n if is_punct(n, ';') => break,
+            n if is_ident(n, "fn") => return Role::Block,
+            Node::Leaf(TokenTree::Ident(i))
+                if ["impl", "trait", "mod", "extern", "struct", "enum", "union"]
+                    .iter()
+                    .any(|w| i == w) =>
+            {
+                container = true
+            }
+            _ => {}
+        }
+    }
+    if container {
+        Role::Flat
+    } else {
+        Role::Block
+    }
+}
+
+/// Kept code, with the groups pruned into.
+enum Piece {
+    Tok(TokenTree),
+    Flat(Group, Vec<Piece>),
+    Block(Group, Vec<Chunk>),
+}
+
+enum Chunk {
+    Kept(Vec<Piece>),
+    Unit(usize),
+}
+
+struct Unit {
+    nodes: Vec<Node>,
+    /// Names the chunk mentions, and those it may define.
+    names: Vec<String>,
+    defines: Vec<String>,
+    kept: bool,
+    /// The unit right after, when this one ends at a brace: kept with it.
+    glued: Option<usize>,
+    /// Index of the enclosing pruned block in `Builder::blocks`; `None` at
+    /// the top level.
+    block: Option<usize>,
+}
+
+#[derive(Default)]
+struct Builder {
+    units: Vec<Unit>,
+    /// Names kept code mentions, or may define.
+    mentioned: HashSet<String>,
+    defined: HashSet<String>,
+    /// Open-brace spans of the blocks cut into chunks.
+    blocks: Vec<Span>,
+}
+
+impl Builder {
+    fn level(&mut self, nodes: Vec<Node>, block: Option<usize>) -> Vec<Chunk> {
+        let chunks = split(nodes);
+        let fixed = chunks
+            .iter()
+            .rposition(|(c, _)| has_inner_attr(c))
+            .map_or(0, |i| i + 1);
+        let mut out = Vec::with_capacity(chunks.len());
+        // Whether the previous chunk ends at a brace and is kept.
+        let mut glued_to_kept = false;
+        for (i, (chunk, at_brace)) in chunks.into_iter().enumerate() {
+            if i >= fixed && !glued_to_kept && !is_seed(&chunk) {
+                let mut unit_names = Vec::new();
+                names(&chunk, &mut unit_names);
+                let mut defines = Vec::new();
+                defined(&chunk, &mut defines);
+                let id = self.units.len();
+                if let Some(Chunk::Unit(prev)) = out.last() {
+                    if self.units[*prev].glued == Some(usize::MAX) {
+                        self.units[*prev].glued = Some(id);
+                    }
+                }
+                out.push(Chunk::Unit(id));
+                self.units.push(Unit {
+                    nodes: chunk,
+                    names: unit_names,
+                    defines,
+                    kept: false,
+                    glued: at_brace.then_some(usize::MAX),
+                    block,
+                });
+                glued_to_kept = false;
+            } else {
+                let mut defs = Vec::new();
+                defined(&chunk, &mut defs);
+                self.defined.extend(defs);
+                out.push(Chunk::Kept(self.kept(chunk)));
+                glued_to_kept = at_brace;
+            }
+        }
+        out
+    }
+
+    fn kept(&mut self, nodes: Vec<Node>) -> Vec<Piece> {
+        let roles: Vec<Role> = (0..nodes.len()).map(|j| role(&nodes, j)).collect();
+        let mut out = Vec::with_capacity(nodes.len());
+        for (n, role) in nodes.into_iter().zip(roles) {
+            match (n, role) {
+                (Node::Leaf(tt), _) => {
+                    match &tt {
+                        TokenTree::Ident(i) => self.mentioned.extend(link_name(i)),
+                        TokenTree::Literal(l) => captures(l, &mut self.mentioned),
+                        _ => {}
+                    }
+                    out.push(Piece::Tok(tt));
+                }
+                (Node::Group(g, inner), Role::Opaque) => {
+                    mentions(&inner, &mut self.mentioned);
+                    out.push(Piece::Tok(TokenTree::Group(g)));
+                }
+                (Node::Group(g, inner), Role::Flat) => {
+                    let pieces = self.kept(inner);
+                    out.push(Piece::Flat(g, pieces));
+                }
+                (Node::Group(g, inner), Role::Block) => {
+                    let id = self.blocks.len();
+                    self.blocks.push(g.span_open());
+                    let chunks = self.level(inner, Some(id));
+                    out.push(Piece::Block(g, chunks));
+                }
+            }
+        }
+        out
+    }
+
+    /// Keeps every unit that may define a name kept code mentions, or
+    /// whose definitions may refer to a name kept code defines (and the
+    /// units glued to kept ones), until none is left.
+    fn settle(&mut self) {
+        loop {
+            let mut changed = false;
+            for k in 0..self.units.len() {
+                let u = &self.units[k];
+                if u.kept {
+                    continue;
+                }
+                let needed = u.defines.iter().any(|n| self.mentioned.contains(n))
+                    || (!u.defines.is_empty() && u.names.iter().any(|n| self.defined.contains(n)));
+                if needed {
+                    self.keep(k);
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    fn keep(&mut self, mut k: usize) {
+        loop {
+            let u = &mut self.units[k];
+            if u.kept {
+                return;
+            }
+            u.kept = true;
+            mentions(&u.nodes, &mut self.mentioned);
+            self.defined.extend(u.defines.iter().cloned());
+            match u.glued {
+                Some(next) if next != usize::MAX => k = next,
+                _ => return,
+            }
+        }
+    }
+
+    /// Rebuilds kept code; `true` when something inside was dropped.
+    fn rebuild(&mut self, pieces: Vec<Piece>, out: &mut Vec<TokenTree>) -> bool {
+        let mut changed = false;
+        for p in pieces {
+            let (g, inner, c) = match p {
+                Piece::Tok(tt) => {
+                    out.push(tt);
+                    continue;
+                }
+                Piece::Flat(g, pieces) => {
+                    let mut inner = Vec::new();
+                    let c = self.rebuild(pieces, &mut inner);
+                    (g, inner, c)
+                }
+                Piece::Block(g, chunks) => {
+                    let mut inner = Vec::new();
+                    let c = self.rebuild_level(chunks, &mut inner);
+                    (g, inner, c)
+                }
+            };
+            if c {
+                let mut ng = Group::new(g.delimiter(), inner.into_iter().collect());
+                ng.set_span(g.span());
+                out.push(TokenTree::Group(ng));
+                changed = true;
+            } else {
+                out.push(TokenTree::Group(g));
+            }
+        }
+        changed
+    }
+
+    fn rebuild_level(&mut self, chunks: Vec<Chunk>, out: &mut Vec<TokenTree>) -> bool {
+        let mut changed = false;
+        for c in chunks {
+            match c {
+                Chunk::Kept(pieces) => changed |= self.rebuild(pieces, out),
+                Chunk::Unit(i) if self.units[i].kept => {
+                    out.extend(back(std::mem::take(&mut self.units[i].nodes)));
+                }
+                Chunk::Unit(_) => changed = true,
+            }
+        }
+        changed
+    }
+}
+
+/// A dropped chunk.
+pub(super) struct Dropped {
+    tokens: TokenStream,
+    /// Cut at a brace: a statement follows it in the text.
+    glued: bool,
+    shape: String,
+    /// Identifier tokens, depth first: the walker's name and the span.
+    idents: Vec<(String, Span)>,
+}
+
+/// The pruned stream and what was dropped from it.
+pub(super) struct Plan {
+    pub stream: TokenStream,
+    /// Chunks dropped from the top level.
+    pub top: Vec<Dropped>,
+    /// Chunks dropped from blocks.
+    pub nested: Vec<Dropped>,
+    /// Open-brace spans of the blocks chunks were dropped from.
+    pub blocks: Vec<Span>,
+}
+
+/// Plans the pruning of a token stream; `Err` gives the stream back when
+/// nothing can be dropped.
+pub(super) fn plan(tokens: TokenStream) -> Result<Plan, TokenStream> {
+    let mut b = Builder::default();
+    let top = b.level(tree(tokens), None);
+    b.settle();
+    let mut out = Vec::new();
+    b.rebuild_level(top, &mut out);
+    let stream: TokenStream = out.into_iter().collect();
+    let mut plan = Plan {
+        stream,
+        top: Vec::new(),
+        nested: Vec::new(),
+        blocks: Vec::new(),
+    };
+    let mut used = vec![false; b.blocks.len()];
+    for u in b.units {
+        if u.kept {
+            continue;
+        }
+        let glued = u.glued.is_some();
+        let mut shape = String::from(if glued { "g: " } else { ": " });
+        let mut idents = Vec::new();
+        describe(&u.nodes, &mut shape, &mut idents);
+        let d = Dropped {
+            tokens: back(u.nodes).collect(),
+            glued,
+            shape,
+            idents,
+        };
+        match u.block {
+            None => plan.top.push(d),
+            Some(k) => {
+                used[k] = true;
+                plan.nested.push(d);
+            }
+        }
+    }
+    if plan.top.is_empty() && plan.nested.is_empty() {
+        return Err(plan.stream);
+    }
+    plan.blocks = b
+        .blocks
+        .into_iter()
+        .zip(used)
+        .filter_map(|(s, u)| u.then_some(s))
+        .collect();
+    Ok(plan)
+}
+
+/// The shape of a chunk, and its identifiers.
+fn describe(nodes: &[Node], shape: &mut String, idents: &mut Vec<(String, Span)>) {
+    for n in nodes {
+        match n {
+            Node::Leaf(TokenTree::Ident(i)) => {
+                let s = i.to_string();
+                if s.starts_with("r#") {
+                    shape.push_str("r ");
+                } else if is_syntax_word(&s) {
+                    shape.push_str(&s);
+                    shape.push(' ');
+                } else {
+                    shape.push_str("i ");
+                }
+                let name = match s.strip_prefix("r#") {
+                    Some(rest) => rest.to_string(),
+                    None => s,
+                };
+                idents.push((name, i.span()));
+            }
+            Node::Leaf(TokenTree::Punct(p)) => {
+                shape.push(p.as_char());
+                shape.push(match p.spacing() {
+                    proc_macro2::Spacing::Joint => 'j',
+                    proc_macro2::Spacing::Alone => 'a',
+                });
+                shape.push(' ');
+            }
+            Node::Leaf(TokenTree::Literal(l)) => {
+                let s = l.to_string();
+                if s.len() <= 9 && s.bytes().all(|b| b.is_ascii_digit()) {
+                    shape.push_str("0 ");
+                } else {
+                    shape.push_str(&s);
+                    shape.push(' ');
+                }
+            }
+            Node::Leaf(TokenTree::Group(g)) => {
+                // Not produced by `tree`; keep the text to stay exact.
+                shape.push_str(&g.to_string());
+                shape.push(' ');
+            }
+            Node::Group(g, inner) => {
+                let (open, close) = match g.delimiter() {
+                    Delimiter::Parenthesis => ("( ", ") "),
+                    Delimiter::Brace => ("{ ", "} "),
+                    Delimiter::Bracket => ("[ ", "] "),
+                    Delimiter::None => ("<< ", ">> "),
+                };
+                shape.push_str(open);
+                describe(inner, shape, idents);
+                shape.push_str(close);
+            }
+        }
+    }
+}
+
+/// The grammar a dropped chunk is checked against.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub(super) enum Grammar {
+    /// Items of a file.
+    Items,
+    /// Statements of a block or snippet.
+    Stmts,
+}
+
+/// Why dropped chunks could not be accounted for.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Failure {
+    /// A chunk does not parse in the grammar.
+    Invalid,
+    /// Something unexpected: do not rely on the plan.
+    Unsure,
+}
+
+/// Parses one chunk per shape and grammar, remembering which of its
+/// identifiers the walker collects.
+#[derive(Default)]
+pub(super) struct Checker {
+    seen: HashMap<(Grammar, String), Result<Vec<usize>, Failure>>,
+}
+
+impl Checker {
+    /// Adds to `out` the identifiers the walker would collect from the
+    /// chunks, or fails when one does not parse in `grammar`.
+    pub(super) fn idents(
+        &mut self,
+        chunks: &[Dropped],
+        grammar: Grammar,
+        out: &mut Vec<String>,
+    ) -> Result<(), Failure> {
+        for d in chunks {
+            let key = (grammar, d.shape.clone());
+            if !self.seen.contains_key(&key) {
+                let verdict = check(d, grammar);
+                self.seen.insert(key.clone(), verdict);
+            }
+            match self.seen.get(&key) {
+                Some(Ok(at)) => {
+                    for &k in at {
+                        match d.idents.get(k) {
+                            Some((name, _)) => out.push(name.clone()),
+                            None => return Err(Failure::Unsure),
+                        }
+                    }
+                }
+                Some(Err(Failure::Invalid)) => return Err(Failure::Invalid),
+                _ => return Err(Failure::Unsure),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Parses a chunk; the indices (in `d.idents`) of the identifiers the
+/// walker collects.
+fn check(d: &Dropped, grammar: Grammar) -> Result<Vec<usize>, Failure> {
+    let mut v = IdentSpans(Vec::new());
+    match grammar {
+        Grammar::Items => {
+            let file = syn::parse2::<syn::File>(d.tokens.clone()).map_err(|_| Failure::Invalid)?;
+            if !file.attrs.is_empty() {
+                return Err(Failure::Unsure);
+            }
+            v.visit_file(&file);
+        }
+        Grammar::Stmts => {
+            let mut tokens = d.tokens.clone();
+            if d.glued {
+                // In the text, a statement follows: the last one of the
+                // chunk must not need a `;` (`S { }` does, `if a { }` not).
+                let next: TokenStream = "let _ = 0;".parse().map_err(|_| Failure::Unsure)?;
+                tokens.extend(next);
+            }
+            let mut stmts = syn::parse::Parser::parse2(syn::Block::parse_within, tokens)
+                .map_err(|_| Failure::Invalid)?;
+            if d.glued && stmts.pop().is_none() {
+                return Err(Failure::Unsure);
+            }
+            for s in &stmts {
+                v.visit_stmt(s);
+            }
+        }
+    }
+    let at: HashMap<(usize, usize), usize> = d
+        .idents
+        .iter()
+        .enumerate()
+        .map(|(k, (_, span))| {
+            let lc = span.start();
+            ((lc.line, lc.column), k)
+        })
+        .collect();
+    v.0.iter()
+        .map(|span| {
+            let lc = span.start();
+            at.get(&(lc.line, lc.column))
+                .copied()
+                .ok_or(Failure::Unsure)
+        })
+        .collect()
+}
+
+/// Spans of the identifiers the walker collects (see
+/// [`super::rust::expr_ident`]), in a chunk without macros or attributes.
+struct IdentSpans(Vec<Span>);
+
+impl<'a> Visit<'a> for IdentSpans {
+    fn visit_expr(&mut self, e: &'a syn::Expr) {
+        if let Some(id) = super::rust::expr_ident(e) {
+            self.0.push(id.span());
+        }
+        visit::visit_expr(self, e);
+    }
+}
+
+/// Whether every block chunks were dropped from is a block of the tree
+/// parsed from the pruned stream (a `{ … ; … }` could also be, say, the
+/// body of an impl or invalid code).
+pub(super) fn blocks_confirmed(plan: &Plan, visit_all: impl FnOnce(&mut Blocks)) -> bool {
+    if plan.blocks.is_empty() {
+        return true;
+    }
+    let mut v = Blocks(HashSet::new());
+    visit_all(&mut v);
+    plan.blocks.iter().all(|s| {
+        let lc = s.start();
+        v.0.contains(&(lc.line, lc.column))
+    })
+}
+
+/// Open-brace positions of the blocks of a tree.
+pub(super) struct Blocks(HashSet<(usize, usize)>);
+
+impl<'a> Visit<'a> for Blocks {
+    fn visit_block(&mut self, b: &'a syn::Block) {
+        let lc = b.brace_token.span.open().start();
+        self.0.insert((lc.line, lc.column));
+        visit::visit_block(self, b);
+    }
+}

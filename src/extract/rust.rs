@@ -130,12 +130,10 @@ enum Parsed {
 fn parse_and_walk(body: &str, shift: usize, strategy: Strategy) -> Option<Extracted> {
     let parsed = match strategy {
         Strategy::Fast => parse_fast(body),
-        Strategy::Reference => parse_reference(body).map(|p| (p, Vec::new())),
+        Strategy::Reference => parse_reference(body).map(|p| (p, BTreeSet::new())),
     };
-    let out = parsed
-        .as_ref()
-        .map(|(parsed, idents)| walk(parsed, body, shift, idents));
-    drop(parsed);
+    // The tree is dropped before the spans are invalidated.
+    let out = parsed.map(|(parsed, idents)| walk(&parsed, body, shift, idents));
     // Spans are plain numbers into a thread-local table; nothing refers to
     // them any more.
     proc_macro2::extra::invalidate_current_thread_spans();
@@ -160,9 +158,9 @@ fn parse_reference(body: &str) -> Option<Parsed> {
 /// (see [`rust_prune`]). Also gives the identifiers the walker would have
 /// collected from those statements. `syn::parse_file` also strips a BOM and
 /// a shebang line; texts that start with either take the reference path.
-fn parse_fast(body: &str) -> Option<(Parsed, Vec<String>)> {
+fn parse_fast(body: &str) -> Option<(Parsed, BTreeSet<String>)> {
     if body.starts_with("#!") || body.starts_with('\u{feff}') {
-        return parse_reference(body).map(|p| (p, Vec::new()));
+        return parse_reference(body).map(|p| (p, BTreeSet::new()));
     }
     let tokens: TokenStream = body.parse().ok()?;
     let tokens = match rust_prune::plan(tokens) {
@@ -197,15 +195,15 @@ fn parse_fast(body: &str) -> Option<(Parsed, Vec<String>)> {
             .filter(|stmts| !stmts.is_empty())
             .map(Parsed::Stmts)?,
     };
-    Some((parsed, Vec::new()))
+    Some((parsed, BTreeSet::new()))
 }
 
 /// The tree of the whole text from its pruned stream, when the dropped
 /// chunks show what the whole text parses as; `None` when unsure.
-fn parse_pruned(plan: &rust_prune::Plan) -> Option<(Parsed, Vec<String>)> {
+fn parse_pruned(plan: &rust_prune::Plan) -> Option<(Parsed, BTreeSet<String>)> {
     use rust_prune::{Failure, Grammar};
     let mut checker = rust_prune::Checker::default();
-    let mut idents = Vec::new();
+    let mut idents = BTreeSet::new();
     if let Ok(file) = syn::parse2::<syn::File>(plan.stream.clone()) {
         if !rust_prune::blocks_confirmed(plan, |v| v.visit_file(&file)) {
             return None;
@@ -240,7 +238,7 @@ fn parse_pruned(plan: &rust_prune::Plan) -> Option<(Parsed, Vec<String>)> {
 }
 
 /// Walks a tree; `idents` are added to the identifiers found.
-fn walk(parsed: &Parsed, body: &str, shift: usize, idents: &[String]) -> Extracted {
+fn walk(parsed: &Parsed, body: &str, shift: usize, idents: BTreeSet<String>) -> Extracted {
     let mut lines = Lines::new(body);
     let mut collector = Collector {
         lines: &mut lines,
@@ -269,7 +267,7 @@ fn walk(parsed: &Parsed, body: &str, shift: usize, idents: &[String]) -> Extract
         in_progress: vec![false; n],
         consumed: HashSet::new(),
         exprs: Vec::new(),
-        idents: idents.iter().cloned().collect(),
+        idents,
         macro_depth: 0,
     };
     match parsed {
@@ -603,13 +601,26 @@ impl Walker<'_, '_> {
     // -- literals ----------------------------------------------------------
 
     fn lit_info(&mut self, lit: &Lit) -> Option<LitInfo> {
-        let value = match lit {
-            Lit::Str(s) => s.value(),
-            Lit::ByteStr(b) => String::from_utf8(b.value()).ok()?,
-            Lit::CStr(c) => c.value().into_string().ok()?,
+        // A plain `"…"` (no escape, no carriage return, no suffix) is its
+        // own value: no need for syn's char-by-char decoding.
+        let plain = match lit {
+            Lit::Str(_) => self.range(lit.span()).and_then(|(s, e)| {
+                let content = self.body.get(s..e)?.strip_prefix('"')?.strip_suffix('"')?;
+                (!content.contains(['"', '\\', '\r'])).then(|| (s, e, content.to_string()))
+            }),
+            _ => None,
+        };
+        let (value, range) = match (lit, plain) {
+            (_, Some((s, e, value))) => (value, Some((s, e))),
+            (Lit::Str(s), None) => (s.value(), None),
+            (Lit::ByteStr(b), None) => (String::from_utf8(b.value()).ok()?, None),
+            (Lit::CStr(c), None) => (c.value().into_string().ok()?, None),
             _ => return None,
         };
-        let (s, e) = self.range(lit.span())?;
+        let (s, e) = match range {
+            Some(r) => r,
+            None => self.range(lit.span())?,
+        };
         let tok = self.body.get(s..e)?;
         // A doc comment reaches syn as `#[doc = "..."]` with the comment's
         // span; comments are reported by the scanner.
@@ -2284,6 +2295,30 @@ mod tests {
         // Pruned files and snippets, and pruning given up.
         for k in 1..4 {
             assert!(after[k] > before[k], "{before:?} {after:?}");
+        }
+    }
+
+    #[test]
+    fn plain_string_values_are_syn_values() {
+        for lit in [
+            "\"/api/2.0/fo/scan/\"",
+            "\"\"",
+            "\"żółć 🦀 {x}\"",
+            "\"tab\there\"",
+            "\"a\\nb\"",
+            "\"q\\\"q\"",
+            "\"line\nbreak\"",
+            "\"suffix\"xyz",
+            "r\"raw\"",
+        ] {
+            let text = format!("fn f() {{ g({lit}); }}");
+            let x = extract(&text, 0);
+            let value = syn::parse_str::<syn::LitStr>(lit)
+                .map(|l| l.value())
+                .ok()
+                .filter(|v| !v.is_empty());
+            let got = calls(&x).first().map(|e| e.text());
+            assert_eq!(got, value, "{lit}");
         }
     }
 

@@ -32,7 +32,7 @@
 //! then confirmed to be a `syn::Block` of the pruned tree. Whenever anything
 //! is not certain, the caller parses the whole stream instead.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use proc_macro2::{Delimiter, Group, Span, TokenStream, TokenTree};
 use syn::visit::{self, Visit};
@@ -40,27 +40,63 @@ use syn::visit::{self, Visit};
 /// A token, with the contents of a group as owned nodes.
 enum Node {
     Leaf(TokenTree),
-    Group(Group, Vec<Node>),
+    Group(Head, Vec<Node>),
 }
 
+/// A group without its contents.
+#[derive(Clone, Copy)]
+struct Head {
+    delimiter: Delimiter,
+    span: Span,
+}
+
+impl Head {
+    fn group(self, stream: TokenStream) -> TokenTree {
+        let mut g = Group::new(self.delimiter, stream);
+        // Same span, hence the same open and close positions.
+        g.set_span(self.span);
+        TokenTree::Group(g)
+    }
+}
+
+/// The tokens as nodes. A group is let go before its contents are taken,
+/// so that the tokens are moved, not copied.
 fn tree(tokens: TokenStream) -> Vec<Node> {
     tokens
         .into_iter()
         .map(|tt| match tt {
             TokenTree::Group(g) => {
-                let inner = tree(g.stream());
-                Node::Group(g, inner)
+                let head = Head {
+                    delimiter: g.delimiter(),
+                    span: g.span(),
+                };
+                let stream = g.stream();
+                drop(g);
+                Node::Group(head, tree(stream))
             }
             other => Node::Leaf(other),
         })
         .collect()
 }
 
-fn back(nodes: Vec<Node>) -> impl Iterator<Item = TokenTree> {
-    nodes.into_iter().map(|n| match n {
-        Node::Leaf(tt) => tt,
-        Node::Group(g, _) => TokenTree::Group(g),
-    })
+fn back(nodes: Vec<Node>) -> TokenStream {
+    nodes
+        .into_iter()
+        .map(|n| match n {
+            Node::Leaf(tt) => tt,
+            Node::Group(head, inner) => head.group(back(inner)),
+        })
+        .collect()
+}
+
+fn copy(nodes: &[Node]) -> TokenStream {
+    nodes
+        .iter()
+        .map(|n| match n {
+            Node::Leaf(tt) => tt.clone(),
+            Node::Group(head, inner) => head.group(copy(inner)),
+        })
+        .collect()
 }
 
 fn is_punct(n: &Node, c: char) -> bool {
@@ -149,36 +185,57 @@ fn is_syntax_word(s: &str) -> bool {
         )
 }
 
+/// A name, hashed. Sets of names only ever decide to keep more: a
+/// collision costs time, never a result.
+type Name = u64;
+
+fn hash_name(s: &str) -> Name {
+    // FNV-1a.
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Writes a token's text into `buf` (no allocation once it has grown).
+fn text_of(buf: &mut String, t: &dyn std::fmt::Display) {
+    use std::fmt::Write;
+    buf.clear();
+    let _ = write!(buf, "{t}");
+}
+
 /// The name an identifier token is known by (`r#type` is `type`), unless it
 /// is an inert keyword.
-fn link_name(ident: &proc_macro2::Ident) -> Option<String> {
-    let s = ident.to_string();
-    match s.strip_prefix("r#") {
-        Some(rest) => Some(rest.to_string()),
-        None if is_inert_keyword(&s) => None,
-        None => Some(s),
+fn link_name(buf: &mut String, ident: &proc_macro2::Ident) -> Option<Name> {
+    text_of(buf, ident);
+    match buf.strip_prefix("r#") {
+        Some(rest) => Some(hash_name(rest)),
+        None if is_inert_keyword(buf) => None,
+        None => Some(hash_name(buf)),
     }
 }
 
 /// Whether a chunk may contribute to the extraction by itself.
-fn is_seed(nodes: &[Node]) -> bool {
+fn is_seed(buf: &mut String, nodes: &[Node]) -> bool {
     nodes.iter().any(|n| match n {
         Node::Leaf(TokenTree::Punct(p)) => matches!(p.as_char(), '!' | '+' | '#'),
-        Node::Leaf(TokenTree::Literal(l)) => l.to_string().contains('"'),
+        Node::Leaf(TokenTree::Literal(l)) => {
+            text_of(buf, l);
+            buf.contains('"')
+        }
         Node::Leaf(TokenTree::Ident(i)) => {
             i == "concat" || i == "join" || i == "r#concat" || i == "r#join"
         }
         Node::Leaf(TokenTree::Group(_)) => true,
-        Node::Group(_, inner) => is_seed(inner),
+        Node::Group(_, inner) => is_seed(buf, inner),
     })
 }
 
 /// Names of the identifiers of a chunk, at any depth.
-fn names(nodes: &[Node], out: &mut Vec<String>) {
+fn names(buf: &mut String, nodes: &[Node], out: &mut Vec<Name>) {
     for n in nodes {
         match n {
-            Node::Leaf(TokenTree::Ident(i)) => out.extend(link_name(i)),
-            Node::Group(_, inner) => names(inner, out),
+            Node::Leaf(TokenTree::Ident(i)) => out.extend(link_name(buf, i)),
+            Node::Group(_, inner) => names(buf, inner, out),
             _ => {}
         }
     }
@@ -186,20 +243,20 @@ fn names(nodes: &[Node], out: &mut Vec<String>) {
 
 /// Names a chunk may define with `let` / `const` / `static` (the word
 /// after `let`, `mut`, `ref`, `const` or `static`), at any depth.
-fn defined(nodes: &[Node], out: &mut Vec<String>) {
+fn defined(buf: &mut String, nodes: &[Node], out: &mut Vec<Name>) {
     let mut after_binder = false;
     for n in nodes {
         match n {
             Node::Leaf(TokenTree::Ident(i)) => {
                 if after_binder {
-                    out.extend(link_name(i));
+                    out.extend(link_name(buf, i));
                 }
                 after_binder = ["let", "mut", "ref", "const", "static"]
                     .iter()
                     .any(|w| i == w);
             }
             Node::Group(_, inner) => {
-                defined(inner, out);
+                defined(buf, inner, out);
                 after_binder = false;
             }
             _ => after_binder = false,
@@ -210,20 +267,20 @@ fn defined(nodes: &[Node], out: &mut Vec<String>) {
 /// Names kept code mentions: identifiers, and every `{name}` a string
 /// literal could hold as a format capture (a superset of the captures the
 /// walker resolves).
-fn mentions(nodes: &[Node], out: &mut HashSet<String>) {
+fn mentions(buf: &mut String, nodes: &[Node], out: &mut HashSet<Name>) {
     for n in nodes {
         match n {
-            Node::Leaf(TokenTree::Ident(i)) => out.extend(link_name(i)),
-            Node::Leaf(TokenTree::Literal(l)) => captures(l, out),
-            Node::Group(_, inner) => mentions(inner, out),
+            Node::Leaf(TokenTree::Ident(i)) => out.extend(link_name(buf, i)),
+            Node::Leaf(TokenTree::Literal(l)) => captures(buf, l, out),
+            Node::Group(_, inner) => mentions(buf, inner, out),
             _ => {}
         }
     }
 }
 
-fn captures(lit: &proc_macro2::Literal, out: &mut HashSet<String>) {
-    let repr = lit.to_string();
-    if !(repr.starts_with('"') || repr.starts_with('r')) || !repr.contains(['{', '\\']) {
+fn captures(buf: &mut String, lit: &proc_macro2::Literal, out: &mut HashSet<Name>) {
+    text_of(buf, lit);
+    if !(buf.starts_with('"') || buf.starts_with('r')) || !buf.contains(['{', '\\']) {
         return;
     }
     let value = match syn::Lit::new(lit.clone()) {
@@ -235,7 +292,7 @@ fn captures(lit: &proc_macro2::Literal, out: &mut HashSet<String>) {
         rest = &rest[i + 1..];
         let inner = rest.find('}').map_or(rest, |k| &rest[..k]);
         let name = inner.split_once(':').map_or(inner, |(a, _)| a).trim();
-        out.insert(name.strip_prefix("r#").unwrap_or(name).to_string());
+        out.insert(hash_name(name.strip_prefix("r#").unwrap_or(name)));
     }
 }
 
@@ -259,7 +316,7 @@ fn split(nodes: Vec<Node>) -> Vec<(Vec<Node>, bool)> {
     let mut cur: Vec<Node> = Vec::new();
     for n in nodes {
         let after_brace =
-            matches!(cur.last(), Some(Node::Group(g, _)) if g.delimiter() == Delimiter::Brace);
+            matches!(cur.last(), Some(Node::Group(h, _)) if h.delimiter == Delimiter::Brace);
         if after_brace && starts_statement(&n) {
             chunks.push((std::mem::take(&mut cur), true));
         }
@@ -295,7 +352,7 @@ enum Role {
 }
 
 fn role(nodes: &[Node], j: usize) -> Role {
-    let Node::Group(g, inner) = &nodes[j] else {
+    let Node::Group(head, inner) = &nodes[j] else {
         return Role::Flat;
     };
     let before = |k: usize| j.checked_sub(k).map(|i| &nodes[i]);
@@ -305,14 +362,14 @@ fn role(nodes: &[Node], j: usize) -> Role {
     {
         return Role::Opaque;
     }
-    if g.delimiter() != Delimiter::Brace || !inner.iter().any(|n| is_punct(n, ';')) {
+    if head.delimiter != Delimiter::Brace || !inner.iter().any(|n| is_punct(n, ';')) {
         return Role::Flat;
     }
     // Back to the start of the statement or item.
     let mut container = false;
     for n in nodes[..j].iter().rev() {
         match n {
-            Node::Group(g, _) if g.delimiter() == Delimiter::Brace => break,
+            Node::Group(h, _) if h.delimiter == Delimiter::Brace => break,
             n if is_punct(n, ';') => break,
             n if is_ident(n, "fn") => return Role::Block,
             Node::Leaf(TokenTree::Ident(i))
@@ -335,8 +392,8 @@ fn role(nodes: &[Node], j: usize) -> Role {
 /// Kept code, with the groups pruned into.
 enum Piece {
     Tok(TokenTree),
-    Flat(Group, Vec<Piece>),
-    Block(Group, Vec<Chunk>),
+    Flat(Head, Vec<Piece>),
+    Block(Head, Vec<Chunk>),
 }
 
 enum Chunk {
@@ -346,9 +403,9 @@ enum Chunk {
 
 struct Unit {
     nodes: Vec<Node>,
-    /// Names the chunk mentions, and those it may define.
-    names: Vec<String>,
-    defines: Vec<String>,
+    /// Names the chunk may define, and (once needed) those it mentions.
+    defines: Vec<Name>,
+    refs: Option<Vec<Name>>,
     kept: bool,
     /// The unit right after, when this one ends at a brace: kept with it.
     glued: Option<usize>,
@@ -361,8 +418,11 @@ struct Unit {
 struct Builder {
     units: Vec<Unit>,
     /// Names kept code mentions, or may define.
-    mentioned: HashSet<String>,
-    defined: HashSet<String>,
+    mentioned: HashSet<Name>,
+    defined: HashSet<Name>,
+    buf: String,
+    /// Shapes of the dropped chunks, numbered.
+    shapes: HashMap<String, usize>,
     /// Open-brace spans of the blocks cut into chunks.
     blocks: Vec<Span>,
 }
@@ -378,11 +438,9 @@ impl Builder {
         // Whether the previous chunk ends at a brace and is kept.
         let mut glued_to_kept = false;
         for (i, (chunk, at_brace)) in chunks.into_iter().enumerate() {
-            if i >= fixed && !glued_to_kept && !is_seed(&chunk) {
-                let mut unit_names = Vec::new();
-                names(&chunk, &mut unit_names);
+            if i >= fixed && !glued_to_kept && !is_seed(&mut self.buf, &chunk) {
                 let mut defines = Vec::new();
-                defined(&chunk, &mut defines);
+                defined(&mut self.buf, &chunk, &mut defines);
                 let id = self.units.len();
                 if let Some(Chunk::Unit(prev)) = out.last() {
                     if self.units[*prev].glued == Some(usize::MAX) {
@@ -392,8 +450,8 @@ impl Builder {
                 out.push(Chunk::Unit(id));
                 self.units.push(Unit {
                     nodes: chunk,
-                    names: unit_names,
                     defines,
+                    refs: None,
                     kept: false,
                     glued: at_brace.then_some(usize::MAX),
                     block,
@@ -401,7 +459,7 @@ impl Builder {
                 glued_to_kept = false;
             } else {
                 let mut defs = Vec::new();
-                defined(&chunk, &mut defs);
+                defined(&mut self.buf, &chunk, &mut defs);
                 self.defined.extend(defs);
                 out.push(Chunk::Kept(self.kept(chunk)));
                 glued_to_kept = at_brace;
@@ -417,25 +475,26 @@ impl Builder {
             match (n, role) {
                 (Node::Leaf(tt), _) => {
                     match &tt {
-                        TokenTree::Ident(i) => self.mentioned.extend(link_name(i)),
-                        TokenTree::Literal(l) => captures(l, &mut self.mentioned),
+                        TokenTree::Ident(i) => self.mentioned.extend(link_name(&mut self.buf, i)),
+                        TokenTree::Literal(l) => captures(&mut self.buf, l, &mut self.mentioned),
                         _ => {}
                     }
                     out.push(Piece::Tok(tt));
                 }
-                (Node::Group(g, inner), Role::Opaque) => {
-                    mentions(&inner, &mut self.mentioned);
-                    out.push(Piece::Tok(TokenTree::Group(g)));
+                (Node::Group(head, inner), Role::Opaque) => {
+                    mentions(&mut self.buf, &inner, &mut self.mentioned);
+                    out.push(Piece::Tok(head.group(back(inner))));
                 }
-                (Node::Group(g, inner), Role::Flat) => {
+                (Node::Group(head, inner), Role::Flat) => {
                     let pieces = self.kept(inner);
-                    out.push(Piece::Flat(g, pieces));
+                    out.push(Piece::Flat(head, pieces));
                 }
-                (Node::Group(g, inner), Role::Block) => {
+                (Node::Group(head, inner), Role::Block) => {
                     let id = self.blocks.len();
-                    self.blocks.push(g.span_open());
+                    // A group's span starts at its open brace.
+                    self.blocks.push(head.span);
                     let chunks = self.level(inner, Some(id));
-                    out.push(Piece::Block(g, chunks));
+                    out.push(Piece::Block(head, chunks));
                 }
             }
         }
@@ -449,12 +508,19 @@ impl Builder {
         loop {
             let mut changed = false;
             for k in 0..self.units.len() {
-                let u = &self.units[k];
-                if u.kept {
+                let u = &mut self.units[k];
+                if u.kept || u.defines.is_empty() {
                     continue;
                 }
-                let needed = u.defines.iter().any(|n| self.mentioned.contains(n))
-                    || (!u.defines.is_empty() && u.names.iter().any(|n| self.defined.contains(n)));
+                let mut needed = u.defines.iter().any(|n| self.mentioned.contains(n));
+                if !needed {
+                    let refs = u.refs.get_or_insert_with(|| {
+                        let mut refs = Vec::new();
+                        names(&mut self.buf, &u.nodes, &mut refs);
+                        refs
+                    });
+                    needed = refs.iter().any(|n| self.defined.contains(n));
+                }
                 if needed {
                     self.keep(k);
                     changed = true;
@@ -473,7 +539,7 @@ impl Builder {
                 return;
             }
             u.kept = true;
-            mentions(&u.nodes, &mut self.mentioned);
+            mentions(&mut self.buf, &u.nodes, &mut self.mentioned);
             self.defined.extend(u.defines.iter().cloned());
             match u.glued {
                 Some(next) if next != usize::MAX => k = next,
@@ -482,61 +548,70 @@ impl Builder {
         }
     }
 
-    /// Rebuilds kept code; `true` when something inside was dropped.
-    fn rebuild(&mut self, pieces: Vec<Piece>, out: &mut Vec<TokenTree>) -> bool {
-        let mut changed = false;
+    /// Rebuilds kept code.
+    fn rebuild(&mut self, pieces: Vec<Piece>, out: &mut Vec<TokenTree>) {
         for p in pieces {
-            let (g, inner, c) = match p {
+            let mut inner = Vec::new();
+            let head = match p {
                 Piece::Tok(tt) => {
                     out.push(tt);
                     continue;
                 }
-                Piece::Flat(g, pieces) => {
-                    let mut inner = Vec::new();
-                    let c = self.rebuild(pieces, &mut inner);
-                    (g, inner, c)
+                Piece::Flat(head, pieces) => {
+                    self.rebuild(pieces, &mut inner);
+                    head
                 }
-                Piece::Block(g, chunks) => {
-                    let mut inner = Vec::new();
-                    let c = self.rebuild_level(chunks, &mut inner);
-                    (g, inner, c)
+                Piece::Block(head, chunks) => {
+                    self.rebuild_level(chunks, &mut inner);
+                    head
                 }
             };
-            if c {
-                let mut ng = Group::new(g.delimiter(), inner.into_iter().collect());
-                ng.set_span(g.span());
-                out.push(TokenTree::Group(ng));
-                changed = true;
-            } else {
-                out.push(TokenTree::Group(g));
-            }
+            out.push(head.group(inner.into_iter().collect()));
         }
-        changed
     }
 
-    fn rebuild_level(&mut self, chunks: Vec<Chunk>, out: &mut Vec<TokenTree>) -> bool {
-        let mut changed = false;
+    fn rebuild_level(&mut self, chunks: Vec<Chunk>, out: &mut Vec<TokenTree>) {
         for c in chunks {
             match c {
-                Chunk::Kept(pieces) => changed |= self.rebuild(pieces, out),
+                Chunk::Kept(pieces) => self.rebuild(pieces, out),
                 Chunk::Unit(i) if self.units[i].kept => {
                     out.extend(back(std::mem::take(&mut self.units[i].nodes)));
                 }
-                Chunk::Unit(_) => changed = true,
+                Chunk::Unit(_) => {}
             }
         }
-        changed
     }
 }
 
 /// A dropped chunk.
 pub(super) struct Dropped {
-    tokens: TokenStream,
+    nodes: Vec<Node>,
     /// Cut at a brace: a statement follows it in the text.
     glued: bool,
-    shape: String,
-    /// Identifier tokens, depth first: the walker's name and the span.
-    idents: Vec<(String, Span)>,
+    /// Number of the shape (including `glued`).
+    shape: usize,
+}
+
+impl Dropped {
+    fn tokens(&self) -> TokenStream {
+        copy(&self.nodes)
+    }
+
+    /// The identifier tokens, depth first.
+    fn idents(&self) -> Vec<&proc_macro2::Ident> {
+        fn collect<'n>(nodes: &'n [Node], out: &mut Vec<&'n proc_macro2::Ident>) {
+            for n in nodes {
+                match n {
+                    Node::Leaf(TokenTree::Ident(i)) => out.push(i),
+                    Node::Group(_, inner) => collect(inner, out),
+                    _ => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        collect(&self.nodes, &mut out);
+        out
+    }
 }
 
 /// The pruned stream and what was dropped from it.
@@ -566,19 +641,27 @@ pub(super) fn plan(tokens: TokenStream) -> Result<Plan, TokenStream> {
         blocks: Vec::new(),
     };
     let mut used = vec![false; b.blocks.len()];
+    let mut shape = String::new();
     for u in b.units {
         if u.kept {
             continue;
         }
         let glued = u.glued.is_some();
-        let mut shape = String::from(if glued { "g: " } else { ": " });
-        let mut idents = Vec::new();
-        describe(&u.nodes, &mut shape, &mut idents);
+        shape.clear();
+        shape.push_str(if glued { "g:" } else { ":" });
+        describe(&mut b.buf, &u.nodes, &mut shape);
+        let next = b.shapes.len();
+        let shape = match b.shapes.get(shape.as_str()) {
+            Some(&k) => k,
+            None => {
+                b.shapes.insert(shape.clone(), next);
+                next
+            }
+        };
         let d = Dropped {
-            tokens: back(u.nodes).collect(),
+            nodes: u.nodes,
             glued,
             shape,
-            idents,
         };
         match u.block {
             None => plan.top.push(d),
@@ -600,58 +683,56 @@ pub(super) fn plan(tokens: TokenStream) -> Result<Plan, TokenStream> {
     Ok(plan)
 }
 
-/// The shape of a chunk, and its identifiers.
-fn describe(nodes: &[Node], shape: &mut String, idents: &mut Vec<(String, Span)>) {
+/// The shape of a chunk: every token tagged, literals with their length,
+/// so that two token lists have the same shape only if they match token
+/// for token, up to plain identifiers and small decimal integers.
+fn describe(buf: &mut String, nodes: &[Node], shape: &mut String) {
+    use std::fmt::Write;
     for n in nodes {
         match n {
             Node::Leaf(TokenTree::Ident(i)) => {
-                let s = i.to_string();
-                if s.starts_with("r#") {
-                    shape.push_str("r ");
-                } else if is_syntax_word(&s) {
-                    shape.push_str(&s);
+                text_of(buf, i);
+                if buf.starts_with("r#") {
+                    shape.push('r');
+                } else if is_syntax_word(buf) {
+                    shape.push('K');
+                    shape.push_str(buf);
                     shape.push(' ');
                 } else {
-                    shape.push_str("i ");
+                    shape.push('i');
                 }
-                let name = match s.strip_prefix("r#") {
-                    Some(rest) => rest.to_string(),
-                    None => s,
-                };
-                idents.push((name, i.span()));
             }
             Node::Leaf(TokenTree::Punct(p)) => {
+                shape.push('P');
                 shape.push(p.as_char());
                 shape.push(match p.spacing() {
                     proc_macro2::Spacing::Joint => 'j',
                     proc_macro2::Spacing::Alone => 'a',
                 });
-                shape.push(' ');
             }
             Node::Leaf(TokenTree::Literal(l)) => {
-                let s = l.to_string();
-                if s.len() <= 9 && s.bytes().all(|b| b.is_ascii_digit()) {
-                    shape.push_str("0 ");
+                text_of(buf, l);
+                if buf.len() <= 9 && buf.bytes().all(|b| b.is_ascii_digit()) {
+                    shape.push('0');
                 } else {
-                    shape.push_str(&s);
-                    shape.push(' ');
+                    let _ = write!(shape, "L{}:{}", buf.len(), buf);
                 }
             }
             Node::Leaf(TokenTree::Group(g)) => {
                 // Not produced by `tree`; keep the text to stay exact.
-                shape.push_str(&g.to_string());
-                shape.push(' ');
+                let text = g.to_string();
+                let _ = write!(shape, "G{}:{}", text.len(), text);
             }
-            Node::Group(g, inner) => {
-                let (open, close) = match g.delimiter() {
-                    Delimiter::Parenthesis => ("( ", ") "),
-                    Delimiter::Brace => ("{ ", "} "),
-                    Delimiter::Bracket => ("[ ", "] "),
-                    Delimiter::None => ("<< ", ">> "),
+            Node::Group(head, inner) => {
+                let (open, close) = match head.delimiter {
+                    Delimiter::Parenthesis => ('(', ')'),
+                    Delimiter::Brace => ('{', '}'),
+                    Delimiter::Bracket => ('[', ']'),
+                    Delimiter::None => ('<', '>'),
                 };
-                shape.push_str(open);
-                describe(inner, shape, idents);
-                shape.push_str(close);
+                shape.push(open);
+                describe(buf, inner, shape);
+                shape.push(close);
             }
         }
     }
@@ -679,7 +760,9 @@ pub(super) enum Failure {
 /// identifiers the walker collects.
 #[derive(Default)]
 pub(super) struct Checker {
-    seen: HashMap<(Grammar, String), Result<Vec<usize>, Failure>>,
+    items: HashMap<usize, Result<Vec<usize>, Failure>>,
+    stmts: HashMap<usize, Result<Vec<usize>, Failure>>,
+    buf: String,
 }
 
 impl Checker {
@@ -689,45 +772,48 @@ impl Checker {
         &mut self,
         chunks: &[Dropped],
         grammar: Grammar,
-        out: &mut Vec<String>,
+        out: &mut BTreeSet<String>,
     ) -> Result<(), Failure> {
+        let seen = match grammar {
+            Grammar::Items => &mut self.items,
+            Grammar::Stmts => &mut self.stmts,
+        };
         for d in chunks {
-            let key = (grammar, d.shape.clone());
-            if !self.seen.contains_key(&key) {
-                let verdict = check(d, grammar);
-                self.seen.insert(key.clone(), verdict);
-            }
-            match self.seen.get(&key) {
-                Some(Ok(at)) => {
+            match &*seen.entry(d.shape).or_insert_with(|| check(d, grammar)) {
+                Ok(at) if at.is_empty() => {}
+                Ok(at) => {
+                    let idents = d.idents();
                     for &k in at {
-                        match d.idents.get(k) {
-                            Some((name, _)) => out.push(name.clone()),
-                            None => return Err(Failure::Unsure),
+                        let id = idents.get(k).ok_or(Failure::Unsure)?;
+                        text_of(&mut self.buf, id);
+                        let name = self.buf.strip_prefix("r#").unwrap_or(&self.buf);
+                        if !out.contains(name) {
+                            out.insert(name.to_string());
                         }
                     }
                 }
-                Some(Err(Failure::Invalid)) => return Err(Failure::Invalid),
-                _ => return Err(Failure::Unsure),
+                Err(Failure::Invalid) => return Err(Failure::Invalid),
+                Err(Failure::Unsure) => return Err(Failure::Unsure),
             }
         }
         Ok(())
     }
 }
 
-/// Parses a chunk; the indices (in `d.idents`) of the identifiers the
+/// Parses a chunk; the indices (in `d.idents()`) of the identifiers the
 /// walker collects.
 fn check(d: &Dropped, grammar: Grammar) -> Result<Vec<usize>, Failure> {
     let mut v = IdentSpans(Vec::new());
     match grammar {
         Grammar::Items => {
-            let file = syn::parse2::<syn::File>(d.tokens.clone()).map_err(|_| Failure::Invalid)?;
+            let file = syn::parse2::<syn::File>(d.tokens()).map_err(|_| Failure::Invalid)?;
             if !file.attrs.is_empty() {
                 return Err(Failure::Unsure);
             }
             v.visit_file(&file);
         }
         Grammar::Stmts => {
-            let mut tokens = d.tokens.clone();
+            let mut tokens = d.tokens();
             if d.glued {
                 // In the text, a statement follows: the last one of the
                 // chunk must not need a `;` (`S { }` does, `if a { }` not).
@@ -745,11 +831,11 @@ fn check(d: &Dropped, grammar: Grammar) -> Result<Vec<usize>, Failure> {
         }
     }
     let at: HashMap<(usize, usize), usize> = d
-        .idents
+        .idents()
         .iter()
         .enumerate()
-        .map(|(k, (_, span))| {
-            let lc = span.start();
+        .map(|(k, id)| {
+            let lc = id.span().start();
             ((lc.line, lc.column), k)
         })
         .collect();

@@ -169,7 +169,7 @@ fn parse_fast(body: &str) -> Option<(Parsed, BTreeSet<String>)> {
             tests::count(0);
             tokens
         }
-        Ok(plan) => match parse_pruned(&plan) {
+        Ok(plan) => match parse_pruned(plan) {
             Some(done) => {
                 #[cfg(test)]
                 tests::count(if matches!(done.0, Parsed::File(_)) {
@@ -200,12 +200,17 @@ fn parse_fast(body: &str) -> Option<(Parsed, BTreeSet<String>)> {
 
 /// The tree of the whole text from its pruned stream, when the dropped
 /// chunks show what the whole text parses as; `None` when unsure.
-fn parse_pruned(plan: &rust_prune::Plan) -> Option<(Parsed, BTreeSet<String>)> {
+fn parse_pruned(mut plan: rust_prune::Plan) -> Option<(Parsed, BTreeSet<String>)> {
     use rust_prune::{Failure, Grammar};
     let mut checker = rust_prune::Checker::default();
     let mut idents = BTreeSet::new();
-    if let Ok(file) = syn::parse2::<syn::File>(plan.stream.clone()) {
-        if !rust_prune::blocks_confirmed(plan, |v| v.visit_file(&file)) {
+    // A kept `let` at the top makes the text no file.
+    let file = match plan.has_let {
+        true => None,
+        false => syn::parse2::<syn::File>(plan.stream.clone()).ok(),
+    };
+    if let Some(file) = file {
+        if !rust_prune::blocks_confirmed(&plan, |v| v.visit_file(&file)) {
             return None;
         }
         match checker.idents(&plan.top, Grammar::Items, &mut idents) {
@@ -221,10 +226,10 @@ fn parse_pruned(plan: &rust_prune::Plan) -> Option<(Parsed, BTreeSet<String>)> {
         }
     }
     // The text is no file (a kept chunk or a dropped one is no item).
-    let stmts = syn::parse::Parser::parse2(syn::Block::parse_within, plan.stream.clone()).ok()?;
+    let stmts = plan.statements()?;
     // Every dropped chunk is at least one statement.
     if (stmts.is_empty() && plan.top.is_empty())
-        || !rust_prune::blocks_confirmed(plan, |v| stmts.iter().for_each(|s| v.visit_stmt(s)))
+        || !rust_prune::blocks_confirmed(&plan, |v| stmts.iter().for_each(|s| v.visit_stmt(s)))
     {
         return None;
     }
@@ -2364,6 +2369,14 @@ mod tests {
             "let a = f(1); let b = g(2);",
             "struct P; let a = f(1);",
             "fn f() { let a = g(1); let b = h(2); }",
+            // Top-level `let name = "…";` are built without syn.
+            "let r#type = \"/api/\"; let None = \"/x/\"; let s = \"a\"sfx; let u = format!(\"{type}{None}\");",
+            "let a = \"/api/\";\r\nlet b = \"x\r\ny\";\nlet c = b\"/z/\"; let d = r\"/r/\";",
+            "if a { } let u = \"/api/\"; let v = \"/w/\";",
+            "y { } let u = \"/api/\";",
+            "let u = \"/api/\"; let self = \"/x/\";",
+            "let u = \"/api/\"; let _ = \"/x/\"; let mut m = \"/m/\";",
+            "fn f() {} let u = \"/api/\"; struct S;",
             // Tuple indices are checked by value.
             "let t = x.99999999999; let u = \"/api/\";",
             "let t = x.1; let u = \"/api/\";",

@@ -397,7 +397,8 @@ enum Piece {
 }
 
 enum Chunk {
-    Kept(Vec<Piece>),
+    /// Kept code; `true` when cut at a brace.
+    Kept(Vec<Piece>, bool),
     Unit(usize),
 }
 
@@ -461,7 +462,7 @@ impl Builder {
                 let mut defs = Vec::new();
                 defined(&mut self.buf, &chunk, &mut defs);
                 self.defined.extend(defs);
-                out.push(Chunk::Kept(self.kept(chunk)));
+                out.push(Chunk::Kept(self.kept(chunk), at_brace));
                 glued_to_kept = at_brace;
             }
         }
@@ -570,10 +571,33 @@ impl Builder {
         }
     }
 
+    /// Rebuilds the top level: the tokens, and the length of each chunk
+    /// with whether it was cut at a brace.
+    fn rebuild_top(&mut self, chunks: Vec<Chunk>) -> (Vec<TokenTree>, Vec<(usize, bool)>) {
+        let mut out = Vec::new();
+        let mut lens = Vec::new();
+        for c in chunks {
+            let start = out.len();
+            let glued = match c {
+                Chunk::Kept(pieces, glued) => {
+                    self.rebuild(pieces, &mut out);
+                    glued
+                }
+                Chunk::Unit(i) if self.units[i].kept => {
+                    out.extend(back(std::mem::take(&mut self.units[i].nodes)));
+                    self.units[i].glued.is_some()
+                }
+                Chunk::Unit(_) => continue,
+            };
+            lens.push((out.len() - start, glued));
+        }
+        (out, lens)
+    }
+
     fn rebuild_level(&mut self, chunks: Vec<Chunk>, out: &mut Vec<TokenTree>) {
         for c in chunks {
             match c {
-                Chunk::Kept(pieces) => self.rebuild(pieces, out),
+                Chunk::Kept(pieces, _) => self.rebuild(pieces, out),
                 Chunk::Unit(i) if self.units[i].kept => {
                     out.extend(back(std::mem::take(&mut self.units[i].nodes)));
                 }
@@ -581,6 +605,88 @@ impl Builder {
             }
         }
     }
+}
+
+impl Plan {
+    /// The statements of the pruned stream (taken from the plan). A
+    /// top-level `let name = "…";` is built directly, the rest is parsed
+    /// by `syn` in runs of chunks; chunks are whole statements, so this is
+    /// the same as parsing the stream at once. `None` when a run does not
+    /// parse.
+    pub(super) fn statements(&mut self) -> Option<Vec<syn::Stmt>> {
+        let mut tokens = std::mem::take(&mut self.stream).into_iter();
+        let mut stmts = Vec::new();
+        let mut run: Vec<TokenTree> = Vec::new();
+        let mut after_brace = false;
+        for &(len, glued) in &self.chunks {
+            let chunk: Vec<TokenTree> = tokens.by_ref().take(len).collect();
+            // After a chunk cut at a brace, the run goes on: `syn` must see
+            // that a statement follows it.
+            match simple_let(&chunk).filter(|_| !after_brace) {
+                Some(stmt) => {
+                    parse_run(&mut run, &mut stmts)?;
+                    stmts.push(stmt);
+                }
+                None => run.extend(chunk),
+            }
+            after_brace = glued;
+        }
+        parse_run(&mut run, &mut stmts)?;
+        Some(stmts)
+    }
+}
+
+fn parse_run(run: &mut Vec<TokenTree>, stmts: &mut Vec<syn::Stmt>) -> Option<()> {
+    if !run.is_empty() {
+        let tokens: TokenStream = run.drain(..).collect();
+        stmts.extend(syn::parse::Parser::parse2(syn::Block::parse_within, tokens).ok()?);
+    }
+    Some(())
+}
+
+/// `let name = "…";` as `syn` parses it.
+fn simple_let(chunk: &[TokenTree]) -> Option<syn::Stmt> {
+    let [TokenTree::Ident(kw), TokenTree::Ident(name), TokenTree::Punct(eq), TokenTree::Literal(lit), TokenTree::Punct(semi)] =
+        chunk
+    else {
+        return None;
+    };
+    if kw != "let"
+        || eq.as_char() != '='
+        || eq.spacing() != proc_macro2::Spacing::Alone
+        || semi.as_char() != ';'
+    {
+        return None;
+    }
+    let mut buf = String::new();
+    text_of(&mut buf, name);
+    if is_syntax_word(&buf) {
+        return None;
+    }
+    text_of(&mut buf, lit);
+    if !buf.starts_with('"') {
+        return None;
+    }
+    Some(syn::Stmt::Local(syn::Local {
+        attrs: Vec::new(),
+        let_token: syn::Token![let](kw.span()),
+        pat: syn::Pat::Ident(syn::PatIdent {
+            attrs: Vec::new(),
+            by_ref: None,
+            mutability: None,
+            ident: name.clone(),
+            subpat: None,
+        }),
+        init: Some(syn::LocalInit {
+            eq_token: syn::Token![=](eq.span()),
+            expr: Box::new(syn::Expr::Lit(syn::ExprLit {
+                attrs: Vec::new(),
+                lit: syn::Lit::new(lit.clone()),
+            })),
+            diverge: None,
+        }),
+        semi_token: syn::Token![;](semi.span()),
+    }))
 }
 
 /// A dropped chunk.
@@ -617,6 +723,12 @@ impl Dropped {
 /// The pruned stream and what was dropped from it.
 pub(super) struct Plan {
     pub stream: TokenStream,
+    /// Length of each top-level chunk of `stream`, and whether it was cut
+    /// at a brace.
+    chunks: Vec<(usize, bool)>,
+    /// Whether a top-level chunk starts with `let`: then the text is no
+    /// file.
+    pub has_let: bool,
     /// Chunks dropped from the top level.
     pub top: Vec<Dropped>,
     /// Chunks dropped from blocks.
@@ -631,11 +743,18 @@ pub(super) fn plan(tokens: TokenStream) -> Result<Plan, TokenStream> {
     let mut b = Builder::default();
     let top = b.level(tree(tokens), None);
     b.settle();
-    let mut out = Vec::new();
-    b.rebuild_level(top, &mut out);
+    let (out, chunks) = b.rebuild_top(top);
+    let mut has_let = false;
+    let mut at = 0;
+    for &(len, _) in &chunks {
+        has_let |= matches!(out.get(at), Some(TokenTree::Ident(i)) if i == "let");
+        at += len;
+    }
     let stream: TokenStream = out.into_iter().collect();
     let mut plan = Plan {
         stream,
+        chunks,
+        has_let,
         top: Vec::new(),
         nested: Vec::new(),
         blocks: Vec::new(),

@@ -8,6 +8,11 @@
 //! generic C-like extractor takes over, so a parse error never leaves a file
 //! unscanned.
 //!
+//! Statements that cannot contribute (most of a snippet of `let x =
+//! f(1);` and `if a > 3 { return None; }`) are skipped before `syn` parses
+//! the text; see `rust_prune`, which also shows that the result stays the
+//! same. `Strategy::Reference` keeps the plain way for the tests.
+//!
 //! Parsing and walking run on a helper thread with a large stack: `syn` and
 //! `syn::visit` recurse once per nesting level, and a pathological file must
 //! not overflow the stack of the caller (a rayon worker). The thread also
@@ -2383,6 +2388,13 @@ mod tests {
         ] {
             same_as_reference(text);
         }
+        // A chain of definitions found one link per pass.
+        let mut text = String::from("let x0 = c(1);\n");
+        for i in 1..20 {
+            text.push_str(&format!("let x{i} = x{};\nlet y{i} = d({i});\n", i - 1));
+        }
+        text.push_str("let u = format!(\"{x19}/api/2.0/fo/scan/\");\n");
+        same_as_reference(&text);
         let x = extract("let a = f(1);\nlet base = BASE;\nconst BASE: &str = \"https://q.example\";\nlet u = format!(\"{base}/api/2.0/fo/scan/\");", 0);
         assert_eq!(
             find(&x, "/fo/scan/").text(),

@@ -1,36 +1,46 @@
 //! Skipping the statements of a Rust text that cannot contribute anything
 //! to the extraction, so that `syn` parses (and the walker visits) less.
 //!
-//! The token stream is cut into *chunks*: runs of tokens ending with a `;`
-//! at the top level of the text or of a block. Removing whole chunks leaves
-//! every other statement (or item) exactly as it was, starting where a
-//! statement starts, with the same spans. A chunk is dropped when
+//! The token stream is cut into *chunks* at the top level of the text and
+//! of blocks: after each `;`, and between a `}` and a word that can only
+//! start a statement (`if a { … } let b = …;`). Removing whole chunks
+//! leaves every other statement (or item) exactly as it was, starting where
+//! a statement starts, with the same spans. A chunk cut at a brace is kept
+//! together with the next one when it is kept, so that nothing kept ever
+//! follows it that could continue its expression. A chunk is dropped when
 //!
 //! - it holds (at any depth) no string literal, no `!` (macros, inner
 //!   attributes), no `#` (attributes, doc comments), no `+` and no
 //!   `concat` / `join`: then the walker emits nothing from it, and any
 //!   `let` / `const` / `static` it defines evaluates to no string, and
-//! - none of its identifiers is a name the kept code mentions (identifiers,
-//!   and `{name}` captures of its string literals): then no lookup of the
-//!   kept code can land on a definition of the chunk, nor can a definition
-//!   of the chunk alias a kept one. This is a fixpoint: a chunk kept for a
-//!   shared name adds its own names.
+//! - no name it may define (the word after `let`, `mut`, `ref`, `const`,
+//!   `static`) is mentioned by kept code (identifiers, and `{name}`
+//!   captures of string literals), and, if it defines anything, none of
+//!   its identifiers is defined by kept code: then no lookup of the kept
+//!   code lands on a definition of the chunk, and no definition of the
+//!   chunk aliases a kept one. This is a fixpoint: a chunk kept for a name
+//!   adds its own. Names are compared hashed; a collision keeps more.
 //!
 //! What the dropped chunks still decide is whether the text parses at all,
 //! and as a file or as statements, and the identifiers they refer to
 //! (`Extracted::idents`). Both depend only on a chunk's tokens and on the
 //! grammar of its place (items at the top of a file, statements in a block
-//! or snippet), and both are the same for chunks of the same *shape*: the
-//! token structure with identifiers other than keywords and small decimal
-//! integers made anonymous. One chunk per shape is parsed by `syn` (see
+//! or snippet; a chunk cut at a brace is checked with a statement after
+//! it), and both are the same for chunks of the same *shape*: the token
+//! structure with identifiers other than keywords, and small decimal
+//! integers, made anonymous. One chunk per shape is parsed by `syn` (see
 //! [`Checker`]); the others reuse its verdict and the positions of its
-//! identifiers.
+//! identifiers. An inner attribute (`#![…]`) keeps every chunk before it.
 //!
 //! Blocks are found by their tokens (a brace group with a `;` at its top
 //! level, not a macro body, not after `impl` / `trait` / `mod` / `extern`
 //! / `struct` / `enum` / `union` without `fn`); every block pruned into is
 //! then confirmed to be a `syn::Block` of the pruned tree. Whenever anything
 //! is not certain, the caller parses the whole stream instead.
+//!
+//! The kept top level stays cut into chunks: `let name = "…";`, the bulk of
+//! a snippet once pruned, is built as the statement `syn` would parse
+//! without running the parser ([`Plan::statements`]).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -506,14 +516,17 @@ impl Builder {
     /// whose definitions may refer to a name kept code defines (and the
     /// units glued to kept ones), until none is left.
     fn settle(&mut self) {
-        loop {
+        for pass in 0.. {
             let mut changed = false;
+            // A long chain of definitions in an unlucky order takes a pass
+            // per link: past a few, keep every definition.
+            let all = pass >= 8;
             for k in 0..self.units.len() {
                 let u = &mut self.units[k];
                 if u.kept || u.defines.is_empty() {
                     continue;
                 }
-                let mut needed = u.defines.iter().any(|n| self.mentioned.contains(n));
+                let mut needed = all || u.defines.iter().any(|n| self.mentioned.contains(n));
                 if !needed {
                     let refs = u.refs.get_or_insert_with(|| {
                         let mut refs = Vec::new();

@@ -2332,6 +2332,34 @@ mod tests {
         }
     }
 
+    /// Every `.rs` file under `SUNSET_RUST_CORPUS` (say, the cargo registry)
+    /// extracts the same both ways.
+    #[test]
+    #[ignore]
+    fn real_code_same_as_reference() {
+        let Some(root) = std::env::var_os("SUNSET_RUST_CORPUS") else {
+            return;
+        };
+        let mut dirs = vec![std::path::PathBuf::from(root)];
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    if let Ok(text) = std::fs::read_to_string(&path) {
+                        let fast = extract_with(&text, 0, Strategy::Fast);
+                        let reference = extract_with(&text, 0, Strategy::Reference);
+                        assert!(fast == reference, "{}", path.display());
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn pruning_tricky_cases() {
         for text in [

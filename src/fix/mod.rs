@@ -343,17 +343,21 @@ fn edit_for(f: &Finding, rule: &Rule, decoded: &Decoded, json: bool) -> Result<V
             "the version segment touches bytes that cannot be re-encoded exactly".to_string()
         })?;
         let (line, column) = line_col(text, t);
+        // The version is found ignoring ASCII case; the new one is written
+        // in the case the old one was (`/sm/V1/` becomes `/sm/V5/`).
+        let written = text.get(t..t + swap.old.len()).unwrap_or(&swap.old);
+        let to = in_case_of(written, &swap.new);
         Ok(Edit {
             line,
             column,
             rule: rule.id.clone(),
             endpoint: rule.endpoint_display.clone(),
             replacement: replacement.to_string(),
-            from: swap.old.clone(),
-            to: swap.new.clone(),
+            from: written.to_string(),
+            bytes: decoded.encode(&to),
+            to,
             applicability: applicability.clone(),
             range,
-            bytes: decoded.encode(&swap.new),
         })
     };
     let mut first = edit_at(start + at)?;
@@ -533,6 +537,17 @@ fn ends_segment(s: &str, i: usize) -> bool {
         .is_none_or(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-')))
 }
 
+/// `new` in the letter case of `written`: upper case when every letter of
+/// `written` is, as published otherwise.
+fn in_case_of(written: &str, new: &str) -> String {
+    let mut letters = written.chars().filter(char::is_ascii_alphabetic).peekable();
+    if letters.peek().is_some() && letters.all(|c| c.is_ascii_uppercase()) {
+        new.to_ascii_uppercase()
+    } else {
+        new.to_string()
+    }
+}
+
 /// Byte offsets of every occurrence of ASCII `needle` in `hay`, ignoring
 /// ASCII case (paths such as `/API/2.0/` are matched case-insensitively).
 fn find_all_ascii_ci(hay: &str, needle: &str) -> Vec<usize> {
@@ -551,6 +566,14 @@ mod tests {
 
     fn swap(e: &str, r: &str) -> Result<VersionSwap, String> {
         version_swap(&EndpointPattern::parse(e).expect("path"), r)
+    }
+
+    #[test]
+    fn new_version_keeps_the_case_it_replaces() {
+        assert_eq!(in_case_of("V1", "v5"), "V5");
+        assert_eq!(in_case_of("v1", "v5"), "v5");
+        assert_eq!(in_case_of("2.0", "3.0"), "3.0");
+        assert_eq!(in_case_of("Vx", "v5"), "v5");
     }
 
     #[test]

@@ -58,6 +58,12 @@ enum Candidates {
 
 impl Prefilter {
     pub fn new(literals: &[Literal]) -> Prefilter {
+        Prefilter::build(literals, true)
+    }
+
+    /// `use_teddy`: try Teddy for the candidates (tests turn it off to check
+    /// the automaton path).
+    fn build(literals: &[Literal], use_teddy: bool) -> Prefilter {
         let texts: Vec<&str> = literals.iter().map(|l| l.text.as_str()).collect();
         let automaton = |start: StartKind| {
             AhoCorasickBuilder::new()
@@ -76,12 +82,16 @@ impl Prefilter {
                 .collect();
             prefixes.sort_unstable();
             prefixes.dedup();
-            let packed = packed::Config::new()
-                .match_kind(packed::MatchKind::LeftmostFirst)
-                .builder()
-                .extend(&prefixes)
-                .build();
-            match packed {
+            let searcher = use_teddy
+                .then(|| {
+                    packed::Config::new()
+                        .match_kind(packed::MatchKind::LeftmostFirst)
+                        .builder()
+                        .extend(&prefixes)
+                        .build()
+                })
+                .flatten();
+            match searcher {
                 Some(searcher) => Candidates::Packed(searcher),
                 None => Candidates::Automaton(automaton(StartKind::Unanchored)),
             }
@@ -140,17 +150,7 @@ impl Prefilter {
     /// The same prefilter, forced onto the automaton path (for tests).
     #[cfg(test)]
     fn with_automaton(literals: &[Literal]) -> Prefilter {
-        let mut p = Prefilter::new(literals);
-        if !literals.is_empty() {
-            let texts: Vec<&str> = literals.iter().map(|l| l.text.as_str()).collect();
-            p.candidates = Candidates::Automaton(
-                AhoCorasickBuilder::new()
-                    .match_kind(MatchKind::LeftmostFirst)
-                    .build(&texts)
-                    .expect("invariant: literal patterns always build"),
-            );
-        }
-        p
+        Prefilter::build(literals, false)
     }
 }
 

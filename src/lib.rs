@@ -1,25 +1,29 @@
 //! sunset: find calls to Qualys API endpoint versions that are deprecated,
 //! past End of Support (EOS) or past End of Life (EOL).
 //!
-//! The pipeline is `SourceFile → Vec<Expr> → Vec<Finding> → Report`:
-//! [`scan`] walks and reads files, [`extract`] turns a file's text into
-//! reconstructed string expressions, [`matcher`] finds endpoint identities in
-//! them against the [`rules`], and [`report`] renders the sorted result.
-//! Only `scan` touches the filesystem; only `report` and `cli` write bytes.
+//! Data flows one way: [`rules`] → [`scan`] (walk, [`source`] decoding,
+//! [`extract`] string expressions, [`matcher`] endpoint identities) →
+//! [`model`] findings, time-free → [`model::assess`] at an as-of date →
+//! [`gate`] / [`printer`] / [`migration`] / [`fix`]. The model sits at the
+//! bottom and depends only on `rules`; nothing below imports from above
+//! (`tests/it/layers.rs` checks it).
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 pub mod cli;
 pub mod extract;
-pub mod finding;
 pub mod fix;
 pub mod gate;
 pub mod matcher;
-pub mod plan;
+pub mod migration;
+pub mod model;
+pub mod printer;
 pub mod redact;
-pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod source;
+pub mod suppress;
+pub mod text;
 
-pub use finding::{Finding, FindingKind, Severity};
+pub use model::{Finding, FindingKind, Severity};
 pub use rules::{Date, Deadline, Rule, RuleSet, Status};

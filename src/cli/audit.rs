@@ -3,8 +3,8 @@
 use clap::Args;
 
 use super::{print_error, rules_and_roots, CommonArgs, ExitStatus, OutputArgs, ScanArgs};
-use crate::report;
-use crate::rules::Date;
+use crate::model::Report;
+use crate::printer;
 use crate::scan;
 
 #[derive(Debug, Args)]
@@ -24,14 +24,11 @@ pub fn run(args: AuditArgs) -> std::io::Result<ExitStatus> {
     let Some((rules, roots)) = rules_and_roots(&args.common, &args.scan) else {
         return Ok(ExitStatus::Error);
     };
-    let mut opts = args
-        .scan
-        .scan_options(roots, args.common.as_of.unwrap_or_else(Date::today));
-    opts.include_active = args.include_active;
-    let mut report = scan::scan(&opts, &rules);
+    let found = scan::scan(&args.scan.scan_options(roots), &rules);
+    let mut report = Report::from_scan(found, args.common.as_of(), args.include_active);
     // The inventory lists suppressed uses too, marked as such; the warning
     // about a suppression without a reason belongs to `check`.
-    let _ = crate::gate::suppress::apply(&mut report);
+    let _ = crate::suppress::apply(&mut report);
     report.count_findings();
     let options = args.out.human();
     let mut out = match args.out.open() {
@@ -41,7 +38,7 @@ pub fn run(args: AuditArgs) -> std::io::Result<ExitStatus> {
             return Ok(ExitStatus::Error);
         }
     };
-    report::render(&report, args.out.format, &options, &mut out)?;
+    printer::render(&report, args.out.format(), &options, &mut out)?;
     if let Err(e) = out.finish() {
         print_error(e);
         return Ok(ExitStatus::Error);

@@ -7,10 +7,12 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{load_rules_with, print_error, CommonArgs, ExitStatus, Output, OutputArgs, ScanArgs};
-use crate::gate::{self, baseline, config, duration::Window, GateOptions};
-use crate::report::{self, OutputFormat};
+use crate::gate::{self, baseline, config, duration::Window, GateFlags, GateOptions, GateSettings};
+use crate::model::Report;
+use crate::printer::{self, OutputFormat};
 use crate::rules::{Date, Status};
 use crate::scan;
+use crate::source::display_path;
 
 pub const CHECK_AFTER_HELP: &str = "\
 Exit status: 0 when no call at or above --fail-on remains (warnings do not fail),
@@ -108,54 +110,47 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Failed> {
         Some(file) => Some(config::load(file).map_err(|e| reported(*e))?),
         None => None,
     };
-    let opts = GateOptions {
-        fail_on: args
-            .fail_on
-            .or(config.as_ref().and_then(|c| c.fail_on))
-            .unwrap_or(Status::Eol),
-        warn_within: args
-            .warn_within
-            .or(config.as_ref().and_then(|c| c.warn_within))
-            .unwrap_or(gate::DEFAULT_WARN_WITHIN),
-        strict: args.strict || config.as_ref().and_then(|c| c.strict).unwrap_or(false),
-        fail_unconfirmed: args.fail_unconfirmed
-            || config
-                .as_ref()
-                .and_then(|c| c.fail_unconfirmed)
-                .unwrap_or(false),
+    let flags = GateFlags {
+        fail_on: args.fail_on,
+        warn_within: args.warn_within,
+        strict: args.strict,
+        fail_unconfirmed: args.fail_unconfirmed,
     };
+    let options = GateOptions::merge(flags, config.as_ref());
 
     let mut extra: Vec<PathBuf> = config.as_ref().map(|c| c.rules.clone()).unwrap_or_default();
     extra.extend(args.common.rules.iter().cloned());
     let ruleset = load_rules_with(&extra).map_err(reported)?;
-    let baseline_entries = match &args.baseline {
-        Some(file) => Some(baseline::load(file).map_err(reported)?),
+    let baseline = match &args.baseline {
+        Some(file) => Some((file.clone(), baseline::load(file).map_err(reported)?)),
         None => None,
     };
 
-    let as_of = args.common.as_of.unwrap_or_else(Date::today);
-    let mut scan_opts = args.scan.scan_options(roots.clone(), as_of);
-    // Excluded paths are not even read; the findings filter below stays
+    let as_of = args.common.as_of();
+    let mut scan_opts = args.scan.scan_options(roots.clone());
+    // Excluded paths are not even read; the gate's findings filter stays
     // for what the walk cannot resolve (a root outside the config's tree).
     scan_opts.walk.exclude = config
         .as_ref()
         .filter(|c| !c.exclude.is_empty())
         .and_then(|c| scan::walk::Exclude::new(&c.dir, c.exclude.clone(), &roots))
         .map(std::sync::Arc::new);
-    let mut report = scan::scan(&scan_opts, &ruleset);
-    for file in args.baseline.iter().chain(&args.write_baseline) {
-        gate::drop_file(&mut report, file);
-    }
-    if let Some(c) = &config {
-        gate::exclude(&mut report, c);
-    }
-    let unexplained = gate::suppress::apply(&mut report);
-    let expired = match &config {
-        Some(c) => gate::apply_waivers(&mut report, c),
-        None => Vec::new(),
+    let mut report = Report::from_scan(scan::scan(&scan_opts, &ruleset), as_of, false);
+    let settings = GateSettings {
+        options,
+        config,
+        baseline,
+        own_files: args
+            .baseline
+            .iter()
+            .chain(&args.write_baseline)
+            .cloned()
+            .collect(),
+        details: details_command(&args.scan.paths, as_of),
     };
 
     if let Some(file) = &args.write_baseline {
+        gate::suppress(&mut report, &settings);
         let entries = baseline::entries(&report);
         let mut out = Output::open(Some(file)).map_err(reported)?;
         std::io::Write::write_all(
@@ -179,48 +174,17 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Failed> {
         )?;
         return Ok(ExitStatus::Success);
     }
-    let baseline_outcome = match (&args.baseline, &baseline_entries) {
-        (Some(file), Some(entries)) => Some(baseline::apply(
-            &mut report,
-            entries,
-            &scan::display_path(file),
-        )),
-        _ => None,
-    };
-
-    let details = {
-        let paths: Vec<String> = args
-            .scan
-            .paths
-            .iter()
-            .map(|p| shell_quote(&scan::display_path(p)))
-            .collect();
-        let mut cmd = String::from("sunset audit");
-        for p in &paths {
-            cmd.push(' ');
-            cmd.push_str(p);
-        }
-        cmd.push_str(&format!(" --as-of {as_of}"));
-        cmd
-    };
-    gate::judge(
-        &mut report,
-        &opts,
-        expired,
-        unexplained,
-        baseline_outcome,
-        details,
-    );
+    gate::run(&mut report, &settings);
 
     let human = args.out.human();
     let mut out = args.out.open().map_err(reported)?;
-    if args.statistics && args.out.format == OutputFormat::Human {
-        gate::stats::render(&report, &mut out)?;
-        report::human::render_tail(&report, &human, &mut out)?;
+    if args.statistics && args.out.format() == OutputFormat::Human {
+        printer::stats::render(&report, &mut out)?;
+        printer::human::render_tail(&report, &human, &mut out)?;
     } else {
-        report::render(&report, args.out.format, &human, &mut out)?;
+        printer::render(&report, args.out.format(), &human, &mut out)?;
         if args.statistics {
-            gate::stats::render(&report, &mut std::io::stderr().lock())?;
+            printer::stats::render(&report, &mut std::io::stderr().lock())?;
         }
     }
     out.finish().map_err(reported)?;
@@ -230,6 +194,17 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Failed> {
     } else {
         ExitStatus::Failure
     })
+}
+
+/// The `sunset audit` command that lists every finding the gate judged.
+fn details_command(paths: &[PathBuf], as_of: Date) -> String {
+    let mut cmd = String::from("sunset audit");
+    for p in paths {
+        cmd.push(' ');
+        cmd.push_str(&shell_quote(&display_path(p)));
+    }
+    cmd.push_str(&format!(" --as-of {as_of}"));
+    cmd
 }
 
 /// Quotes a path for the "details" command when it needs it.

@@ -10,8 +10,9 @@ use std::io::Write;
 use clap::{Args, ValueEnum};
 
 use super::{rules_and_roots, CommonArgs, ExitStatus, ScanArgs};
-use crate::fix::{self, Applicability, FixOptions};
-use crate::rules::{Date, Status};
+use crate::fix::{self, FixOptions};
+use crate::model::{Applicability, Report};
+use crate::rules::Status;
 use crate::scan;
 
 /// The lowest status `fix` rewrites.
@@ -79,19 +80,17 @@ pub fn run(args: FixArgs) -> std::io::Result<ExitStatus> {
     let Some((rules, roots)) = rules_and_roots(&args.common, &args.scan) else {
         return Ok(ExitStatus::Error);
     };
-    let opts = args
-        .scan
-        .scan_options(roots.clone(), args.common.as_of.unwrap_or_else(Date::today));
-    let mut report = scan::scan(&opts, &rules);
+    let found = scan::scan(&args.scan.scan_options(roots.clone()), &rules);
+    let mut report = Report::from_scan(found, args.common.as_of(), false);
     // A finding someone suppressed with `sunset: ignore` stays as it is.
     // The reasonless-suppression warnings belong to `check`; fix only
     // honours the comment.
-    let _ = crate::gate::suppress::apply(&mut report);
+    let _ = crate::suppress::apply(&mut report);
     let fix_opts = FixOptions {
         include_unsafe: args.include_unsafe,
         min_status: args.min_status.status(),
     };
-    let plan = fix::plan(&report, &rules, &roots, &fix_opts);
+    let plan = fix::plan(&report, &roots, &fix_opts);
 
     let mut err = std::io::stderr().lock();
     for n in &plan.notices {
@@ -117,8 +116,8 @@ pub fn run(args: FixArgs) -> std::io::Result<ExitStatus> {
             "{}:{}:{}: unsafe, not applied (pass --unsafe): {} {} -> {}",
             h.path, e.line, e.column, e.rule, e.endpoint, e.replacement
         )?;
-        if let Applicability::Unsafe { reasons } = &e.applicability {
-            for r in reasons {
+        if e.applicability == Applicability::Unsafe {
+            for r in &e.reasons {
                 writeln!(err, "    {}", crate::redact::redact_str(r))?;
             }
         }

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use miette::{Diagnostic, Report as MietteReport};
 
-use crate::report::{human::HumanOptions, OutputFormat};
+use crate::printer::{human::HumanOptions, OutputFormat};
 use crate::rules::{self, Date, RuleSet};
 use crate::scan::{self, ScanOptions, WalkOptions};
 
@@ -77,6 +77,14 @@ pub struct CommonArgs {
     pub rules: Vec<PathBuf>,
 }
 
+impl CommonArgs {
+    /// The as-of date of this run: `--as-of`, else today (UTC). The one
+    /// place the clock is read.
+    pub fn as_of(&self) -> Date {
+        self.as_of.unwrap_or_else(Date::today)
+    }
+}
+
 /// Flags of every subcommand that scans a tree (`audit`, `check`, `report`,
 /// `fix`).
 #[derive(Debug, Args)]
@@ -126,8 +134,8 @@ impl ScanArgs {
         Ok(roots)
     }
 
-    /// Scan options for `roots` at `as_of`.
-    pub fn scan_options(&self, roots: Vec<PathBuf>, as_of: Date) -> ScanOptions {
+    /// Scan options for `roots`.
+    pub fn scan_options(&self, roots: Vec<PathBuf>) -> ScanOptions {
         ScanOptions {
             roots,
             walk: WalkOptions {
@@ -139,8 +147,6 @@ impl ScanArgs {
             },
             max_filesize: self.max_filesize,
             binary: self.binary,
-            as_of,
-            include_active: false,
             repo_name: self.repo_name.clone(),
         }
     }
@@ -150,8 +156,8 @@ impl ScanArgs {
 #[derive(Debug, Args)]
 pub struct OutputArgs {
     /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
-    pub format: OutputFormat,
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
     /// Write the output to FILE (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -160,7 +166,49 @@ pub struct OutputArgs {
     pub color: ColorChoice,
 }
 
+/// `--format` of `audit` and `check`: the printers' formats, named for
+/// the command line (clap stays in `cli/`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Compiler-style diagnostics with code frames.
+    Human,
+    /// One JSON document, schema `sunset/1`.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…`): annotations.
+    Github,
+    /// GitLab Code Quality report (JSON array).
+    Gitlab,
+    /// JUnit XML: one testcase per finding, one testsuite per file.
+    Junit,
+    /// One line per finding: `path:line:col: status rule endpoint -> replacement (deadline)`.
+    Concise,
+    /// CSV: one row per finding, every JSON field.
+    Csv,
+}
+
+impl From<FormatArg> for OutputFormat {
+    fn from(f: FormatArg) -> OutputFormat {
+        match f {
+            FormatArg::Human => OutputFormat::Human,
+            FormatArg::Json => OutputFormat::Json,
+            FormatArg::Sarif => OutputFormat::Sarif,
+            FormatArg::Github => OutputFormat::Github,
+            FormatArg::Gitlab => OutputFormat::Gitlab,
+            FormatArg::Junit => OutputFormat::Junit,
+            FormatArg::Concise => OutputFormat::Concise,
+            FormatArg::Csv => OutputFormat::Csv,
+        }
+    }
+}
+
 impl OutputArgs {
+    /// The printer's format.
+    pub fn format(&self) -> OutputFormat {
+        self.format.into()
+    }
+
     /// Human-output options: colour only when writing to a terminal.
     pub fn human(&self) -> HumanOptions {
         HumanOptions {

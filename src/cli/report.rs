@@ -8,8 +8,8 @@ use clap::{Args, ValueEnum};
 use miette::Diagnostic;
 
 use super::{load_rules, print_error, CommonArgs, ExitStatus, Output, ScanArgs};
-use crate::plan::{self, rollup, AsOfBasis, Input, LinkBase, Plan, PlanOptions};
-use crate::report::Report;
+use crate::migration::{self, rollup, AsOfBasis, Input, LinkBase, Plan, PlanOptions};
+use crate::model::Report;
 use crate::rules::Date;
 use crate::scan;
 
@@ -85,7 +85,8 @@ pub fn run(args: ReportArgs) -> std::io::Result<ExitStatus> {
             None => (Date::today(), AsOfBasis::Today),
         };
         let shown: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
-        let report = scan::scan(&args.scan.scan_options(roots, as_of), &rules);
+        let found = scan::scan(&args.scan.scan_options(roots), &rules);
+        let report = Report::from_scan(found, as_of, false);
         let input = Input {
             repo: report.repo_name.clone(),
             files_scanned: report.summary.files_scanned,
@@ -142,11 +143,11 @@ pub fn run(args: ReportArgs) -> std::io::Result<ExitStatus> {
     match args.format {
         ReportFormat::Markdown => {
             let plan = Plan::build(inputs, &rules, &options);
-            plan::markdown::render(&plan, &mut out)?;
+            migration::markdown::render(&plan, &mut out)?;
         }
         ReportFormat::Html => {
             let plan = Plan::build(inputs, &rules, &options);
-            plan::html::render(&plan, &mut out)?;
+            migration::html::render(&plan, &mut out)?;
         }
         ReportFormat::Csv => csv(inputs, options.as_of, &mut out)?,
     }
@@ -169,12 +170,10 @@ fn csv(inputs: Vec<Input>, as_of: Date, out: &mut dyn std::io::Write) -> std::io
             gate: None,
             suppression_comments: Default::default(),
         };
-        for f in &mut report.findings {
-            plan::restate(f, as_of);
-        }
+        report.reassess(as_of);
         report.count_findings();
         let mut buf = Vec::new();
-        crate::report::csv::render(&report, &mut buf)?;
+        crate::printer::csv::render(&report, &mut buf)?;
         let body = if i == 0 {
             &buf[..]
         } else {

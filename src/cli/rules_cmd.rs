@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 
 use super::{load_rules, print_error, CommonArgs, ExitStatus};
-use crate::report;
+use crate::printer;
 use crate::rules::{self, Date};
 
 #[derive(Debug, Args)]
@@ -51,7 +51,7 @@ pub fn run(args: RulesArgs) -> std::io::Result<ExitStatus> {
     };
     let as_of = args.common.as_of.unwrap_or_else(Date::today);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    report::rules_table::render(&rules, as_of, args.format == RulesFormat::Json, &mut out)?;
+    printer::rules_table::render(&rules, as_of, args.format == RulesFormat::Json, &mut out)?;
     out.flush()?;
     Ok(ExitStatus::Success)
 }

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 use super::lexer::{fits_u32, lex_split, op, Lexed, Offset, Op, Part, Parts, Tok, Token};
 use super::{Binding, Expr, Extracted, Language, Seg, HOLE};
-use crate::finding::FindingKind;
+use crate::model::FindingKind;
 
 /// Functions whose first string argument is a format string.
 const FORMAT_FNS: &[&str] = &[

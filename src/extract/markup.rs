@@ -11,7 +11,7 @@
 
 use super::structured::lines;
 use super::{Binding, Expr, Extracted, Language, Seg};
-use crate::finding::FindingKind;
+use crate::model::FindingKind;
 
 /// Programs whose command line is an HTTP request.
 const COMMANDS: &[&str] = &[

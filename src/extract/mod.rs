@@ -15,7 +15,7 @@ pub mod rust;
 mod rust_prune;
 pub mod structured;
 
-use crate::finding::FindingKind;
+use crate::model::FindingKind;
 
 /// Stands for a piece of a string that cannot be known statically.
 pub const HOLE: char = '\u{0}';

@@ -27,7 +27,7 @@ use syn::visit::{self, Visit};
 use syn::{BinOp, Expr as SynExpr, Lit, Member, Stmt, Token};
 
 use super::{rust_prune, Binding, Expr, Extracted, Language, Seg};
-use crate::finding::FindingKind;
+use crate::model::FindingKind;
 
 /// Stack of the parsing thread. Only the pages actually touched are
 /// committed, so a large reservation costs nothing for ordinary files.

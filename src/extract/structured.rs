@@ -13,7 +13,7 @@
 //! responses are mentions. Every string under a key is also a [`Binding`].
 
 use super::{Binding, Expr, Extracted, Seg};
-use crate::finding::FindingKind;
+use crate::model::FindingKind;
 
 /// Keys whose string values are prose (titles, descriptions, messages): a
 /// path there names an endpoint rather than calling it.
@@ -1120,7 +1120,7 @@ pub fn extract_yaml(text: &str, base: usize) -> Extracted {
 #[cfg(test)]
 pub(crate) mod fixture_check {
     use super::super::Extracted;
-    use crate::finding::FindingKind;
+    use crate::model::FindingKind;
 
     /// Legacy endpoints planted in the fixtures.
     pub const LEGACY: &[&str] = &[

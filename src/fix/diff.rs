@@ -10,7 +10,8 @@
 
 use std::io::Write;
 
-use super::{Applicability, FilePlan, Plan};
+use super::{FilePlan, Plan};
+use crate::model::Applicability;
 
 /// Lines of context around each change.
 const CONTEXT: usize = 3;
@@ -39,11 +40,11 @@ fn render_file(file: &FilePlan, out: &mut dyn Write, stats: &mut DiffStats) -> s
             "# sunset fix: {}:{}:{} {} {} -> {}",
             file.display, e.line, e.column, e.rule, e.endpoint, e.replacement
         );
-        match &e.applicability {
+        match e.applicability {
             Applicability::Safe => writeln!(out, "{line} (safe: a drop-in replacement)")?,
-            Applicability::Unsafe { reasons } => {
+            Applicability::Unsafe => {
                 writeln!(out, "{line} (unsafe: not a documented drop-in)")?;
-                for r in reasons {
+                for r in &e.reasons {
                     writeln!(out, "#   {}", crate::redact::redact_str(r))?;
                 }
             }
@@ -60,8 +61,8 @@ fn render_file(file: &FilePlan, out: &mut dyn Write, stats: &mut DiffStats) -> s
             file.display
         )?;
         (
-            crate::scan::source::decode(&file.original).0.into_bytes(),
-            crate::scan::source::decode(&file.fixed).0.into_bytes(),
+            crate::source::decode(&file.original).0.into_bytes(),
+            crate::source::decode(&file.fixed).0.into_bytes(),
         )
     };
     writeln!(out, "--- a/{}", file.display)?;

@@ -1,30 +1,28 @@
-//! `sunset fix`: rewrite legacy endpoint versions in place.
+//! `sunset fix`: apply the fixes findings carry.
 //!
-//! Planning ([`plan`]) re-reads each file with findings, locates the legacy
-//! version segment inside each finding's span and computes the fixed bytes;
+//! The scanner attaches a [`Fix`](crate::model::Fix) to each call whose
+//! version segment one literal of its file holds ([`crate::scan::fixes`]),
+//! or says why it needs a person. Planning ([`plan`]) only gathers those
+//! edits: it re-reads each file, checks its text is still what the scanner
+//! saw at every edit, maps the edits back to bytes through the same
+//! decoding ([`crate::source::Decoded`]) and computes the fixed bytes;
 //! nothing is written. [`diff`] renders a plan as a unified diff and
-//! [`write`] applies it atomically. A rewrite changes only the version
-//! segment (`2.0` → `3.0`), so host, query, quoting, slash style,
-//! `index.php`, line endings, BOM and encoding stay as they are.
+//! [`write`] applies it atomically.
 //!
-//! Safety follows ruff's applicability: a rewrite is *safe* when the rule
-//! says the replacement is a drop-in (`safe-fix = true`), otherwise it is
-//! *unsafe* and held back unless asked for, with the rule's notes as the
-//! reason. A finding whose version is not written in one literal inside its
-//! span (a version variable, a base from another file) is *manual*.
+//! Safety follows ruff's applicability: a fix is *safe* when the rule says
+//! the replacement is a drop-in (`safe-fix = true`), otherwise *unsafe*
+//! and held back unless asked for, with the rule's breaking changes as the
+//! reasons.
 
 pub mod diff;
-mod postman;
-pub mod text;
 pub mod write;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::finding::{Finding, FindingKind};
-use crate::report::{Notice, Report};
-use crate::rules::{EndpointPattern, Rule, RuleSet, Segment, Status};
-use text::Decoded;
+use crate::model::{Applicability, Finding, FindingKind, Notice, Report};
+use crate::rules::Status;
+use crate::source::Decoded;
 
 /// What to fix.
 #[derive(Clone, Copy, Debug)]
@@ -44,19 +42,10 @@ impl Default for FixOptions {
     }
 }
 
-/// Whether a rewrite keeps the program working as it did.
+/// One edit of a finding's fix, placed in the file's bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Applicability {
-    /// The rule says the replacement is a drop-in.
-    Safe,
-    /// Not documented as a drop-in; why, from the rule's notes.
-    Unsafe { reasons: Vec<String> },
-}
-
-/// One rewrite of a version segment.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Edit {
-    /// The finding's position (1-based, column in characters).
+pub struct PlannedEdit {
+    /// The edit's position (1-based, column in characters).
     pub line: usize,
     pub column: usize,
     pub rule: String,
@@ -67,6 +56,8 @@ pub struct Edit {
     pub from: String,
     pub to: String,
     pub applicability: Applicability,
+    /// Why an unsafe edit is unsafe (the rule's breaking changes).
+    pub reasons: Vec<String>,
     /// Byte range in the file and the bytes that replace it.
     range: (usize, usize),
     bytes: Vec<u8>,
@@ -84,7 +75,7 @@ pub struct FilePlan {
     pub original: Vec<u8>,
     pub fixed: Vec<u8>,
     /// The edits applied, in file order.
-    pub edits: Vec<Edit>,
+    pub edits: Vec<PlannedEdit>,
     /// False for UTF-16: its diff is shown decoded and does not apply with
     /// `patch`.
     pub byte_diffable: bool,
@@ -106,7 +97,7 @@ pub struct Manual {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Held {
     pub path: String,
-    pub edit: Edit,
+    pub edit: PlannedEdit,
 }
 
 /// Everything `fix` would do.
@@ -125,10 +116,10 @@ impl Plan {
     }
 }
 
-/// Plans the rewrites for the call findings of `report` at or above
+/// Plans the fixes of the call findings of `report` at or above
 /// `opts.min_status`. `roots` are the scanned roots: a file that resolves
 /// outside all of them is never planned.
-pub fn plan(report: &Report, rules: &RuleSet, roots: &[PathBuf], opts: &FixOptions) -> Plan {
+pub fn plan(report: &Report, roots: &[PathBuf], opts: &FixOptions) -> Plan {
     let canonical_roots: Vec<PathBuf> = roots
         .iter()
         .filter_map(|r| std::fs::canonicalize(r).ok())
@@ -148,6 +139,33 @@ pub fn plan(report: &Report, rules: &RuleSet, roots: &[PathBuf], opts: &FixOptio
     let mut plan = Plan::default();
     let mut targets: BTreeMap<PathBuf, String> = BTreeMap::new();
     for (display, findings) in by_file {
+        let manual = |f: &Finding, reason: &str| Manual {
+            path: display.to_string(),
+            line: f.line,
+            column: f.column,
+            rule: f.rule.clone(),
+            endpoint: f.endpoint.clone(),
+            replacement: f.replacement.clone(),
+            reason: reason.to_string(),
+        };
+        let fixable: Vec<&Finding> = findings
+            .iter()
+            .copied()
+            .filter(|f| {
+                if f.fix.is_some() {
+                    return true;
+                }
+                let reason = f
+                    .manual_fix
+                    .as_deref()
+                    .unwrap_or("no replacement is published");
+                plan.manual.push(manual(f, reason));
+                false
+            })
+            .collect();
+        if fixable.is_empty() {
+            continue;
+        }
         let reached = PathBuf::from(display);
         let target = match resolve_inside(&reached, &canonical_roots) {
             Ok(t) => t,
@@ -167,7 +185,7 @@ pub fn plan(report: &Report, rules: &RuleSet, roots: &[PathBuf], opts: &FixOptio
             continue;
         }
         targets.insert(target.clone(), display.to_string());
-        plan_file(display, target, &findings, rules, opts, &mut plan);
+        plan_file(display, target, &fixable, opts, &mut plan);
     }
     plan.manual.sort();
     plan
@@ -192,19 +210,9 @@ fn plan_file(
     display: &str,
     target: PathBuf,
     findings: &[&Finding],
-    rules: &RuleSet,
     opts: &FixOptions,
     plan: &mut Plan,
 ) {
-    let manual = |f: &Finding, reason: String| Manual {
-        path: display.to_string(),
-        line: f.line,
-        column: f.column,
-        rule: f.rule.clone(),
-        endpoint: f.endpoint.clone(),
-        replacement: f.replacement.clone(),
-        reason,
-    };
     let original = match std::fs::read(&target) {
         Ok(b) => b,
         Err(e) => {
@@ -215,25 +223,49 @@ fn plan_file(
             return;
         }
     };
-    let decoded = match Decoded::new(&original) {
-        Ok(d) => d,
-        Err(why) => {
-            for f in findings {
-                plan.manual.push(manual(f, format!("not rewritten: {why}")));
-            }
-            return;
-        }
-    };
-    let mut edits: Vec<Edit> = Vec::new();
+    let decoded = Decoded::new(&original);
+    let mut edits: Vec<PlannedEdit> = Vec::new();
     for f in findings {
-        let Some(rule) = rules.get(&f.rule) else {
-            plan.manual
-                .push(manual(f, "its rule is not loaded in this run".to_string()));
-            continue;
-        };
-        match edit_for(f, rule, &decoded, display.ends_with(".json")) {
-            Ok(found) => edits.extend(found),
-            Err(reason) => plan.manual.push(manual(f, reason)),
+        let Some(fix) = &f.fix else { continue };
+        for (k, e) in fix.edits.iter().enumerate() {
+            // The text must still be what the scanner saw, and its bytes
+            // must map back exactly; otherwise the file is left alone.
+            let still = decoded.text.get(e.start..e.end) == Some(e.from.as_str());
+            let range = still
+                .then(|| decoded.byte_range(&original, e.start, e.end - e.start))
+                .flatten();
+            let Some(range) = range else {
+                plan.notices.push(Notice {
+                    path: display.to_string(),
+                    message: if still {
+                        "not fixed: the version touches bytes that cannot be re-encoded exactly"
+                            .to_string()
+                    } else {
+                        "not fixed: the file changed since it was scanned".to_string()
+                    },
+                });
+                return;
+            };
+            // The main rewrite is shown at the finding's own position (as
+            // `audit` lists it); a companion edit at its own.
+            let (line, column) = if k == 0 {
+                (f.line, f.column)
+            } else {
+                (e.line, e.column)
+            };
+            edits.push(PlannedEdit {
+                line,
+                column,
+                rule: f.rule.clone(),
+                endpoint: f.endpoint.clone(),
+                replacement: f.replacement.clone().unwrap_or_default(),
+                from: e.from.clone(),
+                to: e.to.clone(),
+                applicability: fix.applicability,
+                reasons: fix.reasons.clone(),
+                range,
+                bytes: decoded.encode(&e.to),
+            });
         }
     }
     // Two findings on one span (or overlapping spans) must agree.
@@ -278,355 +310,59 @@ fn plan_file(
     if applied.is_empty() {
         return;
     }
-    let mut fixed = original.clone();
-    for e in applied.iter().rev() {
-        fixed.splice(e.range.0..e.range.1, e.bytes.iter().copied());
-    }
+    let fixed = splice(&original, &applied);
+    let byte_diffable = decoded.byte_diffable();
+    drop(decoded);
     plan.files.push(FilePlan {
         display: display.to_string(),
         target,
         original,
         fixed,
         edits: applied,
-        byte_diffable: decoded.byte_diffable(),
+        byte_diffable,
     });
 }
 
-/// The rewrite for one finding (two for a Postman URL: `raw` and its
-/// `path` array), or why it must be done by hand.
-fn edit_for(f: &Finding, rule: &Rule, decoded: &Decoded, json: bool) -> Result<Vec<Edit>, String> {
-    let replacement = rule
-        .replacement
-        .as_deref()
-        .ok_or_else(|| "no replacement is published".to_string())?;
-    let swap = version_swap(&rule.endpoint, replacement)?;
-    let text = &decoded.text;
-    let (start, end) = match (
-        text::offset_of(text, f.line, f.column),
-        text::offset_of(text, f.end_line, f.end_column),
-    ) {
-        (Some(s), Some(e)) if s <= e => (s, e),
-        _ => return Err("its position is no longer in the file".to_string()),
-    };
-    let at = locate(&text[start..end], &swap).map_err(|why| match &f.via {
-        Some(via) if why.is_none() => format!(
-            "the version is not written in this expression ({via}): change it where it is defined"
-        ),
-        _ => why.unwrap_or_else(|| match placeholder(&text[start..end], &swap) {
-            Some(hole) => format!(
-                "the version is filled in at run time (`{hole}` in the format string): change the value passed for it by hand"
-            ),
-            None => "no single literal here holds the whole version segment".to_string(),
-        }),
-    })?;
-    // A span that reaches back to a variable's definition (pieces passed
-    // to a format call) may hold the literal there; that literal is shared
-    // with every other use of the variable, so it is not this finding's to
-    // rewrite.
-    let found_line = line_col(text, start + at).0;
-    if let Some(via) = &f.via {
-        if defined_at_lines(via).contains(&found_line) {
-            return Err(format!(
-                "the version is in a shared definition ({via}): change it there by hand"
-            ));
-        }
+/// `original` with each edit's range replaced, in one pass (edits sorted,
+/// not overlapping): linear in the file and the edits.
+fn splice(original: &[u8], edits: &[PlannedEdit]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(original.len() + 16 * edits.len());
+    let mut at = 0;
+    for e in edits {
+        out.extend_from_slice(&original[at..e.range.0]);
+        out.extend_from_slice(&e.bytes);
+        at = e.range.1;
     }
-    let applicability = if rule.safe_fix {
-        Applicability::Safe
-    } else {
-        Applicability::Unsafe {
-            reasons: unsafe_reasons(rule, replacement),
-        }
-    };
-    let edit_at = |t: usize| -> Result<Edit, String> {
-        let range = decoded.byte_range(t, swap.old.len()).ok_or_else(|| {
-            "the version segment touches bytes that cannot be re-encoded exactly".to_string()
-        })?;
-        let (line, column) = line_col(text, t);
-        // The version is found ignoring ASCII case; the new one is written
-        // in the case the old one was (`/sm/V1/` becomes `/sm/V5/`).
-        let written = text.get(t..t + swap.old.len()).unwrap_or(&swap.old);
-        let to = in_case_of(written, &swap.new);
-        Ok(Edit {
-            line,
-            column,
-            rule: rule.id.clone(),
-            endpoint: rule.endpoint_display.clone(),
-            replacement: replacement.to_string(),
-            from: written.to_string(),
-            bytes: decoded.encode(&to),
-            to,
-            applicability: applicability.clone(),
-            range,
-        })
-    };
-    let mut first = edit_at(start + at)?;
-    // Report the finding's own position for the main rewrite.
-    (first.line, first.column) = (f.line, f.column);
-    let mut edits = vec![first];
-    if json {
-        if let Some(t) = postman::companion(text, start + at, swap.prev.as_deref(), &swap.old) {
-            edits.push(edit_at(t)?);
-        }
-    }
-    Ok(edits)
-}
-
-/// The line numbers in a finding's `via` text ("`X` defined at line 4").
-fn defined_at_lines(via: &str) -> Vec<usize> {
-    via.split("defined at line ")
-        .skip(1)
-        .filter_map(|rest| {
-            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            digits.parse().ok()
-        })
-        .collect()
-}
-
-/// 1-based line and column (in characters) of byte offset `t`.
-fn line_col(text: &str, t: usize) -> (usize, usize) {
-    let before = &text[..t];
-    let line = before.matches('\n').count() + 1;
-    let start = before.rfind('\n').map_or(0, |p| p + 1);
-    (line, before[start..].chars().count() + 1)
-}
-
-/// Why a rewrite is not known to be a drop-in: a plain statement, then
-/// the rule's notes on what changes between the versions (parameters, DTD
-/// or output changes, authentication). Notes about dates alone are left
-/// out: they say nothing about whether the new version behaves the same.
-fn unsafe_reasons(rule: &Rule, replacement: &str) -> Vec<String> {
-    const CHANGE_WORDS: [&str; 16] = [
-        "parameter",
-        "dtd",
-        "xsd",
-        "output",
-        "response",
-        "requir",
-        "only",
-        "adds",
-        "added",
-        "new ",
-        "jwt",
-        "bearer",
-        "format",
-        "removed",
-        "return",
-        "gateway",
-    ];
-    let mut reasons = vec![format!(
-        "no source says {replacement} is a drop-in for {}",
-        rule.endpoint_display
-    )];
-    reasons.extend(
-        rule.notes
-            .iter()
-            .filter(|n| {
-                let lower = n.to_lowercase();
-                CHANGE_WORDS.iter().any(|w| lower.contains(w))
-            })
-            .cloned(),
-    );
-    reasons
-}
-
-/// The one path segment a replacement changes.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct VersionSwap {
-    /// The literal segment before it (`api`), if any.
-    prev: Option<String>,
-    old: String,
-    new: String,
-}
-
-/// The version segment `endpoint` and `replacement` differ in; `Err` when
-/// they differ in anything else (a rewrite would then not be a version
-/// bump, e.g. `/sm/v1/block-commands/{id}` → `/sm/v1/block-commands/search`).
-fn version_swap(endpoint: &EndpointPattern, replacement: &str) -> Result<VersionSwap, String> {
-    let to = EndpointPattern::parse(replacement)
-        .ok_or_else(|| format!("the replacement {replacement} is not a path"))?;
-    let beyond = || {
-        format!(
-            "the replacement {replacement} changes more than the version segment of {}",
-            endpoint.canonical
-        )
-    };
-    if to.segments.len() != endpoint.segments.len() {
-        return Err(beyond());
-    }
-    let differing: Vec<usize> = (0..to.segments.len())
-        .filter(|&i| to.segments[i] != endpoint.segments[i])
-        .collect();
-    let [i] = differing[..] else {
-        return Err(beyond());
-    };
-    match (&endpoint.segments[i], &to.segments[i]) {
-        (Segment::Literal(old), Segment::Literal(new)) => {
-            let prev = match i.checked_sub(1).map(|p| &endpoint.segments[p]) {
-                Some(Segment::Literal(p)) => Some(p.clone()),
-                Some(Segment::Param(_)) => return Err(beyond()),
-                None => None,
-            };
-            Ok(VersionSwap {
-                prev,
-                old: old.clone(),
-                new: new.clone(),
-            })
-        }
-        _ => Err(beyond()),
-    }
-}
-
-/// The offset of the old version segment inside `span`, found as one
-/// contiguous run of source text: `/api/2.0` (followed by a path boundary),
-/// or, failing that, a string literal that is exactly `"2.0"`. `Err(None)` when the span does not hold it (the version
-/// comes from elsewhere); `Err(Some(reason))` when it is ambiguous.
-fn locate(span: &str, swap: &VersionSwap) -> Result<usize, Option<String>> {
-    let needle = match &swap.prev {
-        Some(p) => format!("/{p}/{}", swap.old),
-        None => format!("/{}", swap.old),
-    };
-    let hits: Vec<usize> = find_all_ascii_ci(span, &needle)
-        .into_iter()
-        .filter(|&i| ends_segment(span, i + needle.len()))
-        .map(|i| i + needle.len() - swap.old.len())
-        .collect();
-    match hits[..] {
-        [one] => return Ok(one),
-        [] => {}
-        _ => {
-            return Err(Some(format!(
-                "`{needle}` occurs {} times in this expression: which one is meant is not clear",
-                hits.len()
-            )))
-        }
-    }
-    // A literal that is the whole version segment: a Postman `path`
-    // element, or an argument such as `"{}/api/{}/fo/".format(base, "2.0")`.
-    let mut quoted = Vec::new();
-    for q in ['"', '\''] {
-        let token = format!("{q}{}{q}", swap.old);
-        quoted.extend(find_all_ascii_ci(span, &token).into_iter().map(|i| i + 1));
-    }
-    match quoted[..] {
-        [one] => Ok(one),
-        [] => Err(None),
-        _ => Err(Some(format!(
-            "the version `{}` occurs {} times in this expression: which one is meant is not clear",
-            swap.old,
-            quoted.len()
-        ))),
-    }
-}
-
-/// The text standing in the version's place after `/api/` when it is not
-/// the version itself: a format placeholder such as `%s`, `{}` or `{1}`.
-fn placeholder(span: &str, swap: &VersionSwap) -> Option<String> {
-    let prev = format!("/{}/", swap.prev.as_deref()?);
-    let at = find_all_ascii_ci(span, &prev).into_iter().next()? + prev.len();
-    let seg: String = span[at..].chars().take_while(|&c| c != '/').collect();
-    let looks_like_hole = seg.starts_with('%') || (seg.starts_with('{') && seg.ends_with('}'));
-    looks_like_hole.then_some(seg)
-}
-
-/// Whether a path segment ends at byte `i` of `s` (`/api/2.0` but not
-/// `/api/2.01` or `/api/2.0.1`).
-fn ends_segment(s: &str, i: usize) -> bool {
-    s.as_bytes()
-        .get(i)
-        .is_none_or(|&b| !(b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-')))
-}
-
-/// `new` in the letter case of `written`: upper case when every letter of
-/// `written` is, as published otherwise.
-fn in_case_of(written: &str, new: &str) -> String {
-    let mut letters = written.chars().filter(char::is_ascii_alphabetic).peekable();
-    if letters.peek().is_some() && letters.all(|c| c.is_ascii_uppercase()) {
-        new.to_ascii_uppercase()
-    } else {
-        new.to_string()
-    }
-}
-
-/// Byte offsets of every occurrence of ASCII `needle` in `hay`, ignoring
-/// ASCII case (paths such as `/API/2.0/` are matched case-insensitively).
-fn find_all_ascii_ci(hay: &str, needle: &str) -> Vec<usize> {
-    let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    if n.is_empty() || n.len() > h.len() {
-        return Vec::new();
-    }
-    (0..=h.len() - n.len())
-        .filter(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
-        .collect()
+    out.extend_from_slice(&original[at..]);
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn swap(e: &str, r: &str) -> Result<VersionSwap, String> {
-        version_swap(&EndpointPattern::parse(e).expect("path"), r)
+    fn planned(range: (usize, usize), to: &str) -> PlannedEdit {
+        PlannedEdit {
+            line: 1,
+            column: 1,
+            rule: "r".into(),
+            endpoint: String::new(),
+            replacement: String::new(),
+            from: String::new(),
+            to: to.into(),
+            applicability: Applicability::Safe,
+            reasons: Vec::new(),
+            range,
+            bytes: to.as_bytes().to_vec(),
+        }
     }
 
+    /// The output differs from the input only inside the edits' ranges.
     #[test]
-    fn new_version_keeps_the_case_it_replaces() {
-        assert_eq!(in_case_of("V1", "v5"), "V5");
-        assert_eq!(in_case_of("v1", "v5"), "v5");
-        assert_eq!(in_case_of("2.0", "3.0"), "3.0");
-        assert_eq!(in_case_of("Vx", "v5"), "v5");
-    }
-
-    #[test]
-    fn via_lines_are_read() {
-        assert_eq!(
-            defined_at_lines("built from `a` defined at line 4, `b` defined at line 12"),
-            vec![4, 12]
-        );
-        assert!(defined_at_lines("base `BASE` from src/settings.py:3").is_empty());
-    }
-
-    #[test]
-    fn version_swap_takes_one_literal_segment() {
-        let s = swap("/api/2.0/fo/scan/", "/api/3.0/fo/scan/").expect("swap");
-        assert_eq!(
-            (s.prev.as_deref(), s.old.as_str(), s.new.as_str()),
-            (Some("api"), "2.0", "3.0")
-        );
-        let s = swap("/sm/v1/script/{scriptid}", "/sm/v4/script/{scriptid}").expect("swap");
-        assert_eq!((s.old.as_str(), s.new.as_str()), ("v1", "v4"));
-        assert!(swap("/sm/v1/block-commands/{id}", "/sm/v1/block-commands/search").is_err());
-        assert!(swap("/api/2.0/fo/scan/", "/api/3.0/fo/scans/").is_err());
-        assert!(swap("/api/2.0/fo/scan/", "/api/3.0/fo/scan/x/").is_err());
-    }
-
-    #[test]
-    fn locate_finds_one_run_or_explains() {
-        let s = swap("/api/2.0/fo/scan/", "/api/3.0/fo/scan/").expect("swap");
-        let span = "\"https://h/api/2.0/fo/scan/?action=list\"";
-        assert_eq!(locate(span, &s), Ok(span.find("2.0").expect("present")));
-        assert_eq!(locate("'/API/2.0/fo/scan'", &s), Ok(6));
-        // A version held in a variable: not in the span.
-        assert_eq!(locate("f\"{h}/api/{V}/fo/scan/\"", &s), Err(None));
-        // `/api/2.01` is another segment.
-        assert_eq!(locate("'/api/2.01/fo/scan/'", &s), Err(None));
-        // Postman path array.
-        let arr = "[\"api\", \"2.0\", \"fo\", \"scan\", \"\"]";
-        assert_eq!(locate(arr, &s), Ok(arr.find("2.0").expect("present")));
-        assert_eq!(
-            placeholder("\"%s/api/%s/fo/scan/\"", &s).as_deref(),
-            Some("%s")
-        );
-        assert_eq!(
-            placeholder("'{0}/api/{1}/fo/scan/'", &s).as_deref(),
-            Some("{1}")
-        );
-        assert_eq!(placeholder("'/api/v/fo/scan/'", &s), None);
-        let fmt = "\"{}/api/{}/fo/scan/\".format(b, \"2.0\")";
-        assert_eq!(locate(fmt, &s), Ok(fmt.find("2.0").expect("present")));
-        // Twice: ambiguous.
-        assert!(matches!(
-            locate("'/api/2.0/fo/' + '/api/2.0/fo/scan/'", &s),
-            Err(Some(_))
-        ));
+    fn splice_changes_only_the_ranges() {
+        let original = b"a/api/2.0/x b/api/2.0/y";
+        let edits = [planned((6, 9), "3.0"), planned((18, 21), "3.0")];
+        assert_eq!(splice(original, &edits), b"a/api/3.0/x b/api/3.0/y");
+        assert_eq!(splice(original, &[]), original);
     }
 }

@@ -8,7 +8,7 @@
 //! file is encoded. A file whose text cannot be mapped back byte for byte
 //! is refused (the caller lists its findings as manual).
 
-use crate::scan::source::{decode, Encoding};
+use crate::source::{decode, Encoding};
 
 /// A decoded file and the way back to its bytes.
 pub struct Decoded {

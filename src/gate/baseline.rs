@@ -13,8 +13,8 @@ use std::path::Path;
 use miette::Diagnostic;
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{SuppressedBy, Suppression};
-use crate::report::{BaselineEntry, BaselineOutcome, Report};
+use crate::model::{BaselineEntry, BaselineOutcome, Report};
+use crate::model::{SuppressedBy, Suppression};
 use crate::rules::Status;
 
 /// The schema tag of a baseline file.

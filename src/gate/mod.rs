@@ -2,23 +2,25 @@
 //! and what keeps a finding from failing (inline comments, waivers in
 //! `sunset.toml`, a baseline).
 //!
-//! The order is fixed: config excludes drop findings, then inline
-//! suppressions, then waivers, then the baseline mark what is left, then
-//! [`judge`] gives every finding a [`Verdict`] and the report a [`Gate`].
-//! A suppressed finding keeps the first reason that applied.
+//! [`run`] owns the order, which is fixed: the gate's own files (baselines)
+//! and config excludes drop findings, then inline suppressions, then
+//! waivers, then the baseline mark what is left, then [`judge`] gives every
+//! finding a [`Verdict`] and the report a [`Gate`]. A suppressed finding
+//! keeps the first reason that applied.
 
 pub mod baseline;
 pub mod config;
 pub mod duration;
-pub mod stats;
-pub mod suppress;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::finding::{FindingKind, SuppressedBy, Suppression, Verdict};
-use crate::report::{BaselineOutcome, ExpiredWaiver, Gate, Notice, Report};
+use crate::model::{
+    BaselineEntry, BaselineOutcome, ExpiredWaiver, Finding, FindingKind, Gate, Notice, Report,
+    SuppressedBy, Suppression, Verdict,
+};
 use crate::rules::Status;
+use crate::source::display_path;
 use config::Config;
 use duration::Window;
 
@@ -46,6 +48,100 @@ impl Default for GateOptions {
             fail_unconfirmed: false,
         }
     }
+}
+
+/// Everything the gate applies, merged from flags and `sunset.toml`.
+#[derive(Debug, Default)]
+pub struct GateSettings {
+    pub options: GateOptions,
+    pub config: Option<Config>,
+    /// `--baseline FILE` and its entries.
+    pub baseline: Option<(PathBuf, Vec<BaselineEntry>)>,
+    /// Files sunset itself reads or writes in this run (baselines): their
+    /// URLs are records, not calls.
+    pub own_files: Vec<PathBuf>,
+    /// The command a reader runs to see every finding in detail.
+    pub details: String,
+}
+
+impl GateOptions {
+    /// Flags win over `sunset.toml`, which wins over the defaults. The one
+    /// place the two are merged.
+    pub fn merge(flags: GateFlags, config: Option<&Config>) -> GateOptions {
+        let d = GateOptions::default();
+        GateOptions {
+            fail_on: flags
+                .fail_on
+                .or(config.and_then(|c| c.fail_on))
+                .unwrap_or(d.fail_on),
+            warn_within: flags
+                .warn_within
+                .or(config.and_then(|c| c.warn_within))
+                .unwrap_or(d.warn_within),
+            strict: flags.strict || config.and_then(|c| c.strict).unwrap_or(d.strict),
+            fail_unconfirmed: flags.fail_unconfirmed
+                || config
+                    .and_then(|c| c.fail_unconfirmed)
+                    .unwrap_or(d.fail_unconfirmed),
+        }
+    }
+}
+
+/// The gate's command-line flags, before `sunset.toml` is merged in.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GateFlags {
+    pub fail_on: Option<Status>,
+    pub warn_within: Option<Window>,
+    pub strict: bool,
+    pub fail_unconfirmed: bool,
+}
+
+/// What the suppression steps left for the gate to report.
+#[derive(Debug, Default)]
+pub struct Suppressed {
+    /// Inline suppressions without a reason.
+    pub unexplained: Vec<Notice>,
+    /// Waivers past their `until` date.
+    pub expired: Vec<ExpiredWaiver>,
+}
+
+/// Steps 1–4 of the gate: drops the gate's own files and excluded paths,
+/// then marks inline suppressions and waivers. `--write-baseline` records
+/// what is left after these.
+pub fn suppress(report: &mut Report, settings: &GateSettings) -> Suppressed {
+    for file in &settings.own_files {
+        drop_file(report, file);
+    }
+    if let Some(c) = &settings.config {
+        exclude(report, c);
+    }
+    let unexplained = crate::suppress::apply(report);
+    let expired = match &settings.config {
+        Some(c) => apply_waivers(report, c),
+        None => Vec::new(),
+    };
+    Suppressed {
+        unexplained,
+        expired,
+    }
+}
+
+/// The whole gate, in its documented order: [`suppress`], then the
+/// baseline, then [`judge`]. Sets every finding's verdict and `report.gate`.
+pub fn run(report: &mut Report, settings: &GateSettings) {
+    let suppressed = suppress(report, settings);
+    let baseline = settings
+        .baseline
+        .as_ref()
+        .map(|(file, entries)| baseline::apply(report, entries, &display_path(file)));
+    judge(
+        report,
+        &settings.options,
+        suppressed.expired,
+        suppressed.unexplained,
+        baseline,
+        settings.details.clone(),
+    );
 }
 
 /// A finding's path relative to the config's directory, for globs.
@@ -92,7 +188,7 @@ pub fn shown_path(path: &Path) -> String {
             let abs = std::fs::canonicalize(path).ok()?;
             abs.strip_prefix(&cwd).ok().map(Path::to_path_buf)
         });
-    crate::scan::display_path(relative.as_deref().unwrap_or(path))
+    display_path(relative.as_deref().unwrap_or(path))
 }
 
 /// Drops findings in `file` (the baseline itself: it holds the matched
@@ -164,7 +260,7 @@ pub fn apply_waivers(report: &mut Report, config: &Config) -> Vec<ExpiredWaiver>
 }
 
 /// The verdict of one finding under `opts`.
-fn verdict(f: &crate::finding::Finding, opts: &GateOptions, warn_days: i64) -> Verdict {
+fn verdict(f: &Finding, opts: &GateOptions, warn_days: i64) -> Verdict {
     if f.status == Status::Active || f.suppressed.is_some() {
         return Verdict::Pass;
     }
@@ -229,9 +325,9 @@ mod tests {
     use super::*;
     use crate::extract::Language;
     use crate::matcher::Matcher;
-    use crate::report::Summary;
+    use crate::model::Scan;
     use crate::rules::{Date, Rule, RuleSet};
-    use crate::scan::{scan_text, ScanOptions, WalkOptions};
+    use crate::scan::scan_text;
 
     fn report_at(as_of: &str, text: &str) -> Report {
         let rules = RuleSet::from_rules(
@@ -255,26 +351,13 @@ mod tests {
             .map(|r| r.expect("valid rule"))
             .collect(),
         );
-        let opts = ScanOptions {
-            roots: vec![],
-            walk: WalkOptions::default(),
-            max_filesize: u64::MAX,
-            binary: false,
-            as_of: Date::parse(as_of).expect("date"),
-            include_active: false,
-            repo_name: None,
-        };
-        let (mut findings, _, _) =
-            scan_text("a.sh", Language::Shell, text, &opts, &Matcher::new(&rules));
+        let (mut findings, _, _) = scan_text("a.sh", Language::Shell, text, &Matcher::new(&rules));
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        Report {
-            as_of: opts.as_of,
-            repo_name: None,
+        let scan = Scan {
             findings,
-            summary: Summary::default(),
-            gate: None,
-            suppression_comments: Default::default(),
-        }
+            ..Scan::default()
+        };
+        Report::from_scan(scan, Date::parse(as_of).expect("date"), false)
     }
 
     const TEXT: &str = "curl https://h/api/2.0/fo/scan/\ncurl https://h/api/2.0/fo/report/\n# see /api/2.0/fo/scan/\n";

@@ -6,14 +6,13 @@
 //! its whole canonical path, never by prefix: host, query, `index.php` and
 //! the trailing slash do not matter, extra segments do.
 
-pub mod normalize;
 pub mod prefilter;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::extract::{Expr, Seg, HOLE};
+use crate::rules::normalize::canonical_path;
 use crate::rules::{Rule, RuleSet, Segment};
-use normalize::canonical_path;
 
 /// What a piece of text turned out to be.
 #[derive(Clone, Debug)]
@@ -41,6 +40,9 @@ pub struct Hit<'r> {
     pub suggested: Option<String>,
     /// Variables whose values built the endpoint: (name, definition offset).
     pub via: Vec<(String, usize)>,
+    /// Byte range of the endpoint's path in the expression's joined text
+    /// (for planning the fix of its version segment).
+    pub path: (usize, usize),
 }
 
 /// The compiled matcher, shared by every worker thread.
@@ -263,6 +265,7 @@ impl<'r> Matcher<'r> {
                     matched,
                     suggested,
                     via,
+                    path: (p, q),
                 }));
             } else if after_hole && self.is_base(&canonical) {
                 // A base with the rest appended at run time: not a finding.

@@ -172,6 +172,22 @@ impl Deadline {
     }
 }
 
+/// Serialised as published (`"2026-12"`, `"2026-12-15"`).
+impl serde::Serialize for Deadline {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.published())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Deadline {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Deadline, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Deadline::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!("`{s}` is not a deadline (YYYY-MM or YYYY-MM-DD)"))
+        })
+    }
+}
+
 impl fmt::Display for Deadline {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.published())

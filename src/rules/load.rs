@@ -682,7 +682,7 @@ fn compile(
             });
         }
     }
-    for n in &e.notes {
+    for n in e.notes.iter().chain(&e.breaking_changes) {
         check_non_empty("notes", n, problems);
     }
     let source = compile_source(&e.source, problems);
@@ -759,6 +759,11 @@ fn compile(
             source,
             history,
             notes: e.notes.iter().map(|v| v.get_ref().clone()).collect(),
+            breaking_changes: e
+                .breaking_changes
+                .iter()
+                .map(|v| v.get_ref().clone())
+                .collect(),
             safe_fix: e.safe_fix,
             origin: origin.clone(),
         },

@@ -7,6 +7,7 @@
 pub mod bundled;
 pub mod lifecycle;
 pub mod load;
+pub mod normalize;
 pub mod schema;
 
 use std::collections::HashMap;
@@ -81,7 +82,7 @@ pub struct EndpointPattern {
 impl EndpointPattern {
     /// Builds a pattern from a published path; `None` if it is not a path.
     pub fn parse(path: &str) -> Option<EndpointPattern> {
-        let canonical = crate::matcher::normalize::canonical_path(path)?;
+        let canonical = crate::rules::normalize::canonical_path(path)?;
         let segments = canonical
             .split('/')
             .skip(1)
@@ -152,6 +153,10 @@ pub struct Rule {
     pub history: Vec<HistoryEntry>,
     /// Migration notes stated in the sources (parameters, DTD changes…).
     pub notes: Vec<String>,
+    /// What the replacement changes that can break a caller rewritten to
+    /// it unreviewed (required parameters, DTD or output changes), as the
+    /// sources state it. Any entry makes the rewrite unsafe.
+    pub breaking_changes: Vec<String>,
     /// Whether the replacement is a drop-in for this version.
     pub safe_fix: bool,
     pub origin: RuleOrigin,
@@ -195,6 +200,52 @@ impl Rule {
     pub fn next_deadline(&self, today: Date) -> Option<(Milestone, Deadline, i64)> {
         next_deadline(self.eos(), self.eol(), today)
     }
+
+    /// The one path segment the replacement changes (`2.0` → `3.0`); `Err`
+    /// with the reason when there is no replacement or it changes more
+    /// than that segment (a rewrite would then not be a version bump, e.g.
+    /// `/sm/v1/block-commands/{id}` → `/sm/v1/block-commands/search`).
+    pub fn version_swap(&self) -> Result<VersionSwap, String> {
+        let replacement = self
+            .replacement
+            .as_deref()
+            .ok_or_else(|| "no replacement is published".to_string())?;
+        let endpoint = &self.endpoint;
+        let to = EndpointPattern::parse(replacement)
+            .ok_or_else(|| format!("the replacement {replacement} is not a path"))?;
+        let beyond = || {
+            format!(
+                "the replacement {replacement} changes more than the version segment of {}",
+                endpoint.canonical
+            )
+        };
+        if to.segments.len() != endpoint.segments.len() {
+            return Err(beyond());
+        }
+        let differing: Vec<usize> = (0..to.segments.len())
+            .filter(|&i| to.segments[i] != endpoint.segments[i])
+            .collect();
+        let [index] = differing[..] else {
+            return Err(beyond());
+        };
+        match (&endpoint.segments[index], &to.segments[index]) {
+            (Segment::Literal(old), Segment::Literal(new)) => Ok(VersionSwap {
+                index,
+                old: old.clone(),
+                new: new.clone(),
+            }),
+            _ => Err(beyond()),
+        }
+    }
+}
+
+/// The one segment a replacement changes: segment `index` of the canonical
+/// path (0 is the root, `api`), `old` → `new`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VersionSwap {
+    pub index: usize,
+    pub old: String,
+    pub new: String,
 }
 
 /// All rules, indexed for lookup by canonical endpoint path.
@@ -314,6 +365,7 @@ impl Rule {
             },
             history: Vec::new(),
             notes: Vec::new(),
+            breaking_changes: Vec::new(),
             safe_fix: false,
             origin: RuleOrigin::Bundled("test"),
         })

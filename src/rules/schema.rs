@@ -38,6 +38,7 @@ pub const ENDPOINT_KEYS: &[&str] = &[
     "eol",
     "safe-fix",
     "notes",
+    "breaking-changes",
     "source",
     "history",
 ];
@@ -253,6 +254,7 @@ pub struct RawEndpoint {
     pub eol: Option<RawDate>,
     pub safe_fix: bool,
     pub notes: Vec<Spanned<String>>,
+    pub breaking_changes: Vec<Spanned<String>>,
     pub source: RawSource,
     pub history: Vec<RawHistory>,
 }
@@ -314,6 +316,7 @@ pub fn decode_file(text: &str, doc: &RawTable, problems: &mut Vec<RuleProblem>) 
             .and_then(|v| decode_date(text, "eol", v, r.problems));
         let safe_fix = r.boolean("safe-fix").unwrap_or(false);
         let notes = r.strings("notes");
+        let breaking_changes = r.strings("breaking-changes");
         let source = r.required_table("source");
         let history_tables = r.tables("history");
         r.finish();
@@ -351,6 +354,7 @@ pub fn decode_file(text: &str, doc: &RawTable, problems: &mut Vec<RuleProblem>) 
                 eol,
                 safe_fix,
                 notes,
+                breaking_changes,
                 source,
                 history,
             });

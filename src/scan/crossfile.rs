@@ -12,15 +12,14 @@
 
 use std::collections::HashSet;
 
-use super::source::LineIndex;
-use super::{locate, make_finding, Location, ScanOptions};
+use super::fixes::FixPlan;
+use super::{locate, make_finding, FindingFacts, Location};
 use crate::extract::{Expr, Extracted, HOLE};
-use crate::finding::{Finding, FindingKind};
-use crate::matcher::normalize::canonical_path;
 use crate::matcher::{rewrite_path, Matcher};
+use crate::model::{Confidence, Finding, FindingKind, Origin, OriginRole, Unresolved};
 use crate::redact;
-use crate::report::Unresolved;
-use crate::rules::Status;
+use crate::rules::normalize::canonical_path;
+use crate::source::LineIndex;
 
 /// A base defined in a file.
 #[derive(Clone, Debug)]
@@ -28,6 +27,8 @@ pub struct Base {
     pub name: String,
     pub path: String,
     pub line: usize,
+    /// Byte offset of the definition.
+    pub offset: usize,
     /// Canonical path prefix, e.g. `/api/2.0/fo`.
     pub canonical: String,
     /// The base as written (URL up to its end), holes as `{name}`.
@@ -78,6 +79,7 @@ impl FileMaterial {
                     name: b.name.clone(),
                     path: display.to_string(),
                     line: index.line_col(b.offset).0,
+                    offset: b.offset,
                     canonical,
                     text: shown,
                 });
@@ -184,7 +186,6 @@ fn relative_use(e: &Expr, text: &str, index: &LineIndex, matcher: &Matcher) -> O
 pub fn resolve(
     materials: Vec<FileMaterial>,
     matcher: &Matcher,
-    opts: &ScanOptions,
     direct: &[Finding],
 ) -> (Vec<Finding>, Vec<Unresolved>) {
     let bases: Vec<&Base> = materials.iter().flat_map(|m| m.bases.iter()).collect();
@@ -266,9 +267,6 @@ pub fn resolve(
                 });
                 continue;
             }
-            if rule.status_on(opts.as_of) == Status::Active && !opts.include_active {
-                continue;
-            }
             let sep = if base.text.ends_with('/') || u.rel.starts_with('/') {
                 ""
             } else {
@@ -282,19 +280,32 @@ pub fn resolve(
                     .map_or("", |k| &base.text[..k]);
                 format!("{host}{}{}", rewrite_path(&joined, r), u.tail)
             });
-            let via = Some(format!(
-                "base `{}` from {}:{}",
-                base.name, base.path, base.line
-            ));
+            let origin = Origin {
+                role: OriginRole::Base,
+                name: base.name.clone(),
+                path: Some(base.path.clone()),
+                line: base.line,
+                offset: base.offset,
+            };
+            let fix = FixPlan::manual(match rule.version_swap() {
+                Ok(_) => format!(
+                    "the version is not written in this expression (base `{}` from {}:{}): change it where it is defined",
+                    base.name, base.path, base.line
+                ),
+                Err(why) => why,
+            });
             findings.push(make_finding(
                 &m.path,
                 u.location.clone(),
                 rule,
                 &matched,
                 suggested.as_deref(),
-                via,
-                FindingKind::Call,
-                opts.as_of,
+                FindingFacts {
+                    kind: FindingKind::Call,
+                    confidence: Confidence::Inferred,
+                    origins: vec![origin],
+                    fix,
+                },
             ));
         }
     }

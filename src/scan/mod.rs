@@ -10,7 +10,8 @@
 //! so output is the same at any thread count.
 
 pub mod crossfile;
-pub mod source;
+pub mod fixes;
+mod postman;
 pub mod walk;
 
 use std::collections::BTreeMap;
@@ -19,13 +20,16 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use crate::extract::{self, Expr, Language};
-use crate::finding::{Finding, FindingKind, NextDeadline, Severity};
-use crate::gate::suppress::{self, Inline};
 use crate::matcher::{Hit, Matcher, Outcome};
+use crate::model::{
+    Confidence, Finding, FindingKind, Notice, Origin, OriginRole, Scan, Severity, SkipReason,
+    Summary, Unresolved,
+};
 use crate::redact;
-use crate::report::{Notice, Report, SkipReason, Summary, Unresolved};
-use crate::rules::{Date, Rule, RuleSet, Status};
-use source::{ceil_boundary, floor_boundary, LineIndex};
+use crate::rules::{Rule, RuleSet, Status};
+use crate::source::{self, ceil_boundary, display_path, floor_boundary, Decoded, LineIndex};
+use crate::suppress::{self, Inline};
+use fixes::FixPlan;
 pub use walk::WalkOptions;
 
 /// Default `--max-filesize`: larger files are skipped as too large.
@@ -39,9 +43,6 @@ pub struct ScanOptions {
     pub max_filesize: u64,
     /// Scan files that look binary too.
     pub binary: bool,
-    pub as_of: Date,
-    /// Report uses of active (current) endpoints too.
-    pub include_active: bool,
     pub repo_name: Option<String>,
 }
 
@@ -70,8 +71,9 @@ struct FileResult {
     suppression_comments: Option<(String, Vec<(usize, Inline)>)>,
 }
 
-/// Scans the roots with the rules and returns the sorted report.
-pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
+/// Scans the roots with the rules. The result is time-free: every use of a
+/// known endpoint, active ones included, sorted and fingerprinted.
+pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Scan {
     let matcher = Matcher::new(rules);
     let results: Mutex<Vec<FileResult>> = Mutex::new(Vec::new());
     // Every file is counted, from every worker: atomics, so that the two
@@ -148,28 +150,23 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Report {
             materials.push(r.cross);
         }
     }
-    let (cross_findings, cross_unresolved) =
-        crossfile::resolve(materials, &matcher, opts, &findings);
+    let (cross_findings, cross_unresolved) = crossfile::resolve(materials, &matcher, &findings);
     findings.extend(cross_findings);
     summary.unresolved.extend(cross_unresolved);
 
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
     let root_names: Vec<String> = opts.roots.iter().map(|r| display_path(r)).collect();
-    crate::finding::assign_fingerprints(&mut findings, &root_names);
+    crate::model::assign_fingerprints(&mut findings, &root_names);
     summary.unresolved.sort();
     summary.unresolved.dedup();
     summary.notices.sort();
-    let mut report = Report {
-        as_of: opts.as_of,
+    Scan {
         repo_name: opts.repo_name.clone(),
         findings,
         summary,
-        gate: None,
         suppression_comments,
-    };
-    report.count_findings();
-    report
+    }
 }
 
 /// Scans one file's bytes that are already in memory (used by tests and by
@@ -178,7 +175,6 @@ pub fn scan_text(
     display: &str,
     lang: Language,
     text: &str,
-    opts: &ScanOptions,
     matcher: &Matcher,
 ) -> (Vec<Finding>, Vec<Unresolved>, crossfile::FileMaterial) {
     let extracted = extract::extract_for_scan(lang, text);
@@ -189,9 +185,7 @@ pub fn scan_text(
         for outcome in matcher.match_expr(expr) {
             match outcome {
                 Outcome::Hit(hit) => {
-                    if let Some(f) = finding_from_hit(display, text, &index, expr, &hit, opts) {
-                        findings.push(f);
-                    }
+                    findings.push(finding_from_hit(display, lang, text, &index, expr, &hit));
                 }
                 Outcome::Unresolved {
                     span,
@@ -267,32 +261,19 @@ fn scan_bytes(path: &Path, bytes: &[u8], opts: &ScanOptions, matcher: &Matcher) 
     }
     let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
     // UTF-16 is decoded first: its bytes would never meet the prefilter.
-    let decoded = if utf16 {
-        Some(source::decode(bytes).0)
-    } else {
-        None
-    };
-    if !matcher.prefilter(decoded.as_ref().map_or(bytes, |t| t.as_bytes())) {
+    let decoded_utf16 = utf16.then(|| Decoded::new(bytes));
+    if !matcher.prefilter(decoded_utf16.as_ref().map_or(bytes, |d| d.text.as_bytes())) {
         return FileResult {
             scanned: true,
             ..FileResult::default()
         };
     }
-    // Valid UTF-8 without a BOM, the usual case, is scanned in place;
-    // `decode` would return the same text as a copy.
-    let bom = bytes.starts_with(&[0xEF, 0xBB, 0xBF]);
-    let text: std::borrow::Cow<str> = match (decoded, bom) {
-        (Some(text), _) => text.into(),
-        (None, false) => match std::str::from_utf8(bytes) {
-            Ok(text) => text.into(),
-            Err(_) => source::decode(bytes).0.into(),
-        },
-        (None, true) => source::decode(bytes).0.into(),
-    };
+    // Valid UTF-8 without a BOM, the usual case, is borrowed, not copied.
+    let decoded = decoded_utf16.unwrap_or_else(|| Decoded::new(bytes));
+    let text = decoded.text.as_ref();
     let display = display_path(path);
-    let (findings, unresolved, cross) =
-        scan_text(&display, Language::of_path(path), &text, opts, matcher);
-    let comments = suppress::comments_in(&text);
+    let (findings, unresolved, cross) = scan_text(&display, Language::of_path(path), text, matcher);
+    let comments = suppress::comments_in(text);
     FileResult {
         scanned: true,
         parsed: true,
@@ -304,50 +285,58 @@ fn scan_bytes(path: &Path, bytes: &[u8], opts: &ScanOptions, matcher: &Matcher) 
     }
 }
 
-/// A path as the walker reached it, with forward slashes and no `./`.
-pub fn display_path(path: &Path) -> String {
-    let s = path.to_string_lossy().replace('\\', "/");
-    let mut s = s.as_str();
-    while let Some(rest) = s.strip_prefix("./") {
-        s = rest;
-    }
-    s.to_string()
-}
-
 fn finding_from_hit(
     display: &str,
+    lang: Language,
     text: &str,
     index: &LineIndex,
     expr: &Expr,
     hit: &Hit,
-    opts: &ScanOptions,
-) -> Option<Finding> {
-    let status = hit.rule.status_on(opts.as_of);
-    if status == Status::Active && !opts.include_active {
-        return None;
-    }
+) -> Finding {
     let location = locate(text, index, hit.span);
-    let via = if hit.via.is_empty() {
-        None
-    } else {
-        let parts: Vec<String> = hit
-            .via
-            .iter()
-            .map(|(name, def)| format!("`{name}` defined at line {}", index.line_col(*def).0))
-            .collect();
-        Some(format!("built from {}", parts.join(", ")))
-    };
+    let origins = hit
+        .via
+        .iter()
+        .map(|(name, def)| Origin {
+            role: OriginRole::Definition,
+            name: name.clone(),
+            path: None,
+            line: index.line_col(*def).0,
+            offset: *def,
+        })
+        .collect();
     let kind = classify_kind(expr, &hit.matched);
-    Some(make_finding(
+    // Mentions are never rewritten: a fix is planned for calls only.
+    let fix = if kind == FindingKind::Call {
+        let joined = expr.text();
+        fixes::plan(
+            hit.rule,
+            expr,
+            &joined,
+            fixes::PathSpan {
+                start: hit.path.0,
+                end: hit.path.1,
+            },
+            text,
+            index,
+            lang == Language::Json,
+        )
+    } else {
+        FixPlan::default()
+    };
+    make_finding(
         display,
         location,
         hit.rule,
         &hit.matched,
         hit.suggested.as_deref(),
-        via,
-        kind,
-        opts.as_of,
-    ))
+        FindingFacts {
+            kind,
+            confidence: Confidence::Certain,
+            origins,
+            fix,
+        },
+    )
 }
 
 /// A string literal that reads like a sentence mentions an endpoint rather
@@ -379,26 +368,24 @@ fn classify_kind(expr: &Expr, matched: &str) -> FindingKind {
     }
 }
 
-/// Builds a finding; every text field is redacted here.
-#[allow(clippy::too_many_arguments)]
+/// How a finding came about: facts the scanner decides per use.
+pub(crate) struct FindingFacts {
+    pub kind: FindingKind,
+    pub confidence: Confidence,
+    pub origins: Vec<Origin>,
+    pub fix: FixPlan,
+}
+
+/// Builds a time-free finding; every text field is redacted here. Status
+/// and days are left for [`crate::model::assess`].
 pub(crate) fn make_finding(
     display: &str,
     location: Location,
     rule: &Rule,
     matched: &str,
     suggested: Option<&str>,
-    via: Option<String>,
-    kind: FindingKind,
-    as_of: Date,
+    facts: FindingFacts,
 ) -> Finding {
-    let status = rule.status_on(as_of);
-    let next = rule.next_deadline(as_of);
-    let days_left = next.map(|(_, _, d)| d).or_else(|| {
-        // Past every deadline: days since the last one, negative.
-        rule.eol()
-            .or(rule.eos())
-            .map(|d| as_of.days_until(d.effective()))
-    });
     Finding {
         path: display.to_string(),
         line: location.line,
@@ -411,27 +398,25 @@ pub(crate) fn make_finding(
         matched: redact::redact_str(matched),
         replacement: rule.replacement.clone(),
         suggested: suggested.map(redact::redact_str),
-        status,
-        eos: rule.eos().map(|d| d.published()),
-        eol: rule.eol().map(|d| d.published()),
-        days_left,
-        next_deadline: next.map(|(milestone, d, _)| NextDeadline {
-            milestone,
-            date: d.published(),
-            words: d.words(),
-        }),
-        severity: Severity::of(status),
-        kind,
+        eos: rule.eos(),
+        eol: rule.eol(),
+        kind: facts.kind,
         confirmed: rule.is_confirmed(),
         unconfirmed_dates: rule.unconfirmed_dates(),
-        via,
+        confidence: facts.confidence,
+        origins: facts.origins,
         source: rule.source.clone(),
+        fix: facts.fix.fix,
+        manual_fix: facts.fix.manual,
+        status: Status::Active,
+        days_left: None,
+        next_deadline: None,
+        severity: Severity::None,
         fingerprint: String::new(),
         suppressed: None,
         verdict: None,
         snippet: location.snippet,
         snippet_span: location.snippet_span,
-        safe_fix: rule.safe_fix,
     }
 }
 
@@ -511,23 +496,22 @@ mod tests {
         ])
     }
 
-    fn opts() -> ScanOptions {
-        ScanOptions {
-            roots: vec![],
-            walk: WalkOptions::default(),
-            max_filesize: DEFAULT_MAX_FILESIZE,
-            binary: false,
-            as_of: Date::parse("2026-11-23").expect("valid"),
-            include_active: false,
-            repo_name: None,
+    /// The legacy findings of `text` at 2026-11-23.
+    fn assessed(lang: Language, text: &str) -> Vec<Finding> {
+        let set = rules();
+        let m = Matcher::new(&set);
+        let (mut f, _, _) = scan_text("t", lang, text, &m);
+        let as_of = crate::rules::Date::parse("2026-11-23").expect("valid");
+        for f in &mut f {
+            crate::model::assess_finding(f, as_of);
         }
+        f.retain(|f| f.status != Status::Active);
+        f
     }
 
     fn found(lang: Language, text: &str) -> Vec<(usize, String, String)> {
-        let set = rules();
-        let m = Matcher::new(&set);
-        let (f, _, _) = scan_text("t", lang, text, &opts(), &m);
-        f.into_iter()
+        assessed(lang, text)
+            .into_iter()
             .map(|f| (f.line, f.rule, f.kind.as_str().to_string()))
             .collect()
     }
@@ -567,10 +551,8 @@ mod tests {
 
     #[test]
     fn matched_and_suggested_keep_host_and_query() {
-        let set = rules();
-        let m = Matcher::new(&set);
         let t = "r = s.get(f\"{base}/api/2.0/fo/scan/?action=list\")\nu = 'https://qualysapi.qualys.com/api/2.0/fo/asset/host/index.php?action=list'\n";
-        let (f, _, _) = scan_text("t", Language::Python, t, &opts(), &m);
+        let f = assessed(Language::Python, t);
         assert_eq!(f[0].matched, "{base}/api/2.0/fo/scan/?action=list");
         assert_eq!(
             f[0].suggested.as_deref(),

@@ -9,9 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use sunset::fix::{self, FixOptions};
-use sunset::scan;
 
-use crate::fixtures::{bundled, options, AS_OF};
+use crate::fixtures::{options, AS_OF};
 
 fn sunset(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sunset"))
@@ -57,10 +56,9 @@ fn read(dir: &Path, rel: &str) -> Vec<u8> {
 /// directory) as the library sees it.
 fn plan_in(dir: &Path, include_unsafe: bool) -> fix::Plan {
     let roots = vec![dir.to_path_buf()];
-    let report = scan::scan(&options(roots.clone()), bundled());
+    let report = crate::fixtures::scan_report(&options(roots.clone()));
     fix::plan(
         &report,
-        bundled(),
         &roots,
         &FixOptions {
             include_unsafe,
@@ -577,7 +575,7 @@ fn examples_have_no_fixable_call_left_after_write_unsafe() {
     assert_eq!((after.edit_count(), after.held.len()), (0, 0));
     // Only the uses whose version lives elsewhere are left, all manual.
     assert_eq!(after.manual.len(), before.manual.len());
-    let report = scan::scan(&options(vec![dir.path().to_path_buf()]), bundled());
+    let report = crate::fixtures::scan_report(&options(vec![dir.path().to_path_buf()]));
     let calls = report
         .findings
         .iter()

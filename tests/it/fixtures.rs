@@ -38,7 +38,7 @@ use proptest::prelude::*;
 
 use sunset::extract::{self, Language};
 use sunset::matcher::Matcher;
-use sunset::report::{Report, SkipReason};
+use sunset::model::{Report, SkipReason};
 use sunset::rules::{Date, RuleSet};
 use sunset::scan::{self, ScanOptions, WalkOptions};
 
@@ -59,14 +59,21 @@ pub(crate) fn options(roots: Vec<PathBuf>) -> ScanOptions {
         },
         max_filesize: scan::DEFAULT_MAX_FILESIZE,
         binary: false,
-        as_of: Date::parse(AS_OF).expect("valid date"),
-        include_active: false,
         repo_name: None,
     }
 }
 
+/// Scans and assesses at [`AS_OF`], as `sunset audit` does.
+pub(crate) fn scan_report(opts: &ScanOptions) -> Report {
+    Report::from_scan(
+        scan::scan(opts, bundled()),
+        Date::parse(AS_OF).expect("valid date"),
+        false,
+    )
+}
+
 fn scan_one(path: &Path) -> Report {
-    scan::scan(&options(vec![path.to_path_buf()]), bundled())
+    scan_report(&options(vec![path.to_path_buf()]))
 }
 
 // ---------------------------------------------------------------------------
@@ -84,7 +91,7 @@ struct Expected {
 /// The decoded text of a fixture, as the scanner reads it.
 fn decoded(path: &Path) -> String {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    sunset::scan::source::decode(&bytes).0
+    sunset::source::decode(&bytes).0
 }
 
 /// Markers in the text, and the lines that hold one.
@@ -253,7 +260,7 @@ fn render(report: &Report) -> String {
             f.matched,
             f.suggested.as_deref().unwrap_or("-"),
         );
-        if let Some(via) = &f.via {
+        if let Some(via) = f.via() {
             let _ = write!(out, " (via {via})");
         }
         if !f.confirmed {
@@ -372,7 +379,7 @@ fn binary_file_is_skipped_and_counted() {
     bytes.extend_from_slice(b"https://qualysapi.qualys.com/api/2.0/fo/scan/?action=list\0");
     write(dir.path(), "qualys-agent.bin", &bytes);
     write(dir.path(), "ok.py", b"x = 1\n");
-    let report = scan::scan(&options(vec![dir.path().to_path_buf()]), bundled());
+    let report = scan_report(&options(vec![dir.path().to_path_buf()]));
     assert!(report.findings.is_empty(), "{}", render(&report));
     assert_eq!(skipped(&report).get(&SkipReason::Binary), Some(&1));
     assert_eq!(report.summary.files_scanned, 1);
@@ -380,7 +387,7 @@ fn binary_file_is_skipped_and_counted() {
     // `binary: true` scans it anyway.
     let mut opts = options(vec![dir.path().to_path_buf()]);
     opts.binary = true;
-    let report = scan::scan(&opts, bundled());
+    let report = scan_report(&opts);
     assert_eq!(report.findings.len(), 1, "{}", render(&report));
     assert_eq!(report.findings[0].rule, "qualys-scan-v2");
 }
@@ -423,18 +430,18 @@ fn minified_three_megabyte_line() {
     );
 
     let mut json = Vec::new();
-    sunset::report::json::render(&report, &mut json).expect("render json");
+    sunset::printer::json::render(&report, &mut json).expect("render json");
     assert!(
         json.len() < 16 * 1024,
         "JSON output of {} bytes",
         json.len()
     );
     let mut human = Vec::new();
-    let opts = sunset::report::human::HumanOptions {
+    let opts = sunset::printer::human::HumanOptions {
         color: false,
         width: Some(100),
     };
-    sunset::report::human::render(&report, &opts, &mut human).expect("render human");
+    sunset::printer::human::render(&report, &opts, &mut human).expect("render human");
     assert!(
         human.len() < 16 * 1024,
         "human output of {} bytes",
@@ -457,7 +464,7 @@ fn symlink_loop_with_follow_terminates() {
     opts.walk.follow = true;
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
-        let _ = tx.send(scan::scan(&opts, bundled()));
+        let _ = tx.send(scan_report(&opts));
     });
     let report = rx
         .recv_timeout(std::time::Duration::from_secs(60))
@@ -492,7 +499,7 @@ fn unreadable_file_is_counted() {
         eprintln!("unreadable_file_is_counted: skipped, the file is still readable (root?)");
         return;
     }
-    let report = scan::scan(&options(vec![dir.path().to_path_buf()]), bundled());
+    let report = scan_report(&options(vec![dir.path().to_path_buf()]));
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod back");
     assert!(report.findings.is_empty());
     assert_eq!(skipped(&report).get(&SkipReason::Unreadable), Some(&1));
@@ -657,7 +664,7 @@ fn check_spans(lang: Language, text: &str) -> Result<(), TestCaseError> {
     static MATCHER: OnceLock<Matcher<'static>> = OnceLock::new();
     let matcher = MATCHER.get_or_init(|| Matcher::new(bundled()));
     let _ = extract::extract(lang, text, 0);
-    let (findings, unresolved, _) = scan::scan_text("t", lang, text, &options(vec![]), matcher);
+    let (findings, unresolved, _) = scan::scan_text("t", lang, text, matcher);
     let lines: Vec<usize> = text.split('\n').map(|l| l.chars().count()).collect();
     let within = |line: usize, col: usize| {
         line >= 1 && line <= lines.len() && col >= 1 && col <= lines[line - 1] + 1
@@ -711,7 +718,7 @@ proptest! {
 
     #[test]
     fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
-        let (text, _) = sunset::scan::source::decode(&bytes);
+        let (text, _) = sunset::source::decode(&bytes);
         for lang in LANGUAGES {
             check_spans(lang, &text)?;
         }

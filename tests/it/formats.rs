@@ -7,15 +7,15 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use sunset::finding::{FindingKind, Severity, SuppressedBy, Suppression, Verdict};
-use sunset::report::human::{self, HumanOptions};
-use sunset::report::{
-    self, json, BaselineOutcome, ExpiredWaiver, Gate, Notice, OutputFormat, Report,
+use sunset::model::{
+    Applicability, BaselineOutcome, ExpiredWaiver, FindingKind, Gate, Notice, Report, Severity,
+    SuppressedBy, Suppression, Verdict,
 };
+use sunset::printer::human::{self, HumanOptions};
+use sunset::printer::{self as report, json, OutputFormat};
 use sunset::rules::Status;
-use sunset::scan;
 
-use crate::fixtures::{bundled, options};
+use crate::fixtures::options;
 
 /// Secrets planted in the tree; none may appear in any output.
 const SECRETS: [&str; 3] = ["S3cretPass", "abc.def.ghi", "hunter2"];
@@ -47,13 +47,13 @@ fn shared_report() -> Report {
     write("ci/scan.sh", SCAN_SH);
     write("tests/données/é.py", UNICODE_PY);
     write("README.md", "Nothing to see here.\n");
-    let mut report = scan::scan(&options(vec![dir.path().to_path_buf()]), bundled());
+    let mut report = crate::fixtures::scan_report(&options(vec![dir.path().to_path_buf()]));
     relativize(&mut report, dir.path());
     report
 }
 
 fn relativize(report: &mut Report, root: &Path) {
-    let prefix = format!("{}/", scan::display_path(root));
+    let prefix = format!("{}/", sunset::source::display_path(root));
     let strip = |p: &mut String| {
         if let Some(rest) = p.strip_prefix(&prefix) {
             *p = rest.to_string();
@@ -241,7 +241,7 @@ fn human_output() {
 fn human_output_for_a_clean_tree_is_one_line() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("ok.py"), "print('/api/3.0/fo/scan/')\n").expect("write");
-    let report = scan::scan(&options(vec![dir.path().to_path_buf()]), bundled());
+    let report = crate::fixtures::scan_report(&options(vec![dir.path().to_path_buf()]));
     let text = render_human(&report);
     assert_eq!(
         text,
@@ -510,60 +510,49 @@ fn sarif_results_point_at_their_rules_and_carry_gate_state() {
 }
 
 #[test]
-fn sarif_fixes_only_pure_rewrites() {
+fn sarif_fixes_are_the_findings_safe_edits() {
     let report = shared_report();
     let doc: Value =
         serde_json::from_str(&render_as(&report, OutputFormat::Sarif)).expect("SARIF is JSON");
     let results = doc["runs"][0]["results"].as_array().expect("results");
     for (r, f) in results.iter().zip(&report.findings) {
-        let fixes = r.get("fixes");
-        if f.kind == FindingKind::Mention {
-            assert!(fixes.is_none(), "a mention gets no fix: {r}");
-            continue;
-        }
-        let Some(fixes) = fixes else { continue };
-        assert!(f.safe_fix, "only a rule marked safe-fix offers a fix: {r}");
-        let replacement = &fixes[0]["artifactChanges"][0]["replacements"][0];
-        let at_span = &f.snippet[f.snippet_span.0..f.snippet_span.1];
-        let inserted = replacement["insertedContent"]["text"]
-            .as_str()
-            .expect("text");
-        // Applying the fix to the source text gives the suggested URL.
         assert_eq!(
-            f.matched.replacen(at_span, inserted, 1),
-            f.suggested.clone().expect("suggested"),
-            "{r}"
-        );
-        assert_eq!(
-            replacement["deletedRegion"]["startColumn"].as_u64(),
-            Some(f.column as u64)
+            r.get("fixes").is_some(),
+            f.kind == FindingKind::Call && f.applicable_fix(false).is_some(),
+            "a fix is offered exactly when `sunset fix` would apply it: {r}"
         );
     }
-    // The shared tree's calls are literal rewrites, but of rules whose new
-    // version changes parameters or output (not `safe-fix`): no fix.
-    assert!(report.findings.iter().all(|f| !f.safe_fix));
+    // The shared tree's calls are rewrites of rules whose new version
+    // changes parameters or output (not `safe-fix`): no fix offered.
     assert!(results.iter().all(|r| r.get("fixes").is_none()));
 
-    // A literal whose whole text is the matched URL is replaced by the
-    // suggested one when the rule is safe; an unsafe rule or a URL
-    // assembled from a variable is left alone.
-    let mut f = report.findings[0].clone();
-    f.snippet = format!("x = \"{}\"", f.matched);
-    f.snippet_span = (5, 5 + f.matched.len());
+    // A safe fix is offered as exactly its edits.
     let mut one = report.clone();
-    one.findings = vec![f.clone()];
+    let with_fix = report
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::Call && f.fix.is_some())
+        .expect("the shared tree has a call with a fix")
+        .clone();
+    one.findings = vec![with_fix];
+    let edit = one.findings[0].fix.as_ref().expect("fix").edits[0].clone();
     let doc: Value = serde_json::from_str(&render_as(&one, OutputFormat::Sarif)).expect("JSON");
     assert!(doc["runs"][0]["results"][0].get("fixes").is_none());
-    one.findings[0].safe_fix = true;
+    if let Some(fix) = one.findings[0].fix.as_mut() {
+        fix.applicability = Applicability::Safe;
+    }
     let doc: Value = serde_json::from_str(&render_as(&one, OutputFormat::Sarif)).expect("JSON");
-    let fix = &doc["runs"][0]["results"][0]["fixes"][0];
+    let replacement =
+        &doc["runs"][0]["results"][0]["fixes"][0]["artifactChanges"][0]["replacements"][0];
+    assert_eq!(replacement["insertedContent"]["text"], edit.to.as_str());
     assert_eq!(
-        fix["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"],
-        f.suggested.clone().expect("suggested").as_str()
+        replacement["deletedRegion"]["startColumn"].as_u64(),
+        Some(edit.column as u64)
     );
-    one.findings[0].via = Some("base BASE_URL from settings.py:3".to_string());
-    let doc: Value = serde_json::from_str(&render_as(&one, OutputFormat::Sarif)).expect("JSON");
-    assert!(doc["runs"][0]["results"][0].get("fixes").is_none());
+    assert_eq!(
+        replacement["deletedRegion"]["endColumn"].as_u64(),
+        Some((edit.column + edit.from.chars().count()) as u64)
+    );
 }
 
 // --- GitHub ----------------------------------------------------------------
@@ -813,7 +802,7 @@ fn csv_has_every_json_field_and_the_same_values() {
 fn csv_cells_cannot_be_formulas() {
     let mut report = shared_report();
     report.findings[0].path = "=HYPERLINK(\"http://evil\",\"x\")".to_string();
-    report.findings[0].via = Some("@SUM(A1)".to_string());
+    report.findings[0].manual_fix = Some("@SUM(A1)".to_string());
     let text = render_as(&report, OutputFormat::Csv);
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let row = reader
@@ -832,7 +821,7 @@ fn csv_cells_cannot_be_formulas() {
 fn ci_formats_of_a_clean_tree() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("ok.py"), "print('/api/3.0/fo/scan/')\n").expect("write");
-    let report = scan::scan(&options(vec![dir.path().to_path_buf()]), bundled());
+    let report = crate::fixtures::scan_report(&options(vec![dir.path().to_path_buf()]));
     assert_eq!(render_as(&report, OutputFormat::Concise), "");
     assert_eq!(render_as(&report, OutputFormat::Gitlab), "[]\n");
     assert_eq!(
@@ -860,7 +849,7 @@ fn ci_formats_of_a_clean_tree() {
 #[test]
 fn sarif_of_the_examples_tree_is_valid_and_its_fixes_apply() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut report = scan::scan(&options(vec![root.join("examples")]), bundled());
+    let mut report = crate::fixtures::scan_report(&options(vec![root.join("examples")]));
     relativize(&mut report, root);
     assert!(report.findings.len() > 10, "the examples have findings");
     let doc: Value =
@@ -873,7 +862,7 @@ fn sarif_of_the_examples_tree_is_valid_and_its_fixes_apply() {
     let results = doc["runs"][0]["results"].as_array().expect("results");
     for (r, f) in results.iter().zip(&report.findings) {
         let Some(fix) = r.get("fixes") else { continue };
-        assert!(f.via.is_none() && f.kind == FindingKind::Call, "{r}");
+        assert!(f.origins.is_empty() && f.kind == FindingKind::Call, "{r}");
         let change = &fix[0]["artifactChanges"][0];
         assert_eq!(
             change["artifactLocation"]["uri"],
@@ -893,8 +882,25 @@ fn sarif_of_the_examples_tree_is_valid_and_its_fixes_apply() {
         let new = replacement["insertedContent"]["text"]
             .as_str()
             .expect("text");
-        assert_eq!(old, f.endpoint, "{}:{line_no}", f.path);
-        assert_eq!(Some(new), f.replacement.as_deref(), "{}:{line_no}", f.path);
+        // The edit replaces the version segment, and the line then calls
+        // the replacement.
+        let edit = &f
+            .fix
+            .as_ref()
+            .expect("a fix offered is the finding's")
+            .edits[0];
+        assert_eq!((old.as_str(), new), (edit.from.as_str(), edit.to.as_str()));
+        let fixed: String = chars[..start]
+            .iter()
+            .chain(new.chars().collect::<Vec<_>>().iter())
+            .chain(chars[end..].iter())
+            .collect();
+        let replacement = f.replacement.as_deref().expect("replacement");
+        assert!(
+            fixed.contains(replacement.trim_end_matches('/')),
+            "{}:{line_no}: {fixed}",
+            f.path
+        );
         applied += 1;
     }
     assert!(applied > 0, "some example calls are plain literals");

@@ -247,7 +247,11 @@ fn pcrs_posture_info_4_0_is_active_with_its_pa_1_6_history() {
         Some("/pcrs/5.0/posture/postureInfo")
     );
     assert_eq!(v1.active_versions.len(), 4);
-    assert!(v1.notes.iter().any(|n| n.contains("PC asset data only")));
+    assert!(v1
+        .notes
+        .iter()
+        .chain(&v1.breaking_changes)
+        .any(|n| n.contains("PC asset data only")));
 }
 
 #[test]
@@ -526,7 +530,7 @@ const END: &str = "<!-- END GENERATED RULES TABLE -->";
 #[test]
 fn readme_rules_table_is_current() {
     let mut table = Vec::new();
-    sunset::report::rules_table::render_markdown(&bundled(), &mut table).expect("render");
+    sunset::printer::rules_table::render_markdown(&bundled(), &mut table).expect("render");
     let table = String::from_utf8(table).expect("utf-8");
     let path = manifest("rules/README.md");
     let readme = std::fs::read_to_string(&path).expect("rules/README.md");

@@ -16,8 +16,8 @@
 //! This module also holds the phrases the other CI printers share
 //! ([`deadline`], [`message`]), so every format words a finding the same way.
 
-use super::Report;
-use crate::finding::{Finding, FindingKind, Verdict};
+use crate::model::Report;
+use crate::model::{Finding, FindingKind, Verdict};
 use crate::rules::{Deadline, Status};
 
 pub fn render(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
@@ -93,10 +93,7 @@ pub(super) fn deadline(f: &Finding) -> String {
         };
     }
     // Past every published deadline: `days_left` counts from the last one.
-    let words = |d: &Option<String>| {
-        d.as_deref()
-            .map(|s| Deadline::parse(s).map_or_else(|| s.to_string(), Deadline::words))
-    };
+    let words = |d: &Option<Deadline>| d.map(Deadline::words);
     let days = f
         .days_left
         .map(|d| format!(", {}", days_phrase(d)))

@@ -11,8 +11,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::finding::{SuppressedBy, Suppression};
-use crate::report::{Notice, Report};
+use crate::model::{Notice, Report};
+use crate::model::{SuppressedBy, Suppression};
 
 /// A parsed `sunset: ignore` comment.
 #[derive(Clone, Debug, PartialEq, Eq)]

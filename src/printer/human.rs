@@ -21,8 +21,8 @@ use miette::{
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
-use super::{Gate, Report, Summary};
-use crate::finding::{Finding, FindingKind, Severity, Verdict};
+use crate::model::{Finding, FindingKind, Severity, Verdict};
+use crate::model::{Gate, Report, Summary};
 use crate::rules::{Date, Deadline, Milestone, Status};
 
 /// How to render.
@@ -312,20 +312,18 @@ fn write_finding(
             visible(&f.matched)
         ));
     }
-    if let Some(via) = &f.via {
-        notes.push(via_note(&visible(via)));
+    if let Some(via) = f.via() {
+        notes.push(via_note(&visible(&via)));
     }
     if !f.confirmed {
         notes.push("unconfirmed: rests on secondary evidence".to_string());
     }
     for m in &f.unconfirmed_dates {
         let date = match m {
-            Milestone::Eos => f.eos.as_deref(),
-            Milestone::Eol => f.eol.as_deref(),
+            Milestone::Eos => f.eos,
+            Milestone::Eol => f.eol,
         };
-        let words = date
-            .and_then(Deadline::parse)
-            .map_or_else(String::new, |d| format!(" ({})", d.words()));
+        let words = date.map_or_else(String::new, |d| format!(" ({})", d.words()));
         notes.push(format!(
             "unconfirmed: the {} date{words} rests on secondary evidence",
             m.label()
@@ -364,8 +362,7 @@ fn tag(f: &Finding) -> String {
 /// The status and the deadline in words, with the days left or gone.
 fn headline(f: &Finding, as_of: Date) -> String {
     let what = format!("{} {}", f.name, f.endpoint);
-    let eos = f.eos.as_deref().and_then(Deadline::parse);
-    let eol = f.eol.as_deref().and_then(Deadline::parse);
+    let (eos, eol) = (f.eos, f.eol);
     let next = next_phrase(f, as_of);
     match f.status {
         Status::Eol => match eol {
@@ -912,8 +909,8 @@ impl Paint {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::NextDeadline;
-    use crate::report::{Notice, SkipReason, Unresolved};
+    use crate::model::{Confidence, Origin, OriginRole};
+    use crate::model::{Notice, SkipReason, Unresolved};
     use crate::rules::{Evidence, Source};
 
     fn as_of() -> Date {
@@ -950,11 +947,7 @@ mod tests {
         let lines_before = snippet[..start].matches('\n').count();
         let column = snippet[line_start..start].chars().count() + 1;
         let end_line_start = snippet[..end].rfind('\n').map_or(0, |i| i + 1);
-        let today = as_of();
-        let eos_d = eos.and_then(Deadline::parse);
-        let eol_d = eol.and_then(Deadline::parse);
-        let next = crate::rules::next_deadline(eos_d, eol_d, today);
-        Finding {
+        let mut f = Finding {
             path: path.to_string(),
             line: line + lines_before,
             column,
@@ -967,19 +960,18 @@ mod tests {
             replacement: Some("/api/3.0/fo/scan/".to_string()),
             suggested: Some(matched.replace("/api/2.0/", "/api/3.0/")),
             status,
-            eos: eos.map(str::to_string),
-            eol: eol.map(str::to_string),
-            days_left: next.map(|n| n.2),
-            next_deadline: next.map(|(milestone, d, _)| NextDeadline {
-                milestone,
-                date: d.published(),
-                words: d.words(),
-            }),
+            eos: eos.and_then(Deadline::parse),
+            eol: eol.and_then(Deadline::parse),
+            days_left: None,
+            next_deadline: None,
             severity: Severity::of(status),
             kind,
             confirmed: true,
             unconfirmed_dates: Vec::new(),
-            via: None,
+            confidence: Confidence::Certain,
+            origins: Vec::new(),
+            fix: None,
+            manual_fix: None,
             source: source(
                 "Qualys Cloud Platform 10.34 API release notes",
                 "2025-06-10",
@@ -990,8 +982,13 @@ mod tests {
             verdict: None,
             snippet: snippet.to_string(),
             snippet_span: (start, end),
-            safe_fix: false,
-        }
+        };
+        // Days and the next deadline from the one assessment step; the
+        // status stays the one each sample asks for.
+        crate::model::assess_finding(&mut f, as_of());
+        f.status = status;
+        f.severity = Severity::of(status);
+        f
     }
 
     fn sample_report() -> Report {
@@ -1020,8 +1017,22 @@ mod tests {
         );
         eos.matched = "https://qualysapi.qualys.com/api/2.0/fo/scan/".to_string();
         eos.suggested = Some("https://qualysapi.qualys.com/api/3.0/fo/scan/".to_string());
-        eos.via =
-            Some("version from API_VERSION (line 7), base BASE from src/settings.py:3".to_string());
+        eos.origins = vec![
+            Origin {
+                role: OriginRole::Definition,
+                name: "API_VERSION".to_string(),
+                path: None,
+                line: 7,
+                offset: 120,
+            },
+            Origin {
+                role: OriginRole::Base,
+                name: "BASE".to_string(),
+                path: Some("src/settings.py".to_string()),
+                line: 3,
+                offset: 40,
+            },
+        ];
         // Deprecated, 8 days to EOS, unconfirmed, day-precision EOL.
         let mut deprecated = finding(
             "src/client.rs",
@@ -1275,7 +1286,7 @@ mod tests {
                     f.severity = Severity::None;
                     f.next_deadline = None;
                     f.eos = None;
-                    f.eol = Some("garbage".to_string());
+                    f.eol = None;
                     f.replacement = None;
                 }
             }

@@ -13,8 +13,8 @@
 //! passed and why), which the runner shows as ordinary log text.
 
 use super::concise::message;
-use super::Report;
-use crate::finding::{Finding, FindingKind, Severity};
+use crate::model::Report;
+use crate::model::{Finding, FindingKind, Severity};
 
 pub fn render(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     for f in &report.findings {

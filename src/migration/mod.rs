@@ -17,7 +17,7 @@ pub mod rollup;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::finding::{Finding, FindingKind, NextDeadline, Severity, SuppressedBy};
+use crate::model::{Finding, FindingKind, SuppressedBy};
 use crate::rules::{self, Date, Deadline, Milestone, RuleSet, Status};
 
 /// Findings of one repository (or of one local scan).
@@ -100,7 +100,7 @@ impl LinkBase {
         let path = path.trim_start_matches("./");
         Some(format!(
             "{base}/{}#L{line}",
-            crate::report::percent_encode_path(path)
+            crate::text::percent_encode_path(path)
         ))
     }
 }
@@ -347,30 +347,6 @@ pub struct PlanOptions {
     pub links: LinkBase,
 }
 
-/// Recomputes status, severity and days left of `f` at `as_of` from the
-/// deadlines it carries. Unparsable dates count as absent (the roll-up
-/// reader rejects them before this is reached).
-pub fn restate(f: &mut Finding, as_of: Date) {
-    let eos = f.eos.as_deref().and_then(Deadline::parse);
-    let eol = f.eol.as_deref().and_then(Deadline::parse);
-    f.status = rules::status_on(eos, eol, f.replacement.is_some(), as_of);
-    f.severity = Severity::of(f.status);
-    match rules::next_deadline(eos, eol, as_of) {
-        Some((milestone, deadline, left)) => {
-            f.days_left = Some(left);
-            f.next_deadline = Some(NextDeadline {
-                milestone,
-                date: deadline.published(),
-                words: deadline.words(),
-            });
-        }
-        None => {
-            f.days_left = None;
-            f.next_deadline = None;
-        }
-    }
-}
-
 /// Urgency order of statuses: EOL first.
 fn urgency(status: Status) -> u8 {
     match status {
@@ -455,15 +431,14 @@ impl Plan {
             let mut row_files: BTreeSet<&str> = BTreeSet::new();
             let mut findings = input.findings;
             for f in &mut findings {
-                restate(f, as_of);
+                crate::model::assess_finding(f, as_of);
             }
             for f in &findings {
                 if f.status == Status::Active {
                     plan.active_ignored += 1;
                     continue;
                 }
-                let eos = f.eos.as_deref().and_then(Deadline::parse);
-                let eol = f.eol.as_deref().and_then(Deadline::parse);
+                let (eos, eol) = (f.eos, f.eol);
                 let rule = rules.get(&f.rule);
                 let entry = endpoints
                     .entry(f.rule.clone())
@@ -480,7 +455,10 @@ impl Plan {
                         files: 0,
                         mentions: 0,
                         repos: 0,
-                        notes: rule.map(|r| r.notes.clone()).unwrap_or_default(),
+                        // What breaks first, then the other notes.
+                        notes: rule
+                            .map(|r| r.breaking_changes.iter().chain(&r.notes).cloned().collect())
+                            .unwrap_or_default(),
                         source: rule.map_or_else(|| f.source.clone(), |r| r.source.clone()),
                         confirmed: f.confirmed,
                         rule_loaded: rule.is_some(),
@@ -502,7 +480,7 @@ impl Plan {
                     suggested: f.suggested.clone(),
                     status: f.status,
                     suppressed: f.suppressed.as_ref().map(|s| s.by),
-                    via: f.via.clone(),
+                    via: f.via(),
                     confirmed: f.confirmed,
                     link: options.links.link(input.repo.as_deref(), &f.path, f.line),
                 };
@@ -654,6 +632,7 @@ pub fn suppressed_words(by: SuppressedBy) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Severity;
 
     #[test]
     fn link_base_accepts_only_http_and_encodes_paths() {
@@ -676,20 +655,21 @@ mod tests {
     }
 
     #[test]
-    fn restate_recomputes_status_at_the_date() {
+    fn assess_recomputes_status_at_the_date() {
         let mut f = sample("2026-06", "2026-12");
-        restate(&mut f, Date::parse("2026-01-10").expect("date"));
+        crate::model::assess_finding(&mut f, Date::parse("2026-01-10").expect("date"));
         assert_eq!(f.status, Status::Deprecated);
         assert_eq!(
             f.next_deadline.as_ref().map(|n| n.milestone),
             Some(Milestone::Eos)
         );
-        restate(&mut f, Date::parse("2026-11-23").expect("date"));
+        crate::model::assess_finding(&mut f, Date::parse("2026-11-23").expect("date"));
         assert_eq!((f.status, f.days_left), (Status::Eos, Some(8)));
-        restate(&mut f, Date::parse("2026-12-01").expect("date"));
+        // Past every deadline: the days since the last one, as audit says.
+        crate::model::assess_finding(&mut f, Date::parse("2027-03-01").expect("date"));
         assert_eq!(
             (f.status, f.days_left, f.severity),
-            (Status::Eol, None, Severity::Error)
+            (Status::Eol, Some(-90), Severity::Error)
         );
     }
 
@@ -748,15 +728,18 @@ mod tests {
             replacement: Some("/api/3.0/fo/x/".into()),
             suggested: Some("/api/3.0/fo/x/".into()),
             status: Status::Active,
-            eos: Some(eos.into()),
-            eol: Some(eol.into()),
+            eos: crate::rules::Deadline::parse(eos),
+            eol: crate::rules::Deadline::parse(eol),
             days_left: None,
             next_deadline: None,
             severity: Severity::None,
             kind: FindingKind::Call,
             confirmed: true,
             unconfirmed_dates: Vec::new(),
-            via: None,
+            confidence: Default::default(),
+            origins: Vec::new(),
+            fix: None,
+            manual_fix: None,
             source: crate::rules::Source {
                 title: "t".into(),
                 date: "2026-01".into(),
@@ -768,7 +751,6 @@ mod tests {
             verdict: None,
             snippet: String::new(),
             snippet_span: (0, 0),
-            safe_fix: false,
         }
     }
 }

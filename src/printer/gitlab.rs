@@ -22,8 +22,8 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use super::concise::message;
-use super::Report;
-use crate::finding::{Finding, Severity};
+use crate::model::Report;
+use crate::model::{Finding, Severity};
 use crate::rules::Status;
 
 #[derive(Serialize)]

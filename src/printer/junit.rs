@@ -15,8 +15,8 @@
 use std::fmt::Write as _;
 
 use super::concise::message;
-use super::Report;
-use crate::finding::{Finding, Severity};
+use crate::model::Report;
+use crate::model::{Finding, Severity};
 
 enum Outcome {
     Failure,
@@ -115,7 +115,7 @@ fn detail(f: &Finding) -> String {
         message(f),
         f.matched
     );
-    if let Some(via) = &f.via {
+    if let Some(via) = f.via() {
         let _ = writeln!(d, "via: {via}");
     }
     let _ = write!(d, "source: {} ({})", f.source.title, f.source.date);

@@ -228,6 +228,7 @@ struct JsonRule<'a> {
     source: &'a Source,
     history: &'a [HistoryEntry],
     notes: &'a [String],
+    breaking_changes: &'a [String],
     origin: String,
 }
 
@@ -289,6 +290,7 @@ impl<'a> JsonRule<'a> {
             source: &r.source,
             history: &r.history,
             notes: &r.notes,
+            breaking_changes: &r.breaking_changes,
             origin: match &r.origin {
                 RuleOrigin::Bundled(name) => format!("bundled:{name}"),
                 RuleOrigin::File(_) => origin_str(&r.origin),

@@ -1,8 +1,13 @@
 //! A finding: one use of a known endpoint version at a place in a file.
+//!
+//! The scanner fills the time-free facts (where, which rule, how the URL was
+//! built, the fix); [`super::assess`] fills what depends on the day
+//! (`status`, `severity`, `days_left`, `next_deadline`) once, for every
+//! consumer alike.
 
 use serde::{Deserialize, Serialize};
 
-use crate::rules::{Milestone, Source, Status};
+use crate::rules::{Deadline, Milestone, Source, Status};
 
 /// Whether the endpoint is called or only named.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
@@ -19,6 +24,30 @@ impl FindingKind {
         match self {
             FindingKind::Call => "call",
             FindingKind::Mention => "mention",
+        }
+    }
+}
+
+/// How sure sunset is that this code reaches the endpoint.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// The URL is written in the file, as one literal or built from pieces
+    /// of the same file.
+    #[default]
+    Certain,
+    /// The URL was joined from pieces in several files (a base defined
+    /// elsewhere): the evidence is named in `origins`.
+    Inferred,
+}
+
+impl Confidence {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Certain => "certain",
+            Confidence::Inferred => "inferred",
         }
     }
 }
@@ -63,8 +92,83 @@ pub struct NextDeadline {
     pub words: String,
 }
 
-/// One use of an endpoint. Every text field is already redacted.
+/// What part a piece of code played in building a finding's URL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OriginRole {
+    /// A variable or constant of the same file whose value is part of the
+    /// URL (`API_VERSION = "2.0"`).
+    Definition,
+    /// A versioned base defined in another file (`BASE = "…/api/2.0/fo/"`)
+    /// that a relative path was joined to.
+    Base,
+}
+
+/// Where a piece of a finding's URL was defined: data, not prose. The
+/// printers turn it into words ("built from `X` defined at line 4").
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+pub struct Origin {
+    pub role: OriginRole,
+    /// The name as written (`API_VERSION`, `BASE`).
+    pub name: String,
+    /// The file that defines it; `None` for the finding's own file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// 1-based line of the definition.
+    pub line: usize,
+    /// Byte offset of the definition in its file's decoded text.
+    pub offset: usize,
+}
+
+/// Whether applying a fix keeps the program working as it did (ruff's
+/// `Applicability`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Applicability {
+    /// The rule's source says the replacement is a drop-in (`safe-fix`).
+    Safe,
+    /// A correct rewrite of the text, not known to keep behaviour: applied
+    /// only with `--unsafe`, with the reasons shown.
+    Unsafe,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// One replacement of text in the finding's file, made where the match was
+/// made. Offsets are byte offsets in the decoded text ([`crate::source`]);
+/// `fix` maps them back to bytes and checks the text is still `from`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+pub struct Edit {
+    pub start: usize,
+    pub end: usize,
+    /// 1-based line and column (characters) of `start`.
+    pub line: usize,
+    pub column: usize,
+    /// The text replaced, as written (`2.0`) and what replaces it (`3.0`).
+    pub from: String,
+    pub to: String,
+}
+
+/// The rewrite that moves a finding to its replacement.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Fix {
+    pub applicability: Applicability,
+    /// Why an unsafe fix is unsafe: from the rule's data (`breaking-changes`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<String>,
+    /// In file order; a Postman URL has two (`raw` and its `path` array).
+    pub edits: Vec<Edit>,
+}
+
+/// One use of an endpoint. Every text field is already redacted.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct Finding {
     /// As the walker reached it from the given root, forward slashes.
     pub path: String,
@@ -84,14 +188,9 @@ pub struct Finding {
     pub replacement: Option<String>,
     /// `matched` with the endpoint rewritten to the replacement.
     pub suggested: Option<String>,
-    pub status: Status,
-    /// As published: `YYYY-MM`, `YYYY-MM-DD` or null.
-    pub eos: Option<String>,
-    pub eol: Option<String>,
-    /// Days from `as_of` to the next deadline; negative or null once past.
-    pub days_left: Option<i64>,
-    pub next_deadline: Option<NextDeadline>,
-    pub severity: Severity,
+    /// The rule's deadlines, as published.
+    pub eos: Option<Deadline>,
+    pub eol: Option<Deadline>,
     pub kind: FindingKind,
     /// False when the rule rests only on secondary evidence.
     pub confirmed: bool,
@@ -100,10 +199,28 @@ pub struct Finding {
     /// reached through such a date warns instead of failing a gate.
     #[serde(default)]
     pub unconfirmed_dates: Vec<Milestone>,
-    /// How the URL was put together, when it was not one literal:
-    /// e.g. "version from API_VERSION (line 4)" or "base BASE_URL from src/settings.py:3".
-    pub via: Option<String>,
+    #[serde(default)]
+    pub confidence: Confidence,
+    /// The definitions the URL was built from, when it was not one literal.
+    #[serde(default)]
+    pub origins: Vec<Origin>,
     pub source: Source,
+    /// The rewrite to the replacement, when one literal of this file holds
+    /// the version.
+    #[serde(default)]
+    pub fix: Option<Fix>,
+    /// Why the rewrite needs a person, when there is a replacement but no
+    /// [`Fix`] (the version sits in a shared definition, is filled in at run
+    /// time, or the replacement changes more than the version).
+    #[serde(default)]
+    pub manual_fix: Option<String>,
+    /// Set by [`super::assess`]: the status at the as-of date.
+    pub status: Status,
+    /// Days from the as-of date to the next deadline; negative (days since
+    /// the last one) once every deadline has passed. Set by `assess`.
+    pub days_left: Option<i64>,
+    pub next_deadline: Option<NextDeadline>,
+    pub severity: Severity,
     /// Identifies this use across runs even when lines move: a hash of the
     /// rule, the path, the matched text with whitespace removed and the
     /// occurrence index among equal (rule, path, text) triples in the file.
@@ -123,11 +240,78 @@ pub struct Finding {
     /// Byte span of the finding inside `snippet`.
     #[serde(skip)]
     pub snippet_span: (usize, usize),
-    /// Whether the rule marks its rewrite as safe to apply unreviewed
-    /// (`safe-fix`); read by printers that offer fixes. Not in the JSON
-    /// document: a finding read back from JSON offers no fix.
-    #[serde(skip)]
-    pub safe_fix: bool,
+}
+
+/// The JSON shape of a finding (`sunset/1`): the fields in their documented
+/// order, plus `via`, the origins in words for readers and older consumers.
+#[derive(Serialize)]
+struct FindingWire<'a> {
+    path: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    rule: &'a str,
+    name: &'a str,
+    endpoint: &'a str,
+    matched: &'a str,
+    replacement: &'a Option<String>,
+    suggested: &'a Option<String>,
+    status: Status,
+    eos: &'a Option<Deadline>,
+    eol: &'a Option<Deadline>,
+    days_left: Option<i64>,
+    next_deadline: &'a Option<NextDeadline>,
+    severity: Severity,
+    kind: FindingKind,
+    confirmed: bool,
+    unconfirmed_dates: &'a [Milestone],
+    confidence: Confidence,
+    via: Option<String>,
+    origins: &'a [Origin],
+    source: &'a Source,
+    fix: &'a Option<Fix>,
+    manual_fix: &'a Option<String>,
+    fingerprint: &'a str,
+    suppressed: &'a Option<Suppression>,
+    verdict: &'a Option<Verdict>,
+}
+
+impl Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        FindingWire {
+            path: &self.path,
+            line: self.line,
+            column: self.column,
+            end_line: self.end_line,
+            end_column: self.end_column,
+            rule: &self.rule,
+            name: &self.name,
+            endpoint: &self.endpoint,
+            matched: &self.matched,
+            replacement: &self.replacement,
+            suggested: &self.suggested,
+            status: self.status,
+            eos: &self.eos,
+            eol: &self.eol,
+            days_left: self.days_left,
+            next_deadline: &self.next_deadline,
+            severity: self.severity,
+            kind: self.kind,
+            confirmed: self.confirmed,
+            unconfirmed_dates: &self.unconfirmed_dates,
+            confidence: self.confidence,
+            via: self.via(),
+            origins: &self.origins,
+            source: &self.source,
+            fix: &self.fix,
+            manual_fix: &self.manual_fix,
+            fingerprint: &self.fingerprint,
+            suppressed: &self.suppressed,
+            verdict: &self.verdict,
+        }
+        .serialize(s)
+    }
 }
 
 /// What kept a finding from failing the gate.
@@ -212,6 +396,37 @@ impl Finding {
             Some(Verdict::Pass) => Severity::Note,
             None => self.severity,
         }
+    }
+
+    /// The origins in words: "built from `X` defined at line 4" for pieces
+    /// of the same file, "base `B` from settings.py:3" for a base joined
+    /// from another file. `None` for a URL written in one literal.
+    pub fn via(&self) -> Option<String> {
+        if self.origins.is_empty() {
+            return None;
+        }
+        let mut parts: Vec<String> = Vec::new();
+        let definitions: Vec<String> = self
+            .origins
+            .iter()
+            .filter(|o| o.role == OriginRole::Definition)
+            .map(|o| format!("`{}` defined at line {}", o.name, o.line))
+            .collect();
+        if !definitions.is_empty() {
+            parts.push(format!("built from {}", definitions.join(", ")));
+        }
+        for o in self.origins.iter().filter(|o| o.role == OriginRole::Base) {
+            let file = o.path.as_deref().unwrap_or(&self.path);
+            parts.push(format!("base `{}` from {file}:{}", o.name, o.line));
+        }
+        Some(parts.join("; "))
+    }
+
+    /// The rewrite if it is applicable at `allow_unsafe`.
+    pub fn applicable_fix(&self, allow_unsafe: bool) -> Option<&Fix> {
+        self.fix
+            .as_ref()
+            .filter(|f| allow_unsafe || f.applicability == Applicability::Safe)
     }
 }
 

@@ -14,9 +14,9 @@ use miette::Diagnostic;
 use serde::Deserialize;
 
 use super::Input;
-use crate::finding::Finding;
-use crate::report::json::SCHEMA;
-use crate::rules::{Date, Deadline};
+use crate::model::Finding;
+use crate::printer::json::SCHEMA;
+use crate::rules::Date;
 
 /// A `--from` file that cannot be used.
 #[derive(Debug, thiserror::Error, Diagnostic)]
@@ -118,27 +118,13 @@ pub fn read(file: &Path) -> Result<Loaded, RollupError> {
     debug_assert_eq!(doc.schema, SCHEMA);
     let as_of = Date::parse(&doc.as_of)
         .ok_or_else(|| not_a_report(format!("`as_of` is `{}`, not YYYY-MM-DD", doc.as_of)))?;
-    for (i, f) in doc.findings.iter().enumerate() {
-        for (key, value) in [("eos", &f.eos), ("eol", &f.eol)] {
-            if let Some(v) = value {
-                if Deadline::parse(v).is_none() {
-                    return Err(not_a_report(format!(
-                        "finding {} ({}:{}) has {key} `{v}`, not YYYY-MM or YYYY-MM-DD",
-                        i + 1,
-                        f.path,
-                        f.line
-                    )));
-                }
-            }
-        }
-    }
     // Sunset redacts before writing JSON; a report from elsewhere (or
     // edited by hand) goes through the same redaction before it is shown.
     let mut findings = doc.findings;
     for f in &mut findings {
         f.matched = crate::redact::redact_str(&f.matched);
         f.suggested = f.suggested.as_deref().map(crate::redact::redact_str);
-        f.via = f.via.as_deref().map(crate::redact::redact_str);
+        f.manual_fix = f.manual_fix.as_deref().map(crate::redact::redact_str);
     }
     let repo = match doc.repo.filter(|r| !r.trim().is_empty()) {
         Some(r) => r,

@@ -37,8 +37,8 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 use super::concise::{deadline, message, status_words};
-use super::Report;
-use crate::finding::{Finding, FindingKind, Severity, SuppressedBy};
+use crate::model::Report;
+use crate::model::{Finding, FindingKind, Severity, SuppressedBy};
 use crate::rules::Deadline;
 
 const SCHEMA: &str =
@@ -136,11 +136,8 @@ fn information_uri() -> Option<&'static str> {
 }
 
 fn rule(f: &Finding) -> Value {
-    let published = |d: &Option<String>| {
-        d.as_deref()
-            .map(|s| Deadline::parse(s).map_or_else(|| s.to_string(), Deadline::words))
-            .unwrap_or_else(|| "not published".to_string())
-    };
+    let published =
+        |d: &Option<Deadline>| d.map_or_else(|| "not published".to_string(), Deadline::words);
     let replacement = f.replacement.as_deref().unwrap_or("none published");
     let short = format!("{} {} is {}", f.name, f.endpoint, status_words(f.status));
     let full = format!(
@@ -271,37 +268,34 @@ fn result(f: &Finding, rule_index: Option<usize>, baseline: bool) -> Value {
     Value::Object(r)
 }
 
-/// A replacement of the finding's region, when the change is a pure
-/// rewrite of one literal on one line (see the module doc).
+/// The finding's own fix, offered only when `sunset fix` would apply it
+/// without `--unsafe`: the same edits `fix --write` makes.
 fn fix(f: &Finding, artifact: &Map<String, Value>) -> Option<Value> {
-    if !f.safe_fix || f.kind != FindingKind::Call || f.via.is_some() || f.line != f.end_line {
+    let fix = f.applicable_fix(false)?;
+    if f.kind != FindingKind::Call || fix.edits.is_empty() {
         return None;
     }
-    let at_span = f.snippet.get(f.snippet_span.0..f.snippet_span.1)?;
-    if at_span.is_empty() || at_span.contains(['\n', '\r']) {
-        return None;
-    }
-    let (new_text, what) = if at_span == f.matched {
-        (f.suggested.as_deref()?, f.replacement.as_deref()?)
-    } else if at_span == f.endpoint {
-        let r = f.replacement.as_deref()?;
-        (r, r)
-    } else {
-        return None;
-    };
+    let replacements: Vec<Value> = fix
+        .edits
+        .iter()
+        .map(|e| {
+            json!({
+                "deletedRegion": {
+                    "startLine": e.line,
+                    "startColumn": e.column,
+                    "endLine": e.line,
+                    "endColumn": e.column + e.from.chars().count(),
+                },
+                "insertedContent": { "text": e.to },
+            })
+        })
+        .collect();
+    let what = f.replacement.as_deref()?;
     Some(json!({
         "description": { "text": format!("Use {what} instead of {}", f.endpoint) },
         "artifactChanges": [{
             "artifactLocation": artifact,
-            "replacements": [{
-                "deletedRegion": {
-                    "startLine": f.line,
-                    "startColumn": f.column,
-                    "endLine": f.end_line,
-                    "endColumn": f.end_column,
-                },
-                "insertedContent": { "text": new_text },
-            }],
+            "replacements": replacements,
         }],
     }))
 }
@@ -311,7 +305,7 @@ fn fix(f: &Finding, artifact: &Map<String, Value>) -> Option<Value> {
 fn artifact_uri(path: &str) -> (String, Option<&'static str>) {
     if let Some(rest) = path.strip_prefix('/') {
         (
-            format!("file:///{}", crate::report::percent_encode_path(rest)),
+            format!("file:///{}", crate::text::percent_encode_path(rest)),
             None,
         )
     } else if path.as_bytes().get(1) == Some(&b':') && path.as_bytes().get(2) == Some(&b'/') {
@@ -320,12 +314,12 @@ fn artifact_uri(path: &str) -> (String, Option<&'static str>) {
         (
             format!(
                 "file:///{drive}/{}",
-                crate::report::percent_encode_path(&path[3..])
+                crate::text::percent_encode_path(&path[3..])
             ),
             None,
         )
     } else {
-        (crate::report::percent_encode_path(path), Some("%SRCROOT%"))
+        (crate::text::percent_encode_path(path), Some("%SRCROOT%"))
     }
 }
 

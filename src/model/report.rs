@@ -1,23 +1,13 @@
-//! Rendering a [`Report`]: one file per output format.
-//!
-//! Every printer sees the same sorted, redacted report and writes into the
-//! writer it is given; none of them reads the filesystem or the clock.
-
-pub mod concise;
-pub mod csv;
-pub mod github;
-pub mod gitlab;
-pub mod human;
-pub mod json;
-pub mod junit;
-pub mod rules_table;
-pub mod sarif;
+//! The result of a run: findings with the coverage and counts around them,
+//! and what the gate of `sunset check` made of them. Printers, the gate, the
+//! migration report and `fix` read these types; they depend on nothing but
+//! [`crate::rules`].
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::finding::{Finding, FindingKind};
+use super::finding::{Finding, FindingKind};
 use crate::rules::{Date, Status};
 
 /// Why a file was not scanned.
@@ -104,7 +94,23 @@ pub struct Summary {
     pub notices: Vec<Notice>,
 }
 
-/// The result of a scan, ready to render.
+/// What a scan found, before any date is applied: the same tree gives the
+/// same `Scan` whatever the day.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scan {
+    pub repo_name: Option<String>,
+    /// Sorted by [`Finding::sort_key`], fingerprinted; active endpoints
+    /// included (whether one is active depends on the day).
+    pub findings: Vec<Finding>,
+    /// Coverage: files scanned, parsed and skipped, unresolved, notices.
+    pub summary: Summary,
+    /// The `sunset: ignore` comments of the scanned files that hold one, by
+    /// path, as (1-based line, comment): the scanner collects them while it
+    /// has the text, so applying them reads no file again.
+    pub suppression_comments: BTreeMap<String, Vec<(usize, crate::suppress::Inline)>>,
+}
+
+/// The result of a scan assessed at a date, ready to gate and render.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Report {
     pub as_of: Date,
@@ -118,7 +124,7 @@ pub struct Report {
     /// The `sunset: ignore` comments of the scanned files that hold one, by
     /// path, as (1-based line, comment): the scanner collects them while it
     /// has the text, so applying them reads no file again.
-    pub suppression_comments: BTreeMap<String, Vec<(usize, crate::gate::suppress::Inline)>>,
+    pub suppression_comments: BTreeMap<String, Vec<(usize, crate::suppress::Inline)>>,
 }
 
 /// The outcome of `sunset check`.
@@ -185,6 +191,34 @@ pub struct BaselineEntry {
 }
 
 impl Report {
+    /// Assesses a scan at `as_of` ([`super::assess`]); uses of active
+    /// endpoints are kept only with `include_active`.
+    pub fn from_scan(scan: Scan, as_of: Date, include_active: bool) -> Report {
+        let mut report = Report {
+            as_of,
+            repo_name: scan.repo_name,
+            findings: scan.findings,
+            summary: scan.summary,
+            gate: None,
+            suppression_comments: scan.suppression_comments,
+        };
+        report.reassess(as_of);
+        if !include_active {
+            report.findings.retain(|f| f.status != Status::Active);
+        }
+        report.count_findings();
+        report
+    }
+
+    /// Sets every finding's status and days at `as_of` (the only place the
+    /// date reaches a finding).
+    pub fn reassess(&mut self, as_of: Date) {
+        self.as_of = as_of;
+        for f in &mut self.findings {
+            super::assess::assess_finding(f, as_of);
+        }
+    }
+
     /// Builds the summary counts from the findings (coverage fields are
     /// filled by the scanner).
     pub fn count_findings(&mut self) {
@@ -225,61 +259,5 @@ impl Report {
         files.dedup();
         s.files_with_findings = files.len();
         s.nearest_deadline = nearest;
-    }
-}
-
-/// Percent-encodes every byte of a path but unreserved characters and `/`
-/// (`:` too, so a first segment like `c:x` is not read as a scheme): a file
-/// name cannot end a URL, start a fragment or break out of an attribute.
-/// Used for SARIF artifact URIs and report links.
-pub fn percent_encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for &b in path.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// Output formats of `audit` and `check`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum OutputFormat {
-    /// Compiler-style diagnostics with code frames.
-    Human,
-    /// One JSON document, schema `sunset/1`.
-    Json,
-    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
-    Sarif,
-    /// GitHub Actions workflow commands (`::error file=…`): annotations.
-    Github,
-    /// GitLab Code Quality report (JSON array).
-    Gitlab,
-    /// JUnit XML: one testcase per finding, one testsuite per file.
-    Junit,
-    /// One line per finding: `path:line:col: status rule endpoint -> replacement (deadline)`.
-    Concise,
-    /// CSV: one row per finding, every JSON field.
-    Csv,
-}
-
-/// Renders `report` in `format`.
-pub fn render(
-    report: &Report,
-    format: OutputFormat,
-    options: &human::HumanOptions,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    match format {
-        OutputFormat::Human => human::render(report, options, out),
-        OutputFormat::Json => json::render(report, out),
-        OutputFormat::Sarif => sarif::render(report, out),
-        OutputFormat::Github => github::render(report, out),
-        OutputFormat::Gitlab => gitlab::render(report, out),
-        OutputFormat::Junit => junit::render(report, out),
-        OutputFormat::Concise => concise::render(report, out),
-        OutputFormat::Csv => csv::render(report, out),
     }
 }

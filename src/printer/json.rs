@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
-use super::{Gate, Report, Summary};
-use crate::finding::Finding;
+use crate::model::Finding;
+use crate::model::{Gate, Report, Summary};
 
 /// The schema tag; bumped on any incompatible change.
 pub const SCHEMA: &str = "sunset/1";

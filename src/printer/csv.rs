@@ -15,9 +15,9 @@
 //!   writes itself (lines, columns, `days_left`, which can be negative) are
 //!   left as they are: a number cannot be a formula.
 
-use super::Report;
-use crate::finding::Finding;
-use crate::rules::Evidence;
+use crate::model::Finding;
+use crate::model::Report;
+use crate::rules::{Deadline, Evidence};
 
 /// A cell: text from the scanned code or the rules (guarded against
 /// formulas), or a number sunset wrote.
@@ -54,8 +54,8 @@ const COLUMNS: &[Column] = &[
     ("replacement", |f| opt(f.replacement.as_deref())),
     ("suggested", |f| opt(f.suggested.as_deref())),
     ("status", |f| text(f.status.as_str())),
-    ("eos", |f| opt(f.eos.as_deref())),
-    ("eol", |f| opt(f.eol.as_deref())),
+    ("eos", |f| opt(f.eos.map(Deadline::published).as_deref())),
+    ("eol", |f| opt(f.eol.map(Deadline::published).as_deref())),
     ("days_left", |f| f.days_left.map_or_else(|| text(""), num)),
     ("next_deadline.milestone", |f| {
         opt(f
@@ -83,7 +83,10 @@ const COLUMNS: &[Column] = &[
                 .join(";"),
         )
     }),
-    ("via", |f| opt(f.via.as_deref())),
+    ("confidence", |f| text(f.confidence.as_str())),
+    ("via", |f| opt(f.via().as_deref())),
+    // Lists of objects share one cell: each as compact JSON, `;`-separated.
+    ("origins", |f| text(json_list(&f.origins))),
     ("source.title", |f| text(&f.source.title)),
     ("source.date", |f| text(&f.source.date)),
     ("source.url", |f| opt(f.source.url.as_deref())),
@@ -93,6 +96,16 @@ const COLUMNS: &[Column] = &[
             Evidence::Secondary => "secondary",
         })
     }),
+    ("fix.applicability", |f| {
+        opt(f.fix.as_ref().map(|x| x.applicability.as_str()))
+    }),
+    ("fix.reasons", |f| {
+        opt(f.fix.as_ref().map(|x| x.reasons.join(";")).as_deref())
+    }),
+    ("fix.edits", |f| {
+        opt(f.fix.as_ref().map(|x| json_list(&x.edits)).as_deref())
+    }),
+    ("manual_fix", |f| opt(f.manual_fix.as_deref())),
     ("fingerprint", |f| text(&f.fingerprint)),
     ("suppressed.by", |f| {
         opt(f.suppressed.as_ref().map(|s| s.by.as_str()))
@@ -105,6 +118,17 @@ const COLUMNS: &[Column] = &[
     }),
     ("verdict", |f| opt(f.verdict.map(|v| v.as_str()))),
 ];
+
+/// Items as compact JSON (keys sorted), `;`-separated.
+fn json_list<T: serde::Serialize>(items: &[T]) -> String {
+    items
+        .iter()
+        // Through a `Value`: its keys are sorted, so a cell does not change
+        // with field order.
+        .map(|i| serde_json::to_value(i).map_or_else(|_| String::new(), |v| v.to_string()))
+        .collect::<Vec<_>>()
+        .join(";")
+}
 
 /// The header row's names, in order (`repo`, `as_of`, then the finding's).
 pub fn header() -> Vec<&'static str> {

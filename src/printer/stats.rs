@@ -3,9 +3,8 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use crate::finding::{FindingKind, Verdict};
-use crate::report::Report;
-use crate::rules::Deadline;
+use crate::model::Report;
+use crate::model::{FindingKind, Verdict};
 
 #[derive(Default)]
 struct Row {
@@ -19,11 +18,6 @@ struct Row {
     endpoint: String,
 }
 
-/// "December 2026" for a published "2026-12".
-fn words(published: &str) -> String {
-    Deadline::parse(published).map_or_else(|| published.to_string(), Deadline::words)
-}
-
 /// Writes the table (or one line when there is nothing to count).
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let mut rows: BTreeMap<&str, Row> = BTreeMap::new();
@@ -32,8 +26,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             status: f.status.label().to_string(),
             deadline: f.next_deadline.as_ref().map_or_else(
                 || match (&f.eol, &f.eos) {
-                    (Some(eol), _) => format!("EOL {} (passed)", words(eol)),
-                    (None, Some(eos)) => format!("EOS {} (passed)", words(eos)),
+                    (Some(eol), _) => format!("EOL {} (passed)", eol.words()),
+                    (None, Some(eos)) => format!("EOS {} (passed)", eos.words()),
                     _ => "none published".to_string(),
                 },
                 |n| format!("{} {}", n.milestone.label(), n.words),

@@ -1,0 +1,18 @@
+//! The data model at the bottom of sunset: what a scan finds ([`Finding`]),
+//! the run around it ([`Report`], [`Summary`]) and what the gate made of it.
+//! Everything above (printers, the gate, the migration report, `fix`) reads
+//! these types; the model depends on nothing but [`crate::rules`].
+
+pub mod assess;
+pub mod finding;
+pub mod report;
+
+pub use assess::{assess, assess_finding, Assessment};
+pub use finding::{
+    assign_fingerprints, Applicability, Confidence, Edit, Finding, FindingKind, Fix, NextDeadline,
+    Origin, OriginRole, Severity, SuppressedBy, Suppression, Verdict,
+};
+pub use report::{
+    BaselineEntry, BaselineOutcome, ExpiredWaiver, Gate, NearestDeadline, Notice, Report, Scan,
+    SkipReason, Summary, Unresolved,
+};

@@ -1,0 +1,215 @@
+//! The fix of a finding, made where the match is made (ruff's model): the
+//! scanner knows which piece of source supplied each byte of a URL, so it
+//! can tell whether one literal of this file holds the version segment and
+//! where exactly.
+//!
+//! A rewrite changes only the version segment (`2.0` → `3.0`), so host,
+//! query, quoting, slash style and `index.php` stay as they are. It is
+//! *safe* when the rule says the replacement is a drop-in (`safe-fix`),
+//! otherwise *unsafe*, with the rule's `breaking-changes` as the reasons.
+//! When the version is not in one literal here (a shared definition, a
+//! value filled in at run time) the finding says why it needs a person.
+
+use crate::extract::{Expr, Seg};
+use crate::model::{Applicability, Edit, Fix};
+use crate::rules::{Rule, Segment, VersionSwap};
+use crate::source::LineIndex;
+
+/// The fix for a finding, or why it needs a person.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FixPlan {
+    pub fix: Option<Fix>,
+    pub manual: Option<String>,
+}
+
+impl FixPlan {
+    pub fn manual(reason: impl Into<String>) -> FixPlan {
+        FixPlan {
+            fix: None,
+            manual: Some(reason.into()),
+        }
+    }
+}
+
+/// Where, in an expression's joined text, a matched endpoint path lies.
+#[derive(Clone, Copy, Debug)]
+pub struct PathSpan {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Plans the rewrite of the version segment of the endpoint at `path` in
+/// `expr`. `json` adds the companion edit of a Postman `url.path` array.
+pub fn plan(
+    rule: &Rule,
+    expr: &Expr,
+    joined: &str,
+    path: PathSpan,
+    text: &str,
+    index: &LineIndex,
+    json: bool,
+) -> FixPlan {
+    let swap = match rule.version_swap() {
+        Ok(s) => s,
+        Err(why) => return FixPlan::manual(why),
+    };
+    let Some((vs, ve)) = segment_span(joined, path, swap.index) else {
+        return FixPlan::manual("no single literal here holds the whole version segment");
+    };
+    if !joined[vs..ve].eq_ignore_ascii_case(&swap.old) {
+        return FixPlan::manual("no single literal here holds the whole version segment");
+    }
+    let starts = seg_starts(&expr.segs);
+    let k = match starts.binary_search(&vs) {
+        Ok(k) => k,
+        Err(k) => k - 1,
+    };
+    let Some(seg) = expr.segs.get(k) else {
+        return FixPlan::manual("no single literal here holds the whole version segment");
+    };
+    if seg.is_hole() {
+        let name = seg.hole.as_deref().unwrap_or("a value");
+        return FixPlan::manual(format!(
+            "the version is filled in at run time (`{name}`): change the value passed for it by hand"
+        ));
+    }
+    if ve > starts[k + 1] {
+        return FixPlan::manual("no single literal here holds the whole version segment");
+    }
+    if let Some((name, def)) = &seg.via {
+        // The literal is shared with every other use of the name.
+        return FixPlan::manual(format!(
+            "the version is not written in this expression (built from `{name}` defined at line {}): change it where it is defined",
+            index.line_col(*def).0
+        ));
+    }
+    let Some(src) = seg.src else {
+        return FixPlan::manual(
+            "the version is written with escapes in its literal: rewrite it by hand",
+        );
+    };
+    let start = src + (vs - starts[k]);
+    let end = start + (ve - vs);
+    let Some(written) = text.get(start..end) else {
+        return FixPlan::manual("no single literal here holds the whole version segment");
+    };
+    let mut edits = vec![edit(index, start, written, &swap)];
+    if json {
+        let prev = swap
+            .index
+            .checked_sub(1)
+            .and_then(|p| match rule.endpoint.segments.get(p) {
+                Some(Segment::Literal(s)) => Some(s.as_str()),
+                _ => None,
+            });
+        if let Some(t) = super::postman::companion(text, start, prev, written) {
+            if let Some(w) = text.get(t..t + written.len()) {
+                edits.push(edit(index, t, w, &swap));
+                edits.sort();
+            }
+        }
+    }
+    let (applicability, reasons) = applicability(rule);
+    FixPlan {
+        fix: Some(Fix {
+            applicability,
+            reasons,
+            edits,
+        }),
+        manual: None,
+    }
+}
+
+/// Safe when the rule says the replacement is a drop-in; unsafe otherwise,
+/// with the rule's breaking changes as the reasons (never words searched
+/// in its notes).
+pub fn applicability(rule: &Rule) -> (Applicability, Vec<String>) {
+    if rule.safe_fix {
+        return (Applicability::Safe, Vec::new());
+    }
+    let mut reasons = vec![format!(
+        "no source says {} is a drop-in for {}",
+        rule.replacement.as_deref().unwrap_or("the replacement"),
+        rule.endpoint_display
+    )];
+    reasons.extend(rule.breaking_changes.iter().cloned());
+    (Applicability::Unsafe, reasons)
+}
+
+fn edit(index: &LineIndex, start: usize, written: &str, swap: &VersionSwap) -> Edit {
+    let (line, column) = index.line_col(start);
+    Edit {
+        start,
+        end: start + written.len(),
+        line,
+        column,
+        from: written.to_string(),
+        to: in_case_of(written, &swap.new),
+    }
+}
+
+/// Byte span in `joined` of path segment `index` (0 = the root, `api`) of
+/// the path at `path`, empty segments skipped as `canonical_path` does.
+fn segment_span(joined: &str, path: PathSpan, index: usize) -> Option<(usize, usize)> {
+    let region = joined.get(path.start..path.end)?;
+    let mut at = path.start;
+    let mut k = 0;
+    for part in region.split('/') {
+        if !part.is_empty() {
+            if k == index {
+                return Some((at, at + part.len()));
+            }
+            k += 1;
+        }
+        at += part.len() + 1;
+    }
+    None
+}
+
+/// Start byte of each segment in the joined text, and the end.
+fn seg_starts(segs: &[Seg]) -> Vec<usize> {
+    let mut starts = Vec::with_capacity(segs.len() + 1);
+    let mut at = 0;
+    for s in segs {
+        starts.push(at);
+        at += s.text.len();
+    }
+    starts.push(at);
+    starts
+}
+
+/// `new` in the letter case of `written`: upper case when every letter of
+/// `written` is, as published otherwise (`/sm/V1/` becomes `/sm/V5/`).
+fn in_case_of(written: &str, new: &str) -> String {
+    let mut letters = written.chars().filter(char::is_ascii_alphabetic).peekable();
+    if letters.peek().is_some() && letters.all(|c| c.is_ascii_uppercase()) {
+        new.to_ascii_uppercase()
+    } else {
+        new.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_version_keeps_the_case_it_replaces() {
+        assert_eq!(in_case_of("V1", "v5"), "V5");
+        assert_eq!(in_case_of("v1", "v5"), "v5");
+        assert_eq!(in_case_of("2.0", "3.0"), "3.0");
+        assert_eq!(in_case_of("Vx", "v5"), "v5");
+    }
+
+    #[test]
+    fn segments_are_counted_as_canonical_paths_count_them() {
+        let j = "https://h//api/2.0/fo/scan/";
+        let p = PathSpan {
+            start: j.find("/api").expect("present") - 1,
+            end: j.len(),
+        };
+        let (a, b) = segment_span(j, p, 1).expect("version");
+        assert_eq!(&j[a..b], "2.0");
+        assert_eq!(segment_span(j, p, 9), None);
+    }
+}

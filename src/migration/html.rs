@@ -734,6 +734,9 @@ fn item(item: &Item, checkbox: bool, s: &mut String) {
     if let Some(via) = &item.via {
         remarks.push(format!("via {via}"));
     }
+    if let Some(fix) = &item.fix {
+        remarks.push(fix.words());
+    }
     if !remarks.is_empty() {
         let _ = write!(
             s,

@@ -308,6 +308,9 @@ fn item_line(item: &Item) -> String {
     if let Some(via) = &item.via {
         remarks.push(format!("via {}", text(via)));
     }
+    if let Some(fix) = &item.fix {
+        remarks.push(text(&fix.words()));
+    }
     line.push_str(&format!(" ({})", remarks.join("; ")));
     line
 }

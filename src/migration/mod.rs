@@ -17,7 +17,7 @@ pub mod rollup;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Finding, FindingKind, SuppressedBy};
+use crate::model::{Applicability, Finding, FindingKind, SuppressedBy};
 use crate::rules::{self, Date, Deadline, Milestone, RuleSet, Status};
 
 /// Findings of one repository (or of one local scan).
@@ -139,6 +139,62 @@ pub struct Item {
     pub confirmed: bool,
     /// `--link-base` link to the line.
     pub link: Option<String>,
+    /// How the call gets fixed: the finding's own edits (what `sunset fix`
+    /// applies) or why it needs a person.
+    pub fix: Option<FixWay>,
+}
+
+/// How a call site is moved to its replacement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FixWay {
+    /// `sunset fix` rewrites it: each edit as (from, to); unsafe ones need
+    /// `--unsafe`.
+    Edits {
+        applicability: Applicability,
+        edits: Vec<(String, String)>,
+    },
+    /// A person must: why.
+    ByHand(String),
+}
+
+impl FixWay {
+    /// The finding's fix, as the checklist shows it.
+    pub fn of(f: &Finding) -> Option<FixWay> {
+        if f.kind != FindingKind::Call {
+            return None;
+        }
+        match (&f.fix, &f.manual_fix) {
+            (Some(fix), _) => Some(FixWay::Edits {
+                applicability: fix.applicability,
+                edits: fix
+                    .edits
+                    .iter()
+                    .map(|e| (e.from.clone(), e.to.clone()))
+                    .collect(),
+            }),
+            (None, Some(why)) => Some(FixWay::ByHand(why.clone())),
+            (None, None) => None,
+        }
+    }
+
+    /// "sunset fix: `2.0` → `3.0`", "sunset fix --unsafe: …", "by hand: …".
+    pub fn words(&self) -> String {
+        match self {
+            FixWay::Edits {
+                applicability,
+                edits,
+            } => {
+                let command = match applicability {
+                    Applicability::Safe => "sunset fix",
+                    Applicability::Unsafe => "sunset fix --unsafe",
+                };
+                let changes: Vec<String> =
+                    edits.iter().map(|(a, b)| format!("{a} → {b}")).collect();
+                format!("{command}: {}", changes.join(", "))
+            }
+            FixWay::ByHand(why) => format!("by hand: {why}"),
+        }
+    }
 }
 
 impl Item {
@@ -483,6 +539,7 @@ impl Plan {
                     via: f.via(),
                     confirmed: f.confirmed,
                     link: options.links.link(input.repo.as_deref(), &f.path, f.line),
+                    fix: FixWay::of(f),
                 };
                 if f.suppressed.is_some() {
                     plan.suppressed += 1;

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::cli::{code, json, run_in, stderr, stdout, tree};
+use crate::util::{code, json, run_in, stderr, stdout, tree};
 
 /// Scan API 2.0: EOS December 2025, EOL December 2026 (both month-only,
 /// read as the first day of the month).

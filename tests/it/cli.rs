@@ -3,54 +3,13 @@
 //! Exit status: 0 when the scan ran (whatever it found), 2 for a usage
 //! error, a broken rule file or a missing path.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-const AS_OF: &str = crate::fixtures::AS_OF;
-
-pub(crate) fn sunset() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sunset"));
-    cmd.env_remove("NO_COLOR").env("COLUMNS", "100");
-    cmd
-}
-
-pub(crate) fn run_in(dir: &Path, args: &[&str]) -> Output {
-    sunset()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run sunset")
-}
-
-pub(crate) fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("utf-8 stdout")
-}
-
-pub(crate) fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-pub(crate) fn code(o: &Output) -> i32 {
-    o.status.code().expect("exited normally")
-}
-
-pub(crate) fn json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("JSON output does not parse ({e}):\n{}", stdout(o)))
-}
-
-pub(crate) fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (rel, text) in files {
-        let path = dir.path().join(rel);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
-    }
-    dir
-}
+pub(crate) use crate::util::{code, json, run_in, stderr, stdout, sunset, tree, AS_OF};
 
 const LEGACY_PY: &str = "import requests\nBASE = 'https://qualysapi.qualys.com'\nrequests.post(BASE + '/api/2.0/fo/scan/', data={'action': 'list'})\nrequests.post(BASE + '/api/2.0/fo/report/', data={'action': 'list'})\n";
 

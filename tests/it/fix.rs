@@ -10,35 +10,18 @@ use std::process::{Command, Output};
 
 use sunset::fix::{self, FixOptions};
 
-use crate::fixtures::{options, AS_OF};
+use crate::fixtures::options;
+use crate::util::{code, text, tree, AS_OF};
 
+/// `sunset ARGS --as-of AS_OF` in `dir`, without colour.
 fn sunset(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sunset"))
+    crate::util::sunset()
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .args(args)
         .args(["--as-of", AS_OF])
         .output()
         .expect("run sunset")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exited normally")
-}
-
-/// A temp dir holding `files` (path relative to the dir, bytes).
-fn tree(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (rel, bytes) in files {
-        let path = dir.path().join(rel);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, bytes).expect("write");
-    }
-    dir
 }
 
 fn fixture(rel: &str) -> Vec<u8> {
@@ -424,7 +407,7 @@ fn unsafe_rewrites_need_the_flag_and_say_why() {
 
 #[test]
 fn assembled_urls_are_listed_as_manual() {
-    let dir = tree(&[
+    let dir = tree::<&[u8]>(&[
         ("app/settings.py", b"BASE = 'https://qualysapi.qualys.com/api/2.0/fo/'\n"),
         ("app/client.py", b"from .settings import BASE\nimport requests\n\ndef scans(s):\n    return s.post(BASE + 'scan/', data={'action': 'list'})\n"),
         ("app/mixed.py", MIXED_PY),

@@ -43,7 +43,7 @@ use sunset::rules::{Date, RuleSet};
 use sunset::scan::{self, ScanOptions, WalkOptions};
 
 /// The day every fixture is evaluated on.
-pub(crate) const AS_OF: &str = "2026-11-23";
+pub(crate) use crate::util::AS_OF;
 
 pub(crate) fn bundled() -> &'static RuleSet {
     static RULES: OnceLock<RuleSet> = OnceLock::new();

@@ -1,5 +1,6 @@
 //! One integration test binary (ripgrep's layout): modules by theme.
 
+mod agreement;
 mod check;
 mod cli;
 mod fix;
@@ -7,3 +8,4 @@ mod fixtures;
 mod formats;
 mod plan;
 mod rules;
+mod util;

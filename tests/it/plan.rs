@@ -2,45 +2,9 @@
 //! `--from` roll-up and its exit codes, run through the binary.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-const AS_OF: &str = crate::fixtures::AS_OF;
-
-fn sunset() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sunset"));
-    cmd.env_remove("NO_COLOR").env("COLUMNS", "100");
-    cmd
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    sunset()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("run sunset")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("utf-8 stdout")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exited normally")
-}
-
-fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (rel, text) in files {
-        let path = dir.path().join(rel);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(path, text).expect("write");
-    }
-    dir
-}
+use crate::util::{code, run_in, stderr, stdout, sunset, tree, AS_OF};
 
 /// Calls three legacy endpoints (two with migration notes in the rules), one
 /// of them twice, and mentions one in a comment.
@@ -354,7 +318,7 @@ fn rollup_merges_two_reports() {
     assert!(md.contains("## Repositories"), "{md}");
     // Restated at the roll-up's date: EOS since 1 November 2026.
     assert!(
-        md.contains("- [ ] `alpha: scripts/auth.sh:2`  `https://***@qualysapi.qualys.com/api/2.0/fo/auth/nsx/?action=list` → `https://***@qualysapi.qualys.com/api/3.0/fo/auth/nsx/?action=list` (EOS)"),
+        md.contains("- [ ] `alpha: scripts/auth.sh:2`  `https://***@qualysapi.qualys.com/api/2.0/fo/auth/nsx/?action=list` → `https://***@qualysapi.qualys.com/api/3.0/fo/auth/nsx/?action=list` (EOS; sunset fix --unsafe: 2.0 → 3.0)"),
         "{md}"
     );
     assert!(!md.contains("S3cr3t-Pa55"), "{md}");

@@ -9,7 +9,7 @@ mod output;
 mod report;
 mod rules_cmd;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -231,15 +231,15 @@ pub enum ColorChoice {
 }
 
 impl ColorChoice {
-    /// Colour only on a terminal, never when `NO_COLOR` is set, unless
-    /// forced with `--color always`.
+    /// `--color always|never`, or in `auto` what `anstream` decides for
+    /// standard output: a terminal, honouring `NO_COLOR`, `CLICOLOR`,
+    /// `CLICOLOR_FORCE` and `TERM=dumb` (the same decision clap makes).
     pub fn enabled(self) -> bool {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                std::io::stdout().is_terminal()
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
             }
         }
     }

@@ -158,10 +158,11 @@ pub fn run(args: ReportArgs) -> std::io::Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
-/// CSV through the findings printer, one input after another with statuses
-/// restated at `as_of`; the header row is written once.
+/// CSV through the findings printer: one header row, then each input's
+/// findings assessed at `as_of`.
 fn csv(inputs: Vec<Input>, as_of: Date, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    for (i, input) in inputs.into_iter().enumerate() {
+    let mut table = crate::printer::csv::CsvWriter::new(out)?;
+    for input in inputs {
         let mut report = Report {
             as_of,
             repo_name: input.repo,
@@ -171,19 +172,7 @@ fn csv(inputs: Vec<Input>, as_of: Date, out: &mut dyn std::io::Write) -> std::io
             suppression_comments: Default::default(),
         };
         report.reassess(as_of);
-        report.count_findings();
-        let mut buf = Vec::new();
-        crate::printer::csv::render(&report, &mut buf)?;
-        let body = if i == 0 {
-            &buf[..]
-        } else {
-            // Field names hold no line break, so the header is the first line.
-            match buf.iter().position(|&b| b == b'\n') {
-                Some(nl) => &buf[nl + 1..],
-                None => &[][..],
-            }
-        };
-        out.write_all(body)?;
+        table.rows(&report)?;
     }
-    Ok(())
+    table.finish()
 }

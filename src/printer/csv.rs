@@ -138,42 +138,53 @@ pub fn header() -> Vec<&'static str> {
         .collect()
 }
 
-pub fn render(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let mut buf = String::new();
-    let header: Vec<Cell> = header().into_iter().map(text).collect();
-    push_row(&mut buf, &header);
-    let repo = report.repo_name.clone().unwrap_or_default();
-    let as_of = report.as_of.to_string();
-    for f in &report.findings {
-        let row: Vec<Cell> = [text(repo.as_str()), text(as_of.as_str())]
-            .into_iter()
-            .chain(COLUMNS.iter().map(|(_, get)| get(f)))
-            .collect();
-        push_row(&mut buf, &row);
-    }
-    out.write_all(buf.as_bytes())
+/// Writes rows of one or more reports under one header row (a roll-up
+/// concatenates repositories into one table).
+pub struct CsvWriter<'w> {
+    inner: csv::Writer<&'w mut dyn std::io::Write>,
 }
 
-fn push_row(buf: &mut String, cells: &[Cell]) {
-    for (i, cell) in cells.iter().enumerate() {
-        if i > 0 {
-            buf.push(',');
-        }
-        let value = match cell {
-            Cell::Text(s) if s.starts_with(['=', '+', '-', '@', '\t', '\r']) => {
-                format!("'{s}")
-            }
-            Cell::Text(s) | Cell::Number(s) => s.clone(),
-        };
-        if value.contains([',', '"', '\r', '\n']) {
-            buf.push('"');
-            buf.push_str(&value.replace('"', "\"\""));
-            buf.push('"');
-        } else {
-            buf.push_str(&value);
-        }
+impl<'w> CsvWriter<'w> {
+    /// Starts the table: the header row.
+    pub fn new(out: &'w mut dyn std::io::Write) -> std::io::Result<CsvWriter<'w>> {
+        let mut inner = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out);
+        inner.write_record(header())?;
+        Ok(CsvWriter { inner })
     }
-    buf.push_str("\r\n");
+
+    /// One row per finding of `report`.
+    pub fn rows(&mut self, report: &Report) -> std::io::Result<()> {
+        let repo = report.repo_name.clone().unwrap_or_default();
+        let as_of = report.as_of.to_string();
+        for f in &report.findings {
+            let cells = [text(repo.as_str()), text(as_of.as_str())]
+                .into_iter()
+                .chain(COLUMNS.iter().map(|(_, get)| get(f)))
+                .map(guarded);
+            self.inner.write_record(cells)?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+pub fn render(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut w = CsvWriter::new(out)?;
+    w.rows(report)?;
+    w.finish()
+}
+
+/// A cell's text, a leading `'` before what a spreadsheet would evaluate.
+fn guarded(cell: Cell) -> String {
+    match cell {
+        Cell::Text(s) if s.starts_with(['=', '+', '-', '@', '\t', '\r']) => format!("'{s}"),
+        Cell::Text(s) | Cell::Number(s) => s,
+    }
 }
 
 #[cfg(test)]
@@ -181,9 +192,15 @@ mod tests {
     use super::*;
 
     fn row(cells: Vec<Cell>) -> String {
-        let mut buf = String::new();
-        push_row(&mut buf, &cells);
-        buf
+        let mut buf = Vec::new();
+        {
+            let mut w = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::CRLF)
+                .from_writer(&mut buf);
+            w.write_record(cells.into_iter().map(guarded)).expect("row");
+            w.flush().expect("flush");
+        }
+        String::from_utf8(buf).expect("utf-8")
     }
 
     #[test]

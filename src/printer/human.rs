@@ -826,83 +826,64 @@ fn thousands(n: u64) -> String {
 /// continuation lines align under the text.
 fn wrap_into(out: &mut String, prefix: &str, text: &str, width: Option<usize>) {
     let first = format!("  {prefix} ");
-    let indent_len = 2 + display_len(prefix) + 1;
-    let indent = " ".repeat(indent_len);
-    out.push_str(&first);
     let Some(width) = width else {
+        out.push_str(&first);
         out.push_str(text);
         out.push('\n');
         return;
     };
-    let mut col = indent_len;
-    let mut line_has_word = false;
-    for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let len = word.chars().count();
-        if line_has_word && col + 1 + len > width {
-            out.push('\n');
-            out.push_str(&indent);
-            col = indent_len;
-            line_has_word = false;
-        }
-        if line_has_word {
-            out.push(' ');
-            col += 1;
-        }
-        out.push_str(word);
-        col += len;
-        line_has_word = true;
-    }
+    // textwrap measures display width (wide characters count two, ANSI
+    // colour codes none); words (paths, URLs) are never split.
+    let indent = " ".repeat(textwrap::core::display_width(&first));
+    let options = textwrap::Options::new(width)
+        .initial_indent(&first)
+        .subsequent_indent(&indent)
+        .break_words(false)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    out.push_str(&textwrap::fill(text, options));
     out.push('\n');
 }
 
-/// Characters of `s` not counting ANSI escape sequences.
-fn display_len(s: &str) -> usize {
-    let mut n = 0;
-    let mut in_escape = false;
-    for c in s.chars() {
-        match (in_escape, c) {
-            (false, '\u{1b}') => in_escape = true,
-            (true, 'm') => in_escape = false,
-            (true, _) => {}
-            (false, _) => n += 1,
-        }
-    }
-    n
-}
-
-/// ANSI styling, or none.
+/// Colours of human output, as `anstyle` styles; plain text when off.
 #[derive(Clone, Copy)]
 struct Paint {
     on: bool,
 }
 
 impl Paint {
-    fn sgr(self, code: &str, text: &str) -> String {
+    fn styled(self, style: anstyle::Style, text: &str) -> String {
         if self.on {
-            format!("\u{1b}[{code}m{text}\u{1b}[0m")
+            format!("{style}{text}{style:#}")
         } else {
             text.to_string()
         }
     }
 
     fn severity(self, severity: Severity, text: &str) -> String {
-        match severity {
-            Severity::Error => self.sgr("1;31", text),
-            Severity::Warning => self.sgr("1;33", text),
-            Severity::Note | Severity::None => self.sgr("1;36", text),
-        }
+        let color = match severity {
+            Severity::Error => anstyle::AnsiColor::Red,
+            Severity::Warning => anstyle::AnsiColor::Yellow,
+            Severity::Note | Severity::None => anstyle::AnsiColor::Cyan,
+        };
+        self.styled(
+            anstyle::Style::new().bold().fg_color(Some(color.into())),
+            text,
+        )
     }
 
     fn warning(self, text: &str) -> String {
-        self.sgr("33", text)
+        let yellow = anstyle::AnsiColor::Yellow.into();
+        self.styled(anstyle::Style::new().fg_color(Some(yellow)), text)
     }
 
     fn note(self, text: &str) -> String {
-        self.sgr("36", text)
+        let cyan = anstyle::AnsiColor::Cyan.into();
+        self.styled(anstyle::Style::new().fg_color(Some(cyan)), text)
     }
 
     fn bold(self, text: &str) -> String {
-        self.sgr("1", text)
+        self.styled(anstyle::Style::new().bold(), text)
     }
 }
 

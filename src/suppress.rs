@@ -11,25 +11,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::model::{Notice, Report};
-use crate::model::{SuppressedBy, Suppression};
-
-/// A parsed `sunset: ignore` comment.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Inline {
-    /// The rule ids in brackets; empty means every rule.
-    pub rules: Vec<String>,
-    /// The text after the marker, comment closers removed.
-    pub reason: Option<String>,
-    /// Whether only a comment leader precedes the marker.
-    pub alone: bool,
-}
-
-impl Inline {
-    fn covers(&self, rule: &str) -> bool {
-        self.rules.is_empty() || self.rules.iter().any(|r| r == rule)
-    }
-}
+pub use crate::model::Inline;
+use crate::model::{Notice, Report, SuppressedBy, Suppression};
 
 fn marker() -> &'static Regex {
     static MARKER: OnceLock<Regex> = OnceLock::new();

@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use super::Input;
 use crate::model::Finding;
-use crate::printer::json::SCHEMA;
+use crate::model::SCHEMA;
 use crate::rules::Date;
 
 /// A `--from` file that cannot be used.
@@ -42,7 +42,7 @@ pub enum RollupError {
     },
 }
 
-/// A JSON report as written by `crate::report::json`. Unknown keys (such as
+/// A JSON report as written by `crate::printer::json`. Unknown keys (such as
 /// `gate`) are ignored so `check` reports read too.
 #[derive(Deserialize)]
 struct Document {

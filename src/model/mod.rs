@@ -3,6 +3,9 @@
 //! Everything above (printers, the gate, the migration report, `fix`) reads
 //! these types; the model depends on nothing but [`crate::rules`].
 
+/// The schema tag of sunset's JSON report; bumped on any incompatible change.
+pub const SCHEMA: &str = "sunset/1";
+
 pub mod assess;
 pub mod finding;
 pub mod report;
@@ -13,6 +16,6 @@ pub use finding::{
     Origin, OriginRole, Severity, SuppressedBy, Suppression, Verdict,
 };
 pub use report::{
-    BaselineEntry, BaselineOutcome, ExpiredWaiver, Gate, NearestDeadline, Notice, Report, Scan,
-    SkipReason, Summary, Unresolved,
+    BaselineEntry, BaselineOutcome, ExpiredWaiver, Gate, Inline, NearestDeadline, Notice, Report,
+    Scan, SkipReason, Summary, Unresolved,
 };

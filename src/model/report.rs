@@ -94,6 +94,24 @@ pub struct Summary {
     pub notices: Vec<Notice>,
 }
 
+/// A parsed `sunset: ignore` comment ([`crate::suppress`] finds them).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Inline {
+    /// The rule ids in brackets; empty means every rule.
+    pub rules: Vec<String>,
+    /// The text after the marker, comment closers removed.
+    pub reason: Option<String>,
+    /// Whether only a comment leader precedes the marker.
+    pub alone: bool,
+}
+
+impl Inline {
+    /// Whether this comment suppresses findings of `rule`.
+    pub fn covers(&self, rule: &str) -> bool {
+        self.rules.is_empty() || self.rules.iter().any(|r| r == rule)
+    }
+}
+
 /// What a scan found, before any date is applied: the same tree gives the
 /// same `Scan` whatever the day.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -107,7 +125,7 @@ pub struct Scan {
     /// The `sunset: ignore` comments of the scanned files that hold one, by
     /// path, as (1-based line, comment): the scanner collects them while it
     /// has the text, so applying them reads no file again.
-    pub suppression_comments: BTreeMap<String, Vec<(usize, crate::suppress::Inline)>>,
+    pub suppression_comments: BTreeMap<String, Vec<(usize, Inline)>>,
 }
 
 /// The result of a scan assessed at a date, ready to gate and render.
@@ -124,7 +142,7 @@ pub struct Report {
     /// The `sunset: ignore` comments of the scanned files that hold one, by
     /// path, as (1-based line, comment): the scanner collects them while it
     /// has the text, so applying them reads no file again.
-    pub suppression_comments: BTreeMap<String, Vec<(usize, crate::suppress::Inline)>>,
+    pub suppression_comments: BTreeMap<String, Vec<(usize, Inline)>>,
 }
 
 /// The outcome of `sunset check`.

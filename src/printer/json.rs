@@ -5,8 +5,7 @@ use serde::Serialize;
 use crate::model::Finding;
 use crate::model::{Gate, Report, Summary};
 
-/// The schema tag; bumped on any incompatible change.
-pub const SCHEMA: &str = "sunset/1";
+pub use crate::model::SCHEMA;
 
 #[derive(Serialize)]
 struct Document<'a> {

@@ -6,6 +6,7 @@ mod cli;
 mod fix;
 mod fixtures;
 mod formats;
+mod layers;
 mod plan;
 mod rules;
 mod util;

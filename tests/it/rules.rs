@@ -1,7 +1,7 @@
 //! The bundled rule data, the rule loader's errors, and the generated rules
 //! table in `rules/README.md`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 use proptest::prelude::*;
@@ -33,10 +33,6 @@ fn render(e: &dyn Diagnostic) -> String {
 
 fn is_legacy(r: &Rule) -> bool {
     r.replacement.is_some() || r.eos.is_some() || r.eol.is_some()
-}
-
-fn manifest(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
 
 // ---------------------------------------------------------------------------
@@ -532,17 +528,5 @@ fn readme_rules_table_is_current() {
     let mut table = Vec::new();
     sunset::printer::rules_table::render_markdown(&bundled(), &mut table).expect("render");
     let table = String::from_utf8(table).expect("utf-8");
-    let path = manifest("rules/README.md");
-    let readme = std::fs::read_to_string(&path).expect("rules/README.md");
-    let start = readme.find(BEGIN).expect("BEGIN marker") + BEGIN.len();
-    let end = readme.find(END).expect("END marker");
-    if readme[start..end] == table {
-        return;
-    }
-    if std::env::var_os("SUNSET_BLESS").is_some_and(|v| v == "1") {
-        let updated = format!("{}{}{}", &readme[..start], table, &readme[end..]);
-        std::fs::write(&path, updated).expect("write rules/README.md");
-        return;
-    }
-    panic!("the rules table in rules/README.md is stale: run `SUNSET_BLESS=1 cargo test readme_rules_table` and commit the result");
+    crate::util::generated_section("rules/README.md", BEGIN, END, &table, "readme_rules_table");
 }

@@ -58,3 +58,29 @@ pub(crate) fn tree<T: AsRef<[u8]>>(files: &[(&str, T)]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// Keeps a generated part of a committed file current: the text between
+/// `begin` and `end` in `path` (relative to the crate) must be `content`.
+/// With `SUNSET_BLESS=1` a stale part is rewritten instead (typos'
+/// `tests/codegen.rs`); otherwise the test fails saying how to refresh it.
+pub(crate) fn generated_section(path: &str, begin: &str, end: &str, content: &str, test: &str) {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let start = text
+        .find(begin)
+        .unwrap_or_else(|| panic!("{path}: no {begin} marker"))
+        + begin.len();
+    let stop = start
+        + text[start..]
+            .find(end)
+            .unwrap_or_else(|| panic!("{path}: no {end} marker"));
+    if text[start..stop] == *content {
+        return;
+    }
+    if std::env::var_os("SUNSET_BLESS").is_some_and(|v| v == "1") {
+        let updated = format!("{}{}{}", &text[..start], content, &text[stop..]);
+        std::fs::write(&file, updated).unwrap_or_else(|e| panic!("{path}: {e}"));
+        return;
+    }
+    panic!("the generated part of {path} is stale: run `SUNSET_BLESS=1 cargo test {test}` and commit the result");
+}

@@ -3,6 +3,7 @@
 mod agreement;
 mod check;
 mod cli;
+mod docs;
 mod fix;
 mod fixtures;
 mod formats;

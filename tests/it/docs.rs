@@ -1,0 +1,69 @@
+//! The examples in the README and the docs are the output of the current
+//! build, so they cannot drift (`SUNSET_BLESS=1 cargo test docs::`
+//! refreshes them).
+
+use std::path::Path;
+
+use crate::util::{code, run_in, stderr, stdout};
+
+fn crate_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn readme_example_is_current() {
+    let out = run_in(
+        crate_root(),
+        &[
+            "audit",
+            "examples/python",
+            "--as-of",
+            "2026-11-23",
+            "--color",
+            "never",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let shown = format!("```text\n{}```\n", stdout(&out));
+    crate::util::generated_section(
+        "README.md",
+        "<!-- BEGIN GENERATED EXAMPLE -->\n",
+        "<!-- END GENERATED EXAMPLE -->",
+        &shown,
+        "readme_example",
+    );
+}
+
+#[test]
+fn json_example_is_current() {
+    let out = run_in(
+        crate_root(),
+        &[
+            "audit",
+            "examples/python",
+            "--format",
+            "json",
+            "--as-of",
+            "2026-11-23",
+        ],
+    );
+    let doc = crate::util::json(&out);
+    let finding = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["confidence"] == "inferred")
+        .expect("the examples have a cross-file finding")
+        .clone();
+    let shown = format!(
+        "```json\n{}\n```\n",
+        serde_json::to_string_pretty(&finding).expect("json")
+    );
+    crate::util::generated_section(
+        "docs/json.md",
+        "<!-- BEGIN GENERATED JSON -->\n",
+        "<!-- END GENERATED JSON -->",
+        &shown,
+        "json_example",
+    );
+}

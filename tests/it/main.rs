@@ -3,6 +3,7 @@
 mod agreement;
 mod check;
 mod cli;
+mod cmd;
 mod docs;
 mod fix;
 mod fixtures;

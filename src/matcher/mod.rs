@@ -6,6 +6,7 @@
 //! its whole canonical path, never by prefix: host, query, `index.php` and
 //! the trailing slash do not matter, extra segments do.
 
+pub mod host;
 pub mod prefilter;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
@@ -56,7 +57,7 @@ pub struct Matcher<'r> {
     prefixes: std::collections::HashSet<String>,
     /// The endpoint roots (`api`, `pcrs`, …), computed once.
     root_names: Vec<String>,
-    /// A searcher for `/root/`, for each root in the same order.
+    /// A searcher for `root/`, for each root in the same order.
     root_needles: Vec<memchr::memmem::Finder<'static>>,
     /// Per root, the shape of its version segment (`2.0` → "9.9", `v1` →
     /// "v9"), so `/api/v1/` of another vendor is not taken for Qualys.
@@ -65,11 +66,10 @@ pub struct Matcher<'r> {
 
 impl<'r> Matcher<'r> {
     pub fn new(rules: &'r RuleSet) -> Matcher<'r> {
-        let roots: Vec<String> = rules
-            .roots()
-            .into_iter()
-            .map(|r| format!("/{r}/"))
-            .collect();
+        // `api/`, not `/api/`: real code writes `"api/2.0/fo/scan/"` and
+        // `APIFunction=api/2.0/fo/scan` too. Where a root may start a path
+        // is decided at each match ([`Matcher::path_start`]).
+        let roots: Vec<String> = rules.roots().into_iter().map(|r| format!("{r}/")).collect();
         // The prefilter's literals. `/api/` counts only when followed by a
         // byte a version, or code that supplies one, can start with, so
         // another vendor's `/api/v1/` does not send a file to the parser.
@@ -86,7 +86,7 @@ impl<'r> Matcher<'r> {
             next.sort_unstable();
             next.dedup();
             literals.push(prefilter::Literal {
-                text: format!("/{root}/"),
+                text: format!("{root}/"),
                 next: Some(next),
             });
             literals.extend(["\"", "'"].iter().map(|q| plain(format!("/{root}{q}"))));
@@ -158,7 +158,7 @@ impl<'r> Matcher<'r> {
             root_needles: rules
                 .roots()
                 .iter()
-                .map(|r| memchr::memmem::Finder::new(format!("/{r}/").as_bytes()).into_owned())
+                .map(|r| memchr::memmem::Finder::new(format!("{r}/").as_bytes()).into_owned())
                 .collect(),
             version_shapes,
         }
@@ -169,10 +169,48 @@ impl<'r> Matcher<'r> {
         &self.root_names
     }
 
-    /// Searchers for `/api/`, `/pcrs/`, …: the root names with their
-    /// slashes, in the same order as [`Matcher::root_names`], built once.
-    pub fn root_needles(&self) -> &[memchr::memmem::Finder<'static>] {
-        &self.root_needles
+    /// Where the first endpoint path in `text` starts: `/api/…`, or a bare
+    /// `api/…` at a word boundary whose next segment is shaped like a
+    /// version of that root (so `"api/2.0/fo/scan"` counts, `"api/users"`
+    /// and `myapi/2.0/` do not).
+    pub fn find_root(&self, text: &str) -> Option<usize> {
+        let bytes = text.as_bytes();
+        let mut best: Option<usize> = None;
+        for (needle, root) in self.root_needles.iter().zip(&self.root_names) {
+            for r in needle.find_iter(bytes) {
+                if best.is_some_and(|b| b <= r) {
+                    break;
+                }
+                if let Some(p) = self.path_start(text, r, root) {
+                    best = Some(p);
+                    break;
+                }
+            }
+        }
+        best
+    }
+
+    /// The start of the path whose root name begins at byte `r` of `text`:
+    /// the slash before it, or the root itself at a word boundary when the
+    /// segment after it is shaped like a version of that root; `None`
+    /// when the root is part of another word (`myapi/`) or a bare root is
+    /// not followed by a version (`api/users`).
+    fn path_start(&self, text: &str, r: usize, root: &str) -> Option<usize> {
+        let before = text[..r].chars().next_back();
+        match before {
+            Some('/') => Some(r - 1),
+            Some(c) if c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '~' | '%' | '@') => {
+                None
+            }
+            _ => {
+                let rest = &text[r + root.len() + 1..];
+                let version: &str = rest.split(['/', '?', '#', '"', '\'', ' ']).next()?;
+                self.version_shapes
+                    .get(root)
+                    .is_some_and(|shapes| shapes.contains(&version_shape(version)))
+                    .then_some(r)
+            }
+        }
     }
 
     pub fn rules(&self) -> &'r RuleSet {
@@ -205,7 +243,10 @@ impl<'r> Matcher<'r> {
         let starts = seg_starts(&expr.segs);
         let mut next_free = 0;
         for m in found {
-            let p = m.start();
+            let root = &text[m.start()..m.end() - 1];
+            let Some(p) = self.path_start(&text, m.start(), root) else {
+                continue;
+            };
             if p < next_free {
                 continue;
             }
@@ -214,6 +255,10 @@ impl<'r> Matcher<'r> {
             let region = &text[p..q];
             let after_hole = text[q..].starts_with(HOLE);
             let canonical = canonical_path(region).unwrap_or_default();
+            if host::classify(&text[url_bounds(&text, p, q).0..p]) == host::HostKind::Foreign {
+                // Another service's API under a look-alike path.
+                continue;
+            }
             if let Some(rule) = self.rules.lookup(&canonical) {
                 let (a_seg, b_seg) = (
                     seg_at(&starts, p),
@@ -505,9 +550,14 @@ fn show(segs: &[Seg], starts: &[usize], a: usize, b: usize) -> String {
 /// The replacement in the shape of the original path: `index.php` and the
 /// trailing slash kept as the original had them.
 pub fn rewrite_path(original: &str, replacement: &str) -> String {
-    let Some(canonical) = canonical_path(replacement) else {
+    let Some(mut canonical) = canonical_path(replacement) else {
         return replacement.to_string();
     };
+    if !original.starts_with('/') {
+        // Written without a leading slash (`api/2.0/fo/scan/`): so is the
+        // replacement.
+        canonical.remove(0);
+    }
     let trimmed = original.trim_end_matches('/');
     if trimmed.ends_with("/index.php") {
         format!("{canonical}/index.php")

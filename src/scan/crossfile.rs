@@ -108,18 +108,15 @@ impl FileMaterial {
 /// The base prefix a value ends in, if any.
 fn base_of(value: &Expr, matcher: &Matcher) -> Option<(String, String)> {
     let text = value.text();
-    for needle in matcher.root_needles() {
-        if let Some(p) = needle.find(text.as_bytes()) {
-            let path = &text[p..];
-            if path.contains(|c: char| c == HOLE || c == '?' || c.is_whitespace()) {
-                return None;
-            }
-            let canonical = canonical_path(path)?;
-            if matcher.is_base(&canonical) && matcher.rules().lookup(&canonical).is_none() {
-                let shown = text.replace(HOLE, "{…}");
-                return Some((canonical, shown));
-            }
-        }
+    let p = matcher.find_root(&text)?;
+    let path = &text[p..];
+    if path.contains(|c: char| c == HOLE || c == '?' || c.is_whitespace()) {
+        return None;
+    }
+    let canonical = canonical_path(path)?;
+    if matcher.is_base(&canonical) && matcher.rules().lookup(&canonical).is_none() {
+        let shown = text.replace(HOLE, "{…}");
+        return Some((canonical, shown));
     }
     None
 }

@@ -16,8 +16,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::model::{
-    BaselineEntry, BaselineOutcome, ExpiredWaiver, Finding, FindingKind, Gate, Notice, Report,
-    SuppressedBy, Suppression, Verdict,
+    BaselineEntry, BaselineOutcome, ExpiredWaiver, Finding, Gate, Notice, Report, SuppressedBy,
+    Suppression, Verdict,
 };
 use crate::rules::Status;
 use crate::source::display_path;
@@ -264,7 +264,7 @@ fn verdict(f: &Finding, opts: &GateOptions, warn_days: i64) -> Verdict {
     if f.status == Status::Active || f.suppressed.is_some() {
         return Verdict::Pass;
     }
-    if f.kind == FindingKind::Mention && !opts.strict {
+    if !f.kind.is_call() && !opts.strict {
         return Verdict::Pass;
     }
     if f.status >= opts.fail_on {
@@ -351,7 +351,13 @@ mod tests {
             .map(|r| r.expect("valid rule"))
             .collect(),
         );
-        let (mut findings, _, _) = scan_text("a.sh", Language::Shell, text, &Matcher::new(&rules));
+        let (mut findings, _, _) = scan_text(
+            "a.sh",
+            Language::Shell,
+            crate::scan::role::Role::Code,
+            text,
+            &Matcher::new(&rules),
+        );
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         let scan = Scan {
             findings,

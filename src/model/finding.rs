@@ -17,6 +17,10 @@ pub enum FindingKind {
     Call,
     /// A comment or prose names the endpoint: reported, never fails a gate.
     Mention,
+    /// A call in a test, fixture or mock (`tests/`, `*_test.go`,
+    /// `test_*.py`, `__mocks__/`, a recorded response): reported and
+    /// counted, fails a gate only with `--strict`.
+    Test,
 }
 
 impl FindingKind {
@@ -24,7 +28,13 @@ impl FindingKind {
         match self {
             FindingKind::Call => "call",
             FindingKind::Mention => "mention",
+            FindingKind::Test => "test",
         }
+    }
+
+    /// Whether a gate counts this kind without `--strict`.
+    pub fn is_call(self) -> bool {
+        self == FindingKind::Call
     }
 }
 

@@ -83,6 +83,8 @@ pub struct Summary {
     pub by_status: BTreeMap<Status, usize>,
     pub calls: usize,
     pub mentions: usize,
+    /// Findings in tests, fixtures and mocks (kind `test`).
+    pub tests: usize,
     /// Findings whose rule rests on secondary evidence only.
     pub unconfirmed: usize,
     pub files_with_findings: usize,
@@ -244,6 +246,7 @@ impl Report {
         s.by_status.clear();
         s.calls = 0;
         s.mentions = 0;
+        s.tests = 0;
         s.unconfirmed = 0;
         s.suppressed = 0;
         let mut files: Vec<&str> = Vec::new();
@@ -253,6 +256,7 @@ impl Report {
             match f.kind {
                 FindingKind::Call => s.calls += 1,
                 FindingKind::Mention => s.mentions += 1,
+                FindingKind::Test => s.tests += 1,
             }
             if !f.confirmed {
                 s.unconfirmed += 1;

@@ -43,8 +43,8 @@ fn line(f: &Finding) -> String {
         target,
         deadline(f)
     );
-    if f.kind == FindingKind::Mention {
-        text.push_str(" [mention]");
+    if !f.kind.is_call() {
+        text.push_str(&format!(" [{}]", f.kind.as_str()));
     }
     if !f.confirmed {
         text.push_str(" [unconfirmed]");
@@ -145,8 +145,10 @@ pub(super) fn message(f: &Finding) -> String {
         (Some(r), _) => text.push_str(&format!(" Use {r}.")),
         (None, _) => text.push_str(" No replacement endpoint is published."),
     }
-    if f.kind == FindingKind::Mention {
-        text.push_str(" (Mentioned in a comment or text, not called.)");
+    match f.kind {
+        FindingKind::Call => {}
+        FindingKind::Mention => text.push_str(" (Mentioned in a comment or text, not called.)"),
+        FindingKind::Test => text.push_str(" (In a test, fixture or mock.)"),
     }
     if !f.confirmed {
         text.push_str(" (Unconfirmed: the rule rests on secondary evidence only.)");

@@ -49,6 +49,7 @@ fn command(f: &Finding) -> String {
     let kind = match f.kind {
         FindingKind::Call => "",
         FindingKind::Mention => " mention",
+        FindingKind::Test => " test",
     };
     let title = format!("{} {}{kind}: {}", f.status.label(), f.rule, f.endpoint);
     format!(

@@ -211,6 +211,12 @@ fn write_gate(out: &mut String, paint: Paint, report: &Report, gate: &Gate) {
             plural(s.mentions, "mention", "mentions")
         ));
     }
+    if s.tests > 0 && !gate.strict {
+        facts.push(format!(
+            "{} in tests (counted only with --strict)",
+            plural(s.tests, "finding", "findings")
+        ));
+    }
     if s.suppressed > 0 {
         facts.push(format!("{} suppressed", thousands_usize(s.suppressed)));
     }
@@ -289,10 +295,10 @@ fn write_finding(
     let diagnostic = FindingDiagnostic {
         message: format!(
             "{}: {}",
-            paint.severity(f.level(), &tag(f)),
+            paint.severity(shown_level(f), &tag(f)),
             visible(&headline(f, as_of))
         ),
-        severity: match f.level() {
+        severity: match shown_level(f) {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
             Severity::Note | Severity::None => miette::Severity::Advice,
@@ -329,8 +335,14 @@ fn write_finding(
             m.label()
         ));
     }
-    if f.kind == FindingKind::Mention {
-        notes.push("kind: mention (not a call; never fails a gate)".to_string());
+    match f.kind {
+        FindingKind::Call => {}
+        FindingKind::Mention => {
+            notes.push("kind: mention (not a call; never fails a gate)".to_string())
+        }
+        FindingKind::Test => notes.push(
+            "kind: test (in a test, fixture or mock; fails a gate only with --strict)".to_string(),
+        ),
     }
     if let Some(s) = &f.suppressed {
         let why = s.reason.as_deref().map_or_else(
@@ -350,13 +362,26 @@ fn write_finding(
     Ok(())
 }
 
-/// `error[EOL]`, `warning[EOS]`, `note[deprecated]`.
+/// `error[EOL]`, `warning[EOS]`, `note[deprecated]` for calls;
+/// `mention[EOL]`, `test[EOS]` for what names an endpoint without calling
+/// it from production code, so a mention never reads like an error.
 fn tag(f: &Finding) -> String {
-    let word = match f.level() {
-        Severity::None => "info",
-        s => s.as_str(),
+    let word = match (f.kind, shown_level(f)) {
+        (FindingKind::Call, Severity::None) => "info",
+        (FindingKind::Call, s) => s.as_str(),
+        (kind, _) => kind.as_str(),
     };
     format!("{word}[{}]", f.status.label())
+}
+
+/// The level a finding is drawn at: a mention or test finding is advice
+/// unless the gate failed it (`--strict`).
+fn shown_level(f: &Finding) -> Severity {
+    if f.kind.is_call() || f.verdict == Some(Verdict::Fail) {
+        f.level()
+    } else {
+        Severity::Note
+    }
 }
 
 /// The status and the deadline in words, with the days left or gone.
@@ -733,6 +758,12 @@ fn write_summary(out: &mut String, paint: Paint, report: &Report) {
             by_status.push("none counted".to_string());
         }
         let mut extra = Vec::new();
+        if s.tests > 0 {
+            extra.push(format!(
+                "{} in tests",
+                plural(s.tests, "finding", "findings")
+            ));
+        }
         if s.mentions > 0 {
             extra.push(plural(s.mentions, "mention", "mentions"));
         }

@@ -41,7 +41,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         });
         match f.kind {
             FindingKind::Call => row.calls += 1,
-            FindingKind::Mention => row.mentions += 1,
+            FindingKind::Mention | FindingKind::Test => row.mentions += 1,
         }
         if f.suppressed.is_some() {
             row.suppressed += 1;

@@ -55,6 +55,8 @@ pub struct FileMaterial {
     pub uses: Vec<RelativeUse>,
     /// Names the file refers to.
     pub idents: HashSet<String>,
+    /// Whether the file is a test, fixture or mock.
+    pub role: super::role::Role,
 }
 
 impl FileMaterial {
@@ -298,7 +300,11 @@ pub fn resolve(
                 &matched,
                 suggested.as_deref(),
                 FindingFacts {
-                    kind: FindingKind::Call,
+                    kind: if m.role == super::role::Role::Test {
+                        FindingKind::Test
+                    } else {
+                        FindingKind::Call
+                    },
                     confidence: Confidence::Inferred,
                     origins: vec![origin],
                     fix,

@@ -12,6 +12,7 @@
 pub mod crossfile;
 pub mod fixes;
 mod postman;
+pub mod role;
 pub mod walk;
 
 use std::collections::BTreeMap;
@@ -174,6 +175,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Scan {
 pub fn scan_text(
     display: &str,
     lang: Language,
+    role: role::Role,
     text: &str,
     matcher: &Matcher,
 ) -> (Vec<Finding>, Vec<Unresolved>, crossfile::FileMaterial) {
@@ -185,7 +187,9 @@ pub fn scan_text(
         for outcome in matcher.match_expr(expr) {
             match outcome {
                 Outcome::Hit(hit) => {
-                    findings.push(finding_from_hit(display, lang, text, &index, expr, &hit));
+                    findings.push(finding_from_hit(
+                        display, lang, role, text, &index, expr, &hit,
+                    ));
                 }
                 Outcome::Unresolved {
                     span,
@@ -206,7 +210,8 @@ pub fn scan_text(
             }
         }
     }
-    let cross = crossfile::FileMaterial::collect(display, text, &index, &extracted, matcher);
+    let mut cross = crossfile::FileMaterial::collect(display, text, &index, &extracted, matcher);
+    cross.role = role;
     (findings, unresolved, cross)
 }
 
@@ -272,7 +277,9 @@ fn scan_bytes(path: &Path, bytes: &[u8], opts: &ScanOptions, matcher: &Matcher) 
     let decoded = decoded_utf16.unwrap_or_else(|| Decoded::new(bytes));
     let text = decoded.text.as_ref();
     let display = display_path(path);
-    let (findings, unresolved, cross) = scan_text(&display, Language::of_path(path), text, matcher);
+    let role = role::Role::of(path, &opts.roots);
+    let (findings, unresolved, cross) =
+        scan_text(&display, Language::of_path(path), role, text, matcher);
     let comments = suppress::comments_in(text);
     FileResult {
         scanned: true,
@@ -288,6 +295,7 @@ fn scan_bytes(path: &Path, bytes: &[u8], opts: &ScanOptions, matcher: &Matcher) 
 fn finding_from_hit(
     display: &str,
     lang: Language,
+    role: role::Role,
     text: &str,
     index: &LineIndex,
     expr: &Expr,
@@ -305,7 +313,10 @@ fn finding_from_hit(
             offset: *def,
         })
         .collect();
-    let kind = classify_kind(expr, &hit.matched);
+    let kind = match classify_kind(expr, &hit.matched) {
+        FindingKind::Call if role == role::Role::Test => FindingKind::Test,
+        kind => kind,
+    };
     // Mentions are never rewritten: a fix is planned for calls only.
     let fix = if kind == FindingKind::Call {
         let joined = expr.text();
@@ -500,7 +511,7 @@ mod tests {
     fn assessed(lang: Language, text: &str) -> Vec<Finding> {
         let set = rules();
         let m = Matcher::new(&set);
-        let (mut f, _, _) = scan_text("t", lang, text, &m);
+        let (mut f, _, _) = scan_text("t", lang, role::Role::Code, text, &m);
         let as_of = crate::rules::Date::parse("2026-11-23").expect("valid");
         for f in &mut f {
             crate::model::assess_finding(f, as_of);

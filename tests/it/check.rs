@@ -652,3 +652,45 @@ fn every_deadline_either_side() {
     }
     assert!(checked >= 40, "only {checked} deadlines checked");
 }
+
+/// A call in a test file is reported with kind `test`, and fails the gate
+/// only with `--strict`; the same call in production code fails.
+#[test]
+fn calls_in_tests_fail_only_with_strict() {
+    let dir = tree(&[(
+        "tests/test_scan.py",
+        "requests.get('https://qualysapi.qualys.com/api/2.0/fo/scan/')\n",
+    )]);
+    let o = check(dir.path(), &["--as-of", "2026-12-01", "--no-config", "."]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("1 finding in tests (counted only with --strict)"),
+        "{}",
+        stdout(&o)
+    );
+    let o = check(
+        dir.path(),
+        &["--as-of", "2026-12-01", "--no-config", "--strict", "."],
+    );
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let o = check(
+        dir.path(),
+        &[
+            "--as-of",
+            "2026-12-01",
+            "--no-config",
+            "--format",
+            "json",
+            ".",
+        ],
+    );
+    assert_eq!(json(&o)["findings"][0]["kind"], "test");
+    assert_eq!(json(&o)["summary"]["tests"], 1);
+
+    let prod = tree(&[(
+        "src/scan.py",
+        "requests.get('https://qualysapi.qualys.com/api/2.0/fo/scan/')\n",
+    )]);
+    let o = check(prod.path(), &["--as-of", "2026-12-01", "--no-config", "."]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+}

@@ -105,9 +105,12 @@ fn markers(text: &str) -> (Vec<Expected>, Vec<usize>) {
         while let Some(at) = rest.find("sunset-expect") {
             any = true;
             rest = &rest[at + "sunset-expect".len()..];
-            let (kind, after) = match rest.strip_prefix("-mention") {
-                Some(r) => ("mention", r),
-                None => ("call", rest),
+            let (kind, after) = if let Some(r) = rest.strip_prefix("-mention") {
+                ("mention", r)
+            } else if let Some(r) = rest.strip_prefix("-test") {
+                ("test", r)
+            } else {
+                ("call", rest)
             };
             let (offset, after) = match after.strip_prefix('+') {
                 Some(r) => {
@@ -664,7 +667,8 @@ fn check_spans(lang: Language, text: &str) -> Result<(), TestCaseError> {
     static MATCHER: OnceLock<Matcher<'static>> = OnceLock::new();
     let matcher = MATCHER.get_or_init(|| Matcher::new(bundled()));
     let _ = extract::extract(lang, text, 0);
-    let (findings, unresolved, _) = scan::scan_text("t", lang, text, matcher);
+    let (findings, unresolved, _) =
+        scan::scan_text("t", lang, scan::role::Role::Code, text, matcher);
     let lines: Vec<usize> = text.split('\n').map(|l| l.chars().count()).collect();
     let within = |line: usize, col: usize| {
         line >= 1 && line <= lines.len() && col >= 1 && col <= lines[line - 1] + 1

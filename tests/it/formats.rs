@@ -135,7 +135,7 @@ fn shared_findings_cover_every_case() {
                 5,
                 "qualys-report-v2",
                 "deprecated",
-                "call"
+                "test"
             ),
         ]
     );
@@ -198,7 +198,7 @@ fn json_output() {
             "{f}"
         );
         assert!(
-            ["call", "mention"].contains(&f["kind"].as_str().expect("kind")),
+            ["call", "mention", "test"].contains(&f["kind"].as_str().expect("kind")),
             "{f}"
         );
         for key in ["eos", "eol"] {

@@ -1,0 +1,166 @@
+//! What a file is for, from its path: a test, fixture or mock holds calls
+//! that never reach Qualys in production (a recorded response, a mock
+//! route, a unit test's expected URL), so its calls are of kind `test`.
+
+use std::path::{Path, PathBuf};
+
+/// What a scanned file is for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Role {
+    /// Production code, scripts, config, docs.
+    #[default]
+    Code,
+    /// A test, fixture or mock.
+    Test,
+}
+
+impl Role {
+    /// The role of `path`, judged on its part below the scanned root that
+    /// holds it: a checkout that happens to sit under `~/tests/` is not a
+    /// test suite. A root that is the file itself leaves its name.
+    pub fn of(path: &Path, roots: &[PathBuf]) -> Role {
+        let below = roots
+            .iter()
+            .filter_map(|r| path.strip_prefix(r).ok())
+            .min_by_key(|rest| rest.as_os_str().len())
+            .filter(|rest| !rest.as_os_str().is_empty())
+            .unwrap_or_else(|| Path::new(path.file_name().unwrap_or(path.as_os_str())));
+        if is_test_path(&below.to_string_lossy().replace('\\', "/")) {
+            Role::Test
+        } else {
+            Role::Code
+        }
+    }
+}
+
+/// Directory names that hold tests, fixtures and mocks.
+const TEST_DIRS: &[&str] = &[
+    "test",
+    "tests",
+    "spec",
+    "specs",
+    "__tests__",
+    "__mocks__",
+    "__fixtures__",
+    "testdata",
+    "test_data",
+    "testing",
+    "fixtures",
+    "mocks",
+];
+
+/// Whether `path` (as displayed, `/`-separated) is a test, fixture or mock
+/// file: under a directory of [`TEST_DIRS`], or named as test runners name
+/// tests (`test_*.py`, `*_test.py`, `*_test.go`, `*.test.ts`, `*.spec.js`,
+/// `*_spec.rb`, `*Test.java`, `*Tests.cs`, `conftest.py`).
+pub fn is_test_path(path: &str) -> bool {
+    let mut parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    let Some(name) = parts.pop() else {
+        return false;
+    };
+    if parts
+        .iter()
+        .any(|d| TEST_DIRS.iter().any(|t| d.eq_ignore_ascii_case(t)))
+    {
+        return true;
+    }
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((s, e)) => (s, e.to_ascii_lowercase()),
+        None => (name, String::new()),
+    };
+    let code = matches!(
+        ext.as_str(),
+        "py" | "go"
+            | "js"
+            | "jsx"
+            | "ts"
+            | "tsx"
+            | "mjs"
+            | "cjs"
+            | "rb"
+            | "java"
+            | "kt"
+            | "cs"
+            | "php"
+            | "rs"
+            | "ps1"
+            | "scala"
+            | "groovy"
+            | "swift"
+    );
+    if !code {
+        return false;
+    }
+    let lower = stem.to_ascii_lowercase();
+    stem == "conftest"
+        || lower.starts_with("test_")
+        || lower.ends_with("_test")
+        || lower.ends_with("_tests")
+        || lower.ends_with("_spec")
+        || lower.ends_with(".test")
+        || lower.ends_with(".spec")
+        || lower.ends_with(".tests")
+        || stem.ends_with("Test")
+        || stem.ends_with("Tests")
+        || stem.ends_with("Spec")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn judged_below_the_root() {
+        let roots = [PathBuf::from("/home/me/tests/repo")];
+        assert_eq!(
+            Role::of(Path::new("/home/me/tests/repo/src/client.py"), &roots),
+            Role::Code
+        );
+        assert_eq!(
+            Role::of(
+                Path::new("/home/me/tests/repo/tests/test_client.py"),
+                &roots
+            ),
+            Role::Test
+        );
+        let file = [PathBuf::from("tests/fixtures/python/client.py")];
+        assert_eq!(Role::of(&file[0], &file), Role::Code);
+    }
+
+    #[test]
+    fn tests_fixtures_and_mocks() {
+        for p in [
+            "tests/test_client.py",
+            "pkg/test/mock.py",
+            "vmdr/scan_test.go",
+            "src/__mocks__/qualys.js",
+            "app/client.spec.ts",
+            "app/client.test.js",
+            "lib/qualys_spec.rb",
+            "src/test/java/com/acme/QualysClientTest.java",
+            "Qualys.Tests/ClientTests.cs",
+            "test_api.py",
+            "conftest.py",
+            "fixtures/scan_list.xml",
+            "testdata/response.json",
+        ] {
+            assert!(is_test_path(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn production_code_is_not_a_test() {
+        for p in [
+            "src/client.py",
+            "contest.py",
+            "vmdr/scan.go",
+            "latest/api.py",
+            "attestation/run.sh",
+            "src/Testing.md",
+            "docs/testing-guide.md",
+            "protest_test.txt",
+        ] {
+            assert!(!is_test_path(p), "{p}");
+        }
+    }
+}

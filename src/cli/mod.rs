@@ -164,6 +164,10 @@ pub struct OutputArgs {
     /// When to colour human output (`NO_COLOR` is honoured in `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// In human output, list the Qualys endpoints no rule knows and the
+    /// URLs that could not be built (JSON always has them).
+    #[arg(long)]
+    pub show_unknown: bool,
 }
 
 /// `--format` of `audit` and `check`: the printers' formats, named for
@@ -213,6 +217,7 @@ impl OutputArgs {
     pub fn human(&self) -> HumanOptions {
         HumanOptions {
             color: self.output.is_none() && self.color.enabled(),
+            show_unknown: self.show_unknown,
             ..HumanOptions::default()
         }
     }

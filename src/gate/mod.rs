@@ -351,13 +351,14 @@ mod tests {
             .map(|r| r.expect("valid rule"))
             .collect(),
         );
-        let (mut findings, _, _) = scan_text(
+        let mut findings = scan_text(
             "a.sh",
             Language::Shell,
             crate::scan::role::Role::Code,
             text,
             &Matcher::new(&rules),
-        );
+        )
+        .findings;
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         let scan = Scan {
             findings,

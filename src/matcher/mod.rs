@@ -26,6 +26,10 @@ pub enum Outcome<'r> {
         span: (usize, usize),
         text: String,
         reason: String,
+        /// True for a whole versioned Qualys path that no rule names
+        /// (`/api/2.0/fo/asset/ip/`): an *unknown* endpoint, not one that
+        /// could not be built.
+        unknown: bool,
     },
 }
 
@@ -259,6 +263,30 @@ impl<'r> Matcher<'r> {
                 // Another service's API under a look-alike path.
                 continue;
             }
+            if let Some(candidates) = self.placeholder_segment(&text, region, q, &canonical) {
+                // `/api/2.0/fo/auth/{type}/`: a segment filled in at run time
+                // is not the generic endpoint, it is one of those below it.
+                let (ms, me) = url_bounds(&text, p, q);
+                let span = (
+                    offset_of(&expr.segs, &starts, p, true),
+                    offset_of(&expr.segs, &starts, q, false),
+                );
+                let reason = if candidates.is_empty() {
+                    "a path segment is filled in at run time".to_string()
+                } else {
+                    format!(
+                        "a path segment is filled in at run time; it may be {}",
+                        candidates.join(", ")
+                    )
+                };
+                out.push(Outcome::Unresolved {
+                    span,
+                    text: show(&expr.segs, &starts, ms, me),
+                    reason,
+                    unknown: false,
+                });
+                continue;
+            }
             if let Some(rule) = self.rules.lookup(&canonical) {
                 let (a_seg, b_seg) = (
                     seg_at(&starts, p),
@@ -314,7 +342,9 @@ impl<'r> Matcher<'r> {
                 }));
             } else if after_hole && self.is_base(&canonical) {
                 // A base with the rest appended at run time: not a finding.
-            } else if let Some(reason) = self.unresolved_reason(&text, region, q, after_hole) {
+            } else if let Some((reason, unknown)) =
+                self.unresolved_reason(&text, region, q, after_hole)
+            {
                 let (ms, me) = url_bounds(&text, p, q);
                 let span = (
                     offset_of(&expr.segs, &starts, p, true),
@@ -324,21 +354,96 @@ impl<'r> Matcher<'r> {
                     span,
                     text: show(&expr.segs, &starts, ms, me),
                     reason,
+                    unknown,
                 });
             }
         }
         out
     }
 
-    /// Why a Qualys-looking path is not a known endpoint; `None` when it
-    /// does not look like one (a base, a DTD, another vendor's `/api/v1/`).
+    /// When a whole path segment of the endpoint is filled in at run time
+    /// (`{type}` in `/api/2.0/fo/auth/{type}/`, written `<type>`, `{type}`,
+    /// `:type` or `%s`, or a value the scanner could not see), the ids of
+    /// the rules it may reach below the known part; `None` when no segment
+    /// is missing, or when a rule has a parameter there itself
+    /// (`/pci/scan/{scanId}/details`).
+    fn placeholder_segment(
+        &self,
+        text: &str,
+        region: &str,
+        q: usize,
+        canonical: &str,
+    ) -> Option<Vec<String>> {
+        if self.rules.lookup(canonical).is_some() && !region.ends_with('/') {
+            return None;
+        }
+        // The known part: the canonical path up to a placeholder segment
+        // inside it, or the whole of it when a placeholder follows it.
+        let known = match canonical
+            .split('/')
+            .skip(1)
+            .position(|seg| is_placeholder(seg))
+        {
+            Some(k) if self.rules.lookup(canonical).is_none() => canonical
+                .split('/')
+                .skip(1)
+                .take(k)
+                .fold(String::new(), |acc, seg| acc + "/" + seg),
+            Some(_) => return None,
+            None => {
+                let rest = &text[q..];
+                let after = if let Some(r) = rest.strip_prefix(HOLE) {
+                    r
+                } else if let Some(r) = rest.strip_prefix('<') {
+                    let close = r.find('>')?;
+                    let name = &r[..close];
+                    if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                        return None;
+                    }
+                    &r[close + 1..]
+                } else {
+                    return None;
+                };
+                if !region.ends_with('/') || !after.starts_with('/') {
+                    // A value appended to the path (a query string, an id
+                    // at the end) or glued to a segment: no missing segment.
+                    return None;
+                }
+                if self.rules.lookup(&format!("{canonical}/x")).is_some()
+                    && self.rules.lookup(canonical).is_none()
+                {
+                    return None;
+                }
+                canonical.to_string()
+            }
+        };
+        let depth = known.matches('/').count() + 1;
+        let mut ids: Vec<String> = self
+            .rules
+            .rules()
+            .iter()
+            .filter(|r| {
+                r.endpoint.canonical.starts_with(&format!("{known}/"))
+                    && r.endpoint.canonical.matches('/').count() >= depth
+            })
+            .map(|r| r.id.clone())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        Some(ids)
+    }
+
+    /// Why a Qualys-looking path is not a known endpoint, and whether it is
+    /// an *unknown* endpoint (fully written, no rule) rather than one that
+    /// could not be built; `None` when it does not look like one (a base,
+    /// a DTD, another vendor's `/api/v1/`).
     fn unresolved_reason(
         &self,
         text: &str,
         region: &str,
         q: usize,
         after_hole: bool,
-    ) -> Option<String> {
+    ) -> Option<(String, bool)> {
         let canonical = canonical_path(region)?;
         let parts: Vec<&str> = canonical.split('/').skip(1).collect();
         let versioned = match (parts.first(), parts.get(1)) {
@@ -352,7 +457,10 @@ impl<'r> Matcher<'r> {
             // `/api/{VER}/fo/scan/`: a hole inside the path.
             let rest = &text[q + HOLE.len_utf8()..];
             if rest.starts_with('/') && rest.len() > 1 && (parts.len() == 1 || versioned) {
-                return Some("part of the path is held in a value not known here".to_string());
+                return Some((
+                    "part of the path is held in a value not known here".to_string(),
+                    false,
+                ));
             }
             return None;
         }
@@ -367,8 +475,20 @@ impl<'r> Matcher<'r> {
             // A DTD or XSD, not an endpoint.
             return None;
         }
-        Some("not a known endpoint of this API version".to_string())
+        Some(("no rule names this endpoint".to_string(), true))
     }
+}
+
+/// A path segment that stands for a value: `{type}`, `<type>`, `:type`,
+/// `%s`, `${type}`, `$type`.
+fn is_placeholder(seg: &str) -> bool {
+    (seg.starts_with('{') && seg.ends_with('}'))
+        || (seg.starts_with('<') && seg.ends_with('>'))
+        || (seg.starts_with(':') && seg.len() > 1)
+        || seg.starts_with('$')
+        || seg == "%s"
+        || seg == "%v"
+        || seg == "%d"
 }
 
 fn is_version(s: &str) -> bool {

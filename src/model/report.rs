@@ -92,7 +92,12 @@ pub struct Summary {
     /// the baseline (they are still listed).
     pub suppressed: usize,
     pub nearest_deadline: Option<NearestDeadline>,
+    /// Qualys-looking URLs that could not be built (a piece held in a value
+    /// not known here, a segment filled in at run time).
     pub unresolved: Vec<Unresolved>,
+    /// Whole versioned Qualys paths that no rule names
+    /// (`/api/2.0/fo/asset/ip/`): endpoints sunset does not know.
+    pub unknown: Vec<Unresolved>,
     pub notices: Vec<Notice>,
 }
 

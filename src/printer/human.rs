@@ -33,6 +33,9 @@ pub struct HumanOptions {
     /// Wrap `note` prose at this many columns; `None` leaves wrapping to
     /// the terminal. Headlines, `help` and source lines never wrap.
     pub width: Option<usize>,
+    /// List the unknown endpoints and the unresolved URLs (`--show-unknown`),
+    /// not only count them.
+    pub show_unknown: bool,
 }
 
 /// Label under the endpoint in the code frame.
@@ -73,6 +76,9 @@ pub fn render_tail(
     let paint = Paint { on: options.color };
     let mut tail = String::new();
     write_notices(&mut tail, paint, &report.summary);
+    if options.show_unknown {
+        write_unknown(&mut tail, paint, &report.summary);
+    }
     write_summary(&mut tail, paint, report);
     if let Some(gate) = &report.gate {
         write_gate(&mut tail, paint, report, gate);
@@ -732,6 +738,26 @@ fn write_notices(out: &mut String, paint: Paint, summary: &Summary) {
     }
 }
 
+/// `--show-unknown`: one line per unknown endpoint and unresolved URL.
+fn write_unknown(out: &mut String, paint: Paint, summary: &Summary) {
+    for (label, list) in [
+        ("unknown endpoint:", &summary.unknown),
+        ("unresolved:", &summary.unresolved),
+    ] {
+        for u in list {
+            out.push_str(&format!(
+                "{} {}:{}:{}: {} ({})\n",
+                paint.note(label),
+                visible(&u.path),
+                u.line,
+                u.column,
+                visible(&u.text),
+                visible(&u.reason)
+            ));
+        }
+    }
+}
+
 fn write_summary(out: &mut String, paint: Paint, report: &Report) {
     let s = &report.summary;
     let name = match &report.repo_name {
@@ -792,6 +818,12 @@ fn write_summary(out: &mut String, paint: Paint, report: &Report) {
         }
         line.push_str(&format!("; {}", coverage(s)));
     }
+    if !s.unknown.is_empty() {
+        line.push_str(&format!(
+            "; {} no rule knows (--show-unknown lists them)",
+            plural(s.unknown.len(), "Qualys endpoint", "Qualys endpoints")
+        ));
+    }
     if !s.unresolved.is_empty() {
         let n = s.unresolved.len();
         let what = if n == 1 {
@@ -800,7 +832,7 @@ fn write_summary(out: &mut String, paint: Paint, report: &Report) {
             format!("{} URLs looked like Qualys endpoints", thousands_usize(n))
         };
         line.push_str(&format!(
-            "; {what} but could not be resolved (--format json lists them)"
+            "; {what} but could not be built (--show-unknown lists them)"
         ));
     }
     out.push_str(&line);
@@ -1095,22 +1127,20 @@ mod tests {
                 ]
                 .into_iter()
                 .collect(),
-                unresolved: vec![
-                    Unresolved {
-                        path: "src/a.py".to_string(),
-                        line: 3,
-                        column: 9,
-                        text: "{host}/api/{v}/fo/scan/".to_string(),
-                        reason: "version held in a value the scanner cannot see".to_string(),
-                    },
-                    Unresolved {
-                        path: "src/b.py".to_string(),
-                        line: 5,
-                        column: 1,
-                        text: "/api/9.9/fo/nope/".to_string(),
-                        reason: "unknown endpoint".to_string(),
-                    },
-                ],
+                unresolved: vec![Unresolved {
+                    path: "src/a.py".to_string(),
+                    line: 3,
+                    column: 9,
+                    text: "{host}/api/{v}/fo/scan/".to_string(),
+                    reason: "version held in a value the scanner cannot see".to_string(),
+                }],
+                unknown: vec![Unresolved {
+                    path: "src/b.py".to_string(),
+                    line: 5,
+                    column: 1,
+                    text: "/api/2.0/fo/asset/ip/".to_string(),
+                    reason: "no rule names this endpoint".to_string(),
+                }],
                 notices: vec![Notice {
                     path: "vendor/locked.txt".to_string(),
                     message: "could not be read: permission denied".to_string(),
@@ -1138,6 +1168,7 @@ mod tests {
             &HumanOptions {
                 color: false,
                 width: Some(100),
+                show_unknown: false,
             },
         );
         insta::assert_snapshot!(text);
@@ -1151,6 +1182,7 @@ mod tests {
             &HumanOptions {
                 color: false,
                 width: Some(100),
+                show_unknown: false,
             },
         );
         assert!(text.contains("[scripts/list_scans.sh:13:4]"), "{text}");
@@ -1167,6 +1199,7 @@ mod tests {
         let plain = HumanOptions {
             color: false,
             width: Some(100),
+            show_unknown: false,
         };
         assert_eq!(
             render_to_string(&report, &plain),
@@ -1177,6 +1210,7 @@ mod tests {
             &HumanOptions {
                 color: true,
                 width: None,
+                show_unknown: false,
             },
         );
         assert!(coloured.contains("\u{1b}["), "colour when asked");
@@ -1202,6 +1236,7 @@ mod tests {
             &HumanOptions {
                 color: false,
                 width: Some(100),
+                show_unknown: false,
             },
         );
         assert_eq!(
@@ -1309,6 +1344,7 @@ mod tests {
                 &HumanOptions {
                     color: false,
                     width,
+                    show_unknown: true,
                 },
             );
             assert!(!text.contains('\u{1b}'), "{text}");

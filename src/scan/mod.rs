@@ -67,6 +67,7 @@ struct FileResult {
     notice: Option<Notice>,
     findings: Vec<Finding>,
     unresolved: Vec<Unresolved>,
+    unknown: Vec<Unresolved>,
     cross: crossfile::FileMaterial,
     /// `sunset: ignore` comments: (display path, their lines).
     suppression_comments: Option<(String, Vec<(usize, Inline)>)>,
@@ -105,6 +106,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Scan {
         };
         let interesting = !result.findings.is_empty()
             || !result.unresolved.is_empty()
+            || !result.unknown.is_empty()
             || result.notice.is_some()
             || !result.cross.is_empty()
             || result.suppression_comments.is_some();
@@ -146,6 +148,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Scan {
         suppression_comments.extend(r.suppression_comments);
         findings.extend(r.findings);
         summary.unresolved.extend(r.unresolved);
+        summary.unknown.extend(r.unknown);
         summary.notices.extend(r.notice);
         if !r.cross.is_empty() {
             materials.push(r.cross);
@@ -161,6 +164,8 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Scan {
     crate::model::assign_fingerprints(&mut findings, &root_names);
     summary.unresolved.sort();
     summary.unresolved.dedup();
+    summary.unknown.sort();
+    summary.unknown.dedup();
     summary.notices.sort();
     Scan {
         repo_name: opts.repo_name.clone(),
@@ -170,7 +175,19 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Scan {
     }
 }
 
-/// Scans one file's bytes that are already in memory (used by tests and by
+/// What one file's text yields.
+#[derive(Debug, Default)]
+pub struct TextScan {
+    pub findings: Vec<Finding>,
+    /// Qualys-looking URLs that could not be built.
+    pub unresolved: Vec<Unresolved>,
+    /// Whole versioned Qualys paths that no rule names.
+    pub unknown: Vec<Unresolved>,
+    /// Bases and relative pieces for the cross-file step.
+    pub cross: crossfile::FileMaterial,
+}
+
+/// Scans one file's text that is already in memory (used by tests and by
 /// the per-file worker).
 pub fn scan_text(
     display: &str,
@@ -178,11 +195,12 @@ pub fn scan_text(
     role: role::Role,
     text: &str,
     matcher: &Matcher,
-) -> (Vec<Finding>, Vec<Unresolved>, crossfile::FileMaterial) {
+) -> TextScan {
     let extracted = extract::extract_for_scan(lang, text);
     let index = LineIndex::new(text);
     let mut findings = Vec::new();
     let mut unresolved = Vec::new();
+    let mut unknown = Vec::new();
     for expr in &extracted.exprs {
         for outcome in matcher.match_expr(expr) {
             match outcome {
@@ -195,16 +213,22 @@ pub fn scan_text(
                     span,
                     text: shown,
                     reason,
+                    unknown: is_unknown,
                 } => {
                     if expr.kind() == FindingKind::Call {
                         let (line, column) = index.line_col(span.0);
-                        unresolved.push(Unresolved {
+                        let record = Unresolved {
                             path: display.to_string(),
                             line,
                             column,
                             text: redact::redact_str(&shown),
                             reason,
-                        });
+                        };
+                        if is_unknown {
+                            unknown.push(record);
+                        } else {
+                            unresolved.push(record);
+                        }
                     }
                 }
             }
@@ -212,7 +236,12 @@ pub fn scan_text(
     }
     let mut cross = crossfile::FileMaterial::collect(display, text, &index, &extracted, matcher);
     cross.role = role;
-    (findings, unresolved, cross)
+    TextScan {
+        findings,
+        unresolved,
+        unknown,
+        cross,
+    }
 }
 
 fn scan_file(path: &Path, opts: &ScanOptions, matcher: &Matcher) -> FileResult {
@@ -278,14 +307,19 @@ fn scan_bytes(path: &Path, bytes: &[u8], opts: &ScanOptions, matcher: &Matcher) 
     let text = decoded.text.as_ref();
     let display = display_path(path);
     let role = role::Role::of(path, &opts.roots);
-    let (findings, unresolved, cross) =
-        scan_text(&display, Language::of_path(path), role, text, matcher);
+    let TextScan {
+        findings,
+        unresolved,
+        unknown,
+        cross,
+    } = scan_text(&display, Language::of_path(path), role, text, matcher);
     let comments = suppress::comments_in(text);
     FileResult {
         scanned: true,
         parsed: true,
         findings,
         unresolved,
+        unknown,
         cross,
         suppression_comments: (!comments.is_empty()).then_some((display, comments)),
         ..FileResult::default()
@@ -511,7 +545,7 @@ mod tests {
     fn assessed(lang: Language, text: &str) -> Vec<Finding> {
         let set = rules();
         let m = Matcher::new(&set);
-        let (mut f, _, _) = scan_text("t", lang, role::Role::Code, text, &m);
+        let mut f = scan_text("t", lang, role::Role::Code, text, &m).findings;
         let as_of = crate::rules::Date::parse("2026-11-23").expect("valid");
         for f in &mut f {
             crate::model::assess_finding(f, as_of);

@@ -443,6 +443,7 @@ fn minified_three_megabyte_line() {
     let opts = sunset::printer::human::HumanOptions {
         color: false,
         width: Some(100),
+        show_unknown: false,
     };
     sunset::printer::human::render(&report, &opts, &mut human).expect("render human");
     assert!(
@@ -667,8 +668,15 @@ fn check_spans(lang: Language, text: &str) -> Result<(), TestCaseError> {
     static MATCHER: OnceLock<Matcher<'static>> = OnceLock::new();
     let matcher = MATCHER.get_or_init(|| Matcher::new(bundled()));
     let _ = extract::extract(lang, text, 0);
-    let (findings, unresolved, _) =
-        scan::scan_text("t", lang, scan::role::Role::Code, text, matcher);
+    let scanned = scan::scan_text("t", lang, scan::role::Role::Code, text, matcher);
+    let (findings, unresolved) = (
+        scanned.findings,
+        scanned
+            .unresolved
+            .into_iter()
+            .chain(scanned.unknown)
+            .collect::<Vec<_>>(),
+    );
     let lines: Vec<usize> = text.split('\n').map(|l| l.chars().count()).collect();
     let within = |line: usize, col: usize| {
         line >= 1 && line <= lines.len() && col >= 1 && col <= lines[line - 1] + 1

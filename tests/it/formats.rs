@@ -26,6 +26,7 @@ curl -sS -u admin:S3cretPass -H "X-Requested-With: ci" "https://qualysapi.qualys
 curl -sS -H "Authorization: Bearer abc.def.ghi" "https://gateway.qg1.apps.qualys.com/sm/v1/script?limit=10"
 curl -sS -u "$QUALYS_USER:$QUALYS_PASS" "https://qualysapi.qualys.com/api/2.0/fo/asset/host/vm/detection/?action=list"
 curl -sS -u "$QUALYS_USER:$QUALYS_PASS" "https://qualysapi.qualys.com/api/2.0/fo/scanner/?action=list"
+curl -sS -u "$QUALYS_USER:$QUALYS_PASS" "https://qualysapi.qualys.com/api/2.0/fo/auth/$RECORD_TYPE/?action=list"
 "#;
 
 const UNICODE_PY: &str = r#"import requests
@@ -64,6 +65,7 @@ fn relativize(report: &mut Report, root: &Path) {
         .summary
         .unresolved
         .iter_mut()
+        .chain(report.summary.unknown.iter_mut())
         .for_each(|u| strip(&mut u.path));
     report
         .summary
@@ -85,6 +87,7 @@ fn render_human(report: &Report) -> String {
         &HumanOptions {
             color: false,
             width: Some(100),
+            show_unknown: false,
         },
         &mut out,
     )
@@ -145,7 +148,16 @@ fn shared_findings_cover_every_case() {
         .iter()
         .map(|u| (u.path.as_str(), u.line))
         .collect();
-    assert_eq!(unresolved, vec![("ci/scan.sh", 6)]);
+    // A segment filled in at run time (`auth/$RECORD_TYPE/`) is unresolved,
+    // not the generic auth endpoint; a whole path no rule names is unknown.
+    assert_eq!(unresolved, vec![("ci/scan.sh", 7)]);
+    let unknown: Vec<(&str, usize)> = report
+        .summary
+        .unknown
+        .iter()
+        .map(|u| (u.path.as_str(), u.line))
+        .collect();
+    assert_eq!(unknown, vec![("ci/scan.sh", 6)]);
     assert!(report.findings.iter().any(|f| !f.confirmed));
 }
 
@@ -217,6 +229,7 @@ fn json_output() {
     let summary = &doc["summary"];
     assert_eq!(summary["files_scanned"], 3);
     assert_eq!(summary["unresolved"].as_array().map(Vec::len), Some(1));
+    assert_eq!(summary["unknown"].as_array().map(Vec::len), Some(1));
     insta::assert_snapshot!(text);
 }
 
@@ -262,6 +275,7 @@ fn render_as(report: &Report, format: OutputFormat) -> String {
         &HumanOptions {
             color: false,
             width: Some(100),
+            show_unknown: false,
         },
         &mut out,
     )

@@ -382,7 +382,7 @@ impl<'r> Matcher<'r> {
         let known = match canonical
             .split('/')
             .skip(1)
-            .position(|seg| is_placeholder(seg))
+            .position(is_placeholder)
         {
             Some(k) if self.rules.lookup(canonical).is_none() => canonical
                 .split('/')

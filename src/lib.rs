@@ -14,6 +14,7 @@ pub mod extract;
 pub mod finding;
 pub mod fix;
 pub mod gate;
+pub mod libraries;
 pub mod matcher;
 pub mod plan;
 pub mod redact;

@@ -5,5 +5,6 @@ mod cli;
 mod fix;
 mod fixtures;
 mod formats;
+mod libraries;
 mod plan;
 mod rules;

@@ -102,7 +102,21 @@ pub fn find_calls(
     let mut out = Vec::new();
     for (i, f) in files.iter().enumerate() {
         if let Some(model) = &parsed[i] {
+            let before = out.len();
             model.calls(f, table, deps, &index, &parsed, &mut out);
+            // A library's own source (the library's repository, a vendored
+            // copy) calls itself: its paths are in its code, which is
+            // scanned as code.
+            if let Some(own) = super::vendored::library_of_path(table, f.path) {
+                let mut k = before;
+                while k < out.len() {
+                    if out[k].library == own.library {
+                        out.swap_remove(k);
+                    } else {
+                        k += 1;
+                    }
+                }
+            }
         }
     }
     out.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
@@ -126,8 +140,9 @@ enum Value {
     /// (`qualysapi`, `qualysapi.connect`, `QGConnector`); `name` is its
     /// last dotted segment.
     Entity { lib: usize, name: String },
-    /// An object a library call returned.
-    Object { lib: usize },
+    /// An object a library call returned; `class` when it was made by
+    /// calling a class of the library (`HostListORM(...)`).
+    Object { lib: usize, class: Option<String> },
     /// A string constant.
     Str(String),
     /// `self` or `cls` in a class (the class's scope index).
@@ -139,7 +154,7 @@ enum Value {
 impl Value {
     fn lib(&self) -> Option<usize> {
         match self {
-            Value::Entity { lib, .. } | Value::Object { lib } => Some(*lib),
+            Value::Entity { lib, .. } | Value::Object { lib, .. } => Some(*lib),
             Value::Str(_) | Value::Class(_) | Value::Other => None,
         }
     }
@@ -448,7 +463,7 @@ impl<'a> FileModel<'a> {
                     let value = self
                         .eval_range(s, e, st, table, None, &HashMap::new())
                         .and_then(|v| v.lib())
-                        .map(|lib| Value::Object { lib });
+                        .map(|lib| Value::Object { lib, class: None });
                     self.record_binding(st, &Target::Name(name), value);
                 }
             }
@@ -687,7 +702,15 @@ impl<'a> FileModel<'a> {
             } else if self.is_op(k, Op::LParen) {
                 let close = *self.matching.get(&k)?;
                 v = match v {
-                    Value::Entity { lib, .. } | Value::Object { lib } => Value::Object { lib },
+                    // A class of the library (a capitalised name) makes an
+                    // instance of itself; anything else, some object.
+                    Value::Entity { lib, name } => Value::Object {
+                        lib,
+                        class: name
+                            .starts_with(|c: char| c.is_ascii_uppercase())
+                            .then_some(name),
+                    },
+                    Value::Object { lib, .. } => Value::Object { lib, class: None },
                     Value::Str(_) | Value::Class(_) | Value::Other => return None,
                 };
                 k = close + 1;
@@ -764,7 +787,10 @@ impl<'a> FileModel<'a> {
             }),
             // An attribute of a library object is treated as one too
             // (`conn.session`); calls on it are looked up by name.
-            Value::Object { lib } => Some(Value::Object { lib: *lib }),
+            Value::Object { lib, .. } => Some(Value::Object {
+                lib: *lib,
+                class: None,
+            }),
             Value::Str(_) | Value::Other => None,
         }
     }
@@ -901,7 +927,7 @@ impl<'a> FileModel<'a> {
                 if let Some((name, (s, e))) = self.with_or_for(st) {
                     let v = self
                         .eval_range(s, e, st, table, Some(&ctx), &current)
-                        .and_then(|v| v.lib().map(|lib| Value::Object { lib }));
+                        .and_then(|v| v.lib().map(|lib| Value::Object { lib, class: None }));
                     updates.push((name, v));
                 }
                 let map = locals.entry(d).or_default();
@@ -968,17 +994,20 @@ impl<'a> FileModel<'a> {
             return None;
         }
         let callee = self.eval_range(s, open, st, table, Some(ctx), locals)?;
+        let receiver = if s < name_tok {
+            self.eval_range(s, name_tok - 1, st, table, Some(ctx), locals)
+        } else {
+            None
+        };
+        // The class the receiver was made from, when known.
+        let hint = match &receiver {
+            Some(Value::Object { class, .. }) => class.clone(),
+            _ => None,
+        };
         let (lib_idx, is_method) = match &callee {
             // recv.method(): recv is an object, or a module/entity.
-            Value::Entity { lib, .. } => {
-                let receiver_is_object = s < name_tok
-                    && matches!(
-                        self.eval_range(s, name_tok - 1, st, table, Some(ctx), locals),
-                        Some(Value::Object { .. })
-                    );
-                (*lib, receiver_is_object)
-            }
-            Value::Object { lib } => (*lib, true),
+            Value::Entity { lib, .. } => (*lib, matches!(receiver, Some(Value::Object { .. }))),
+            Value::Object { lib, .. } => (*lib, true),
             Value::Str(_) | Value::Class(_) | Value::Other => return None,
         };
         // A function called by an alias is looked up by its own name.
@@ -1014,8 +1043,17 @@ impl<'a> FileModel<'a> {
                 }
             }
         } else {
+            // On an instance of a known class, that class's methods when the
+            // table has any (else any class's: the method may be inherited).
+            let of_hint = hint.as_deref().filter(|h| {
+                lib.methods_named(method, &sel)
+                    .any(|m| m.class.as_deref() == Some(*h))
+            });
             for m in lib.methods_named(method, &sel) {
                 if m.class.is_some() != is_method {
+                    continue;
+                }
+                if of_hint.is_some() && m.class.as_deref() != of_hint {
                     continue;
                 }
                 if class.is_none() {
@@ -1164,5 +1202,124 @@ impl ProjectIndex {
                     .collect()
             })
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::libraries::manifest::{parse_manifest, ManifestKind};
+    use proptest::prelude::*;
+
+    fn table() -> LibraryTable {
+        LibraryTable::bundled().expect("bundled table")
+    }
+
+    fn run(files: &[(&str, &str)]) -> Vec<CallSite> {
+        let files: Vec<SourceText<'_>> = files
+            .iter()
+            .map(|(path, text)| SourceText { path, text })
+            .collect();
+        find_calls(&files, &table(), &[])
+    }
+
+    #[test]
+    fn one_line_and_nested_bodies() {
+        let code = "import qualysapi\nc = qualysapi.connect()\nif c: c.listScans()\ndef f():\n    def g():\n        return c.listReports()\n    return g\n";
+        let lines: Vec<u32> = run(&[("a.py", code)]).iter().map(|s| s.line).collect();
+        assert_eq!(lines, [3, 6]);
+    }
+
+    #[test]
+    fn non_python_files_are_skipped() {
+        let code = "import qualysapi\nc = qualysapi.connect()\nc.listScans()\n";
+        assert!(run(&[("a.txt", code), ("a.js", code)]).is_empty());
+        assert_eq!(run(&[("a.py", code)]).len(), 1);
+    }
+
+    #[test]
+    fn unterminated_and_unbalanced_code() {
+        for code in [
+            "import qualysapi\nc = qualysapi.connect(\nc.listScans(",
+            "from qualysapi import (connect\nx = connect()\nx.listScans()",
+            "class A(:\n    def f(self:\n        self.c = qualysapi.connect()\n",
+            ")))...(((\n",
+            "import\nfrom\nfrom . import\nclass\ndef\nwith as:\nfor in:\n",
+            "c = = qualysapi.connect()\nc..listScans()\n",
+        ] {
+            let _ = run(&[("a.py", code)]);
+        }
+    }
+
+    #[test]
+    fn long_inputs_stay_linear() {
+        // 20 000 calls in one file, and a 10 000-link attribute chain.
+        let mut code = String::from("import qualysapi\nc = qualysapi.connect()\n");
+        for _ in 0..20_000 {
+            code.push_str("c.listScans()\n");
+        }
+        code.push('c');
+        for _ in 0..10_000 {
+            code.push_str(".a()");
+        }
+        code.push_str(".listScans()\n");
+        let start = std::time::Instant::now();
+        let sites = run(&[("big.py", &code)]);
+        assert_eq!(sites.len(), 20_000);
+        assert!(start.elapsed() < std::time::Duration::from_secs(20));
+    }
+
+    #[test]
+    fn deep_and_cyclic_inheritance_terminates() {
+        let mut code = String::from("import qualysapi\nclass C0(C199):\n    pass\n");
+        for i in 1..200 {
+            code.push_str(&format!("class C{i}(C{}):\n    pass\n", i - 1));
+        }
+        code.push_str(
+            "class Z(C199):\n    def f(self):\n        return self.missing.listScans()\n",
+        );
+        assert!(run(&[("a.py", &code)]).is_empty());
+    }
+
+    #[test]
+    fn a_library_calling_itself_is_not_a_call_site() {
+        let code =
+            "from qualysdk.base.call_api import call_api\ncall_api(auth, 'vmdr', 'list_scans')\n";
+        assert!(run(&[("qualysdk/vmdr/scans.py", code)]).is_empty());
+        assert!(run(&[("vendor/qualysdk/vmdr/scans.py", code)]).is_empty());
+        assert_eq!(run(&[("app/scans.py", code)]).len(), 1);
+    }
+
+    #[test]
+    fn an_instance_of_a_known_class_uses_that_class() {
+        let code = "from qualyspy.vmdr import HostListORM\norm = HostListORM()\norm.load()\n";
+        let sites = run(&[("a.py", code)]);
+        let s = sites.first().expect("load()");
+        assert_eq!(s.class.as_deref(), Some("HostListORM"));
+        assert!(
+            s.endpoints.iter().all(|e| e.contains("/fo/asset/host/")),
+            "{s:?}"
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn never_panics(text in "(import qualysapi|from qualysapi import connect as q|self\\.c = q\\(\\)|c = qualysapi\\.connect\\(\\)|c\\.listScans\\(|class A\\(B\\):|def f\\(self, c\\):|with q\\(\\) as c:|for x in c:|[\\(\\)\\[\\]{}.,:=\"'#\\n ]|[a-z]{1,4}|    ){0,80}") {
+            let _ = run(&[("p.py", &text)]);
+            for kind in [
+                ManifestKind::Requirements,
+                ManifestKind::PyProject,
+                ManifestKind::Pipfile,
+                ManifestKind::PipfileLock,
+                ManifestKind::PoetryLock,
+                ManifestKind::SetupPy,
+                ManifestKind::SetupCfg,
+                ManifestKind::PackageJson,
+                ManifestKind::PackageLock,
+            ] {
+                let _ = parse_manifest(kind, &text);
+            }
+        }
     }
 }

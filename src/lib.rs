@@ -14,6 +14,7 @@ pub mod cli;
 pub mod extract;
 pub mod fix;
 pub mod gate;
+pub mod libraries;
 pub mod matcher;
 pub mod migration;
 pub mod model;

@@ -379,11 +379,7 @@ impl<'r> Matcher<'r> {
         }
         // The known part: the canonical path up to a placeholder segment
         // inside it, or the whole of it when a placeholder follows it.
-        let known = match canonical
-            .split('/')
-            .skip(1)
-            .position(is_placeholder)
-        {
+        let known = match canonical.split('/').skip(1).position(is_placeholder) {
             Some(k) if self.rules.lookup(canonical).is_none() => canonical
                 .split('/')
                 .skip(1)

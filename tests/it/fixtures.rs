@@ -301,7 +301,10 @@ fn is_fixture(path: &Path) -> bool {
         .is_some_and(|n| n.to_string_lossy().starts_with('.'));
     let expect = path.extension().is_some_and(|e| e == "expect");
     let invalid_rules = path.components().any(|c| c.as_os_str() == "rules-invalid");
-    path.is_file() && !hidden && !expect && !invalid_rules
+    // Manifests, packages and projects of the client-library tests
+    // (tests/it/libraries.rs), not scanner fixtures.
+    let libraries = path.components().any(|c| c.as_os_str() == "libraries");
+    path.is_file() && !hidden && !expect && !invalid_rules && !libraries
 }
 
 #[test]

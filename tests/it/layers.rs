@@ -17,6 +17,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("suppress", 2),
     ("extract", 2),
     ("matcher", 3),
+    ("libraries", 3),
     ("scan", 4),
     ("gate", 5),
     ("printer", 5),

@@ -9,6 +9,7 @@ mod fix;
 mod fixtures;
 mod formats;
 mod layers;
+mod libraries;
 mod plan;
 mod rules;
 mod util;

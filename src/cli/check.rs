@@ -50,6 +50,10 @@ pub struct CheckArgs {
     /// Rules resting only on secondary evidence may fail the gate too.
     #[arg(long)]
     pub fail_unconfirmed: bool,
+    /// Leave out findings of kind `library` (a client-library dependency or
+    /// a call through one): only paths written in the code can fail.
+    #[arg(long)]
+    pub no_libraries: bool,
     /// Use this configuration file instead of looking for sunset.toml.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
@@ -115,6 +119,7 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Failed> {
         warn_within: args.warn_within,
         strict: args.strict,
         fail_unconfirmed: args.fail_unconfirmed,
+        no_libraries: args.no_libraries,
     };
     let options = GateOptions::merge(flags, config.as_ref());
 

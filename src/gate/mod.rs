@@ -16,8 +16,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::model::{
-    BaselineEntry, BaselineOutcome, ExpiredWaiver, Finding, Gate, Notice, Report, SuppressedBy,
-    Suppression, Verdict,
+    BaselineEntry, BaselineOutcome, ExpiredWaiver, Finding, FindingKind, Gate, Notice, Report,
+    SuppressedBy, Suppression, Verdict,
 };
 use crate::rules::Status;
 use crate::source::display_path;
@@ -37,6 +37,9 @@ pub struct GateOptions {
     pub strict: bool,
     /// Rules resting on secondary evidence may fail the gate.
     pub fail_unconfirmed: bool,
+    /// Findings of kind `library` (a dependency, a call through a client
+    /// library) count like calls; `--no-libraries` leaves them out.
+    pub libraries: bool,
 }
 
 impl Default for GateOptions {
@@ -46,6 +49,7 @@ impl Default for GateOptions {
             warn_within: DEFAULT_WARN_WITHIN,
             strict: false,
             fail_unconfirmed: false,
+            libraries: true,
         }
     }
 }
@@ -83,6 +87,7 @@ impl GateOptions {
                 || config
                     .and_then(|c| c.fail_unconfirmed)
                     .unwrap_or(d.fail_unconfirmed),
+            libraries: !flags.no_libraries && d.libraries,
         }
     }
 }
@@ -94,6 +99,7 @@ pub struct GateFlags {
     pub warn_within: Option<Window>,
     pub strict: bool,
     pub fail_unconfirmed: bool,
+    pub no_libraries: bool,
 }
 
 /// What the suppression steps left for the gate to report.
@@ -265,6 +271,9 @@ fn verdict(f: &Finding, opts: &GateOptions, warn_days: i64) -> Verdict {
         return Verdict::Pass;
     }
     if !f.kind.is_call() && !opts.strict {
+        return Verdict::Pass;
+    }
+    if f.kind == FindingKind::Library && !opts.libraries {
         return Verdict::Pass;
     }
     if f.status >= opts.fail_on {

@@ -125,6 +125,7 @@ pub fn render(plan: &Plan, out: &mut dyn Write) -> std::io::Result<()> {
     timeline(plan, &mut s);
     endpoints(plan, &mut s);
     checklist(plan, &mut s);
+    libraries(plan, &mut s);
     mentions(plan, &mut s);
     let _ = write!(s, "</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n");
     out.write_all(s.as_bytes())
@@ -763,6 +764,54 @@ fn checklist(plan: &Plan, s: &mut String) {
             item(i, true, s);
         }
         s.push_str("</ul>\n");
+    }
+    s.push_str("</section>\n");
+}
+
+/// Client libraries the project depends on that reach legacy endpoints.
+fn libraries(plan: &Plan, s: &mut String) {
+    if plan.libraries.is_empty() {
+        return;
+    }
+    s.push_str(
+        "<section id=\"libraries\">\n<h2>Client libraries</h2>\n<p>These dependencies call legacy endpoints \
+         inside the library: no path is written in your code, the version of the library decides.</p>\n",
+    );
+    for lib in &plan.libraries {
+        let _ = write!(
+            s,
+            "<h3>{} <span class=\"muted\">({})</span></h3>\n<p>",
+            esc(&lib.name),
+            esc(&lib.version)
+        );
+        if !lib.declared.is_empty() {
+            let at: Vec<String> = lib.declared.iter().map(|d| code(d)).collect();
+            let _ = write!(s, "Declared at {}. ", at.join(", "));
+        }
+        let calls = match lib.calls {
+            0 => "No call site found".to_string(),
+            1 => "1 call site".to_string(),
+            n => format!("{n} call sites"),
+        };
+        let _ = write!(
+            s,
+            "{} through it.</p>\n<table>\n<thead><tr><th>Endpoint</th><th>Way out</th></tr></thead>\n<tbody>\n",
+            esc(&calls)
+        );
+        for (endpoint, way) in &lib.endpoints {
+            let way = if way.is_empty() {
+                "see the release notes of the library"
+            } else {
+                way
+            };
+            let _ = writeln!(
+                s,
+                "<tr><td>{}</td><td>{}</td></tr>",
+                code(endpoint),
+                esc(way)
+            );
+        }
+        s.push_str("</tbody>\n</table>\n");
     }
     s.push_str("</section>\n");
 }

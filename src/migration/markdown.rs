@@ -21,8 +21,64 @@ pub fn render(plan: &Plan, out: &mut dyn Write) -> std::io::Result<()> {
     timeline(plan, &mut s);
     endpoints(plan, &mut s);
     checklist(plan, &mut s);
+    libraries(plan, &mut s);
     mentions(plan, &mut s);
     out.write_all(s.as_bytes())
+}
+
+/// Client libraries the project depends on that reach legacy endpoints.
+fn libraries(plan: &Plan, s: &mut String) {
+    if plan.libraries.is_empty() {
+        return;
+    }
+    s.push_str(
+        "## Client libraries
+
+",
+    );
+    s.push_str("These dependencies call legacy endpoints inside the library: no path is written in your code, the version of the library decides.\n\n");
+    for lib in &plan.libraries {
+        s.push_str(&format!(
+            "### {} ({})
+
+",
+            text(&lib.name),
+            text(&lib.version)
+        ));
+        if !lib.declared.is_empty() {
+            let at: Vec<String> = lib.declared.iter().map(|d| code(d)).collect();
+            s.push_str(&format!("Declared at {}. ", at.join(", ")));
+        }
+        s.push_str(&format!(
+            "{} through it.
+
+",
+            match lib.calls {
+                0 => "No call site found".to_string(),
+                1 => "1 call site".to_string(),
+                n => format!("{n} call sites"),
+            }
+        ));
+        s.push_str(
+            "| Endpoint | Way out |
+|---|---|
+",
+        );
+        for (endpoint, way) in &lib.endpoints {
+            let way = if way.is_empty() {
+                "see the release notes of the library"
+            } else {
+                way
+            };
+            s.push_str(&format!(
+                "| {} | {} |
+",
+                code(endpoint),
+                text(way)
+            ));
+        }
+        s.push('\n');
+    }
 }
 
 fn header(plan: &Plan, s: &mut String) {

@@ -388,6 +388,99 @@ pub struct Plan {
     /// Soonest deadline first.
     pub checklist: Vec<Group>,
     pub mentions_list: Vec<Item>,
+    /// Client libraries that reach legacy endpoints, by name.
+    pub libraries: Vec<LibraryPlan>,
+}
+
+/// A client library the project depends on that reaches legacy endpoints:
+/// what it reaches, where it is declared and called, and the way out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LibraryPlan {
+    pub name: String,
+    /// The version in force: pinned, else the requirement, else unknown.
+    pub version: String,
+    /// Where the dependency is declared (`repo: requirements.txt:3`).
+    pub declared: Vec<String>,
+    /// Per legacy endpoint: the way out ("upgrade to 7.0.0" or "no release
+    /// has moved").
+    pub endpoints: Vec<(String, String)>,
+    /// Call sites through the library.
+    pub calls: usize,
+}
+
+impl LibraryPlan {
+    /// Groups the `library` findings by library.
+    fn build(findings: &[(&Option<String>, &Finding)]) -> Vec<LibraryPlan> {
+        let mut by_name: BTreeMap<String, LibraryPlan> = BTreeMap::new();
+        for (repo, f) in findings {
+            let Some(lib) = &f.library else { continue };
+            if f.kind != FindingKind::Library {
+                continue;
+            }
+            let entry = by_name
+                .entry(lib.name.clone())
+                .or_insert_with(|| LibraryPlan {
+                    name: lib.name.clone(),
+                    version: String::new(),
+                    declared: Vec::new(),
+                    endpoints: Vec::new(),
+                    calls: 0,
+                });
+            let version = lib
+                .pinned
+                .clone()
+                .or_else(|| lib.requirement.clone())
+                .unwrap_or_else(|| "version not pinned".to_string());
+            if entry.version.is_empty() || lib.pinned.is_some() {
+                entry.version = version;
+            }
+            let way_out = |endpoint: &str| match &lib.upgrade {
+                Some(v) => (endpoint.to_string(), format!("upgrade to {v} or later")),
+                None => (
+                    endpoint.to_string(),
+                    "no release has moved: call the replacement directly or patch the library"
+                        .to_string(),
+                ),
+            };
+            match &lib.method {
+                None => {
+                    let at = match repo {
+                        Some(r) => format!("{r}: {}:{}", f.path, f.line),
+                        None => format!("{}:{}", f.path, f.line),
+                    };
+                    entry.declared.push(at);
+                    // The dependency lists every legacy endpoint; its way
+                    // out is known for the first (the one it is filed under).
+                    for e in &lib.endpoints {
+                        if !entry.endpoints.iter().any(|(x, _)| x == e) {
+                            entry.endpoints.push(if e == &f.endpoint {
+                                way_out(e)
+                            } else {
+                                (e.clone(), String::new())
+                            });
+                        }
+                    }
+                }
+                Some(_) => {
+                    entry.calls += 1;
+                    for e in &lib.endpoints {
+                        match entry.endpoints.iter_mut().find(|(x, _)| x == e) {
+                            Some(slot) if slot.1.is_empty() => *slot = way_out(e),
+                            Some(_) => {}
+                            None => entry.endpoints.push(way_out(e)),
+                        }
+                    }
+                }
+            }
+        }
+        let mut out: Vec<LibraryPlan> = by_name.into_values().collect();
+        for l in &mut out {
+            l.endpoints.sort();
+            l.declared.sort();
+            l.declared.dedup();
+        }
+        out
+    }
 }
 
 /// The as-of date and how the plan is laid out.
@@ -458,6 +551,7 @@ impl Plan {
             timeline: Vec::new(),
             checklist: Vec::new(),
             mentions_list: Vec::new(),
+            libraries: Vec::new(),
         };
         let mut endpoints: BTreeMap<String, EndpointPlan> = BTreeMap::new();
         // (rule) → distinct (repo, path) with a call, and repos with a use.
@@ -467,6 +561,7 @@ impl Plan {
         let mut files: BTreeSet<(Option<String>, String)> = BTreeSet::new();
         let mut groups: BTreeMap<GroupKey, Vec<Item>> = BTreeMap::new();
         let mut repos: Vec<RepoRow> = Vec::new();
+        let mut library_findings: Vec<(Option<String>, Finding)> = Vec::new();
 
         for input in inputs {
             plan.files_scanned += input.files_scanned;
@@ -489,6 +584,12 @@ impl Plan {
             for f in &mut findings {
                 crate::model::assess_finding(f, as_of);
             }
+            library_findings.extend(
+                findings
+                    .iter()
+                    .filter(|f| f.kind == FindingKind::Library && f.status != Status::Active)
+                    .map(|f| (input.repo.clone().filter(|_| options.rollup), f.clone())),
+            );
             for f in &findings {
                 if f.status == Status::Active {
                     plan.active_ignored += 1;
@@ -553,7 +654,7 @@ impl Plan {
                         plan.mentions += 1;
                         plan.mentions_list.push(item);
                     }
-                    FindingKind::Call => {
+                    FindingKind::Call | FindingKind::Library => {
                         entry.calls += 1;
                         row.calls += 1;
                         plan.calls += 1;
@@ -646,6 +747,9 @@ impl Plan {
             })
             .collect();
         plan.mentions_list.sort_by(order);
+        let library_findings: Vec<(&Option<String>, &Finding)> =
+            library_findings.iter().map(|(r, f)| (r, f)).collect();
+        plan.libraries = LibraryPlan::build(&library_findings);
         if options.rollup {
             repos.sort_by(|a, b| a.repo.cmp(&b.repo));
             plan.repos = Some(repos);
@@ -799,6 +903,7 @@ mod tests {
             origins: Vec::new(),
             fix: None,
             manual_fix: None,
+            library: None,
             source: crate::rules::Source {
                 title: "t".into(),
                 date: "2026-01".into(),

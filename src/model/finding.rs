@@ -21,6 +21,10 @@ pub enum FindingKind {
     /// `test_*.py`, `__mocks__/`, a recorded response): reported and
     /// counted, fails a gate only with `--strict`.
     Test,
+    /// A call of a client-library method that reaches the endpoint inside
+    /// the library (`conn.launchScan()`), or the dependency on such a
+    /// library in a manifest: fails a gate like a call.
+    Library,
 }
 
 impl FindingKind {
@@ -29,12 +33,14 @@ impl FindingKind {
             FindingKind::Call => "call",
             FindingKind::Mention => "mention",
             FindingKind::Test => "test",
+            FindingKind::Library => "library",
         }
     }
 
-    /// Whether a gate counts this kind without `--strict`.
+    /// Whether a gate counts this kind without `--strict`: a call written
+    /// out, or one a client library makes.
     pub fn is_call(self) -> bool {
-        self == FindingKind::Call
+        matches!(self, FindingKind::Call | FindingKind::Library)
     }
 }
 
@@ -112,6 +118,9 @@ pub enum OriginRole {
     /// A versioned base defined in another file (`BASE = "…/api/2.0/fo/"`)
     /// that a relative path was joined to.
     Base,
+    /// The manifest line that makes a client library a dependency (name
+    /// is the package and the version in force).
+    Dependency,
 }
 
 /// Where a piece of a finding's URL was defined: data, not prose. The
@@ -128,6 +137,37 @@ pub struct Origin {
     pub line: usize,
     /// Byte offset of the definition in its file's decoded text.
     pub offset: usize,
+}
+
+/// A client library behind a finding of kind `library`, or the library a
+/// vendored file belongs to.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct LibraryUse {
+    /// The package (`qualysapi`) and its registry (`pypi`, `npm`).
+    pub name: String,
+    pub ecosystem: String,
+    /// The requirement in force (`==6.0.0`, `>=6`), when a manifest names it.
+    #[serde(default)]
+    pub requirement: Option<String>,
+    /// The exact version, when one is pinned or locked.
+    #[serde(default)]
+    pub pinned: Option<String>,
+    /// The method or function called (`QGConnector.launchScan`); `None` for
+    /// the dependency itself.
+    #[serde(default)]
+    pub method: Option<String>,
+    /// Every legacy endpoint the version in force reaches (the dependency
+    /// finding lists them all; a call, the ones its method reaches).
+    #[serde(default)]
+    pub endpoints: Vec<String>,
+    /// The way out: the first release that no longer reaches the endpoint,
+    /// or `None` when no release has moved off it.
+    #[serde(default)]
+    pub upgrade: Option<String>,
+    /// For a file of the scanned tree: the vendored copy it belongs to
+    /// (`vendor/qualysapi`).
+    #[serde(default)]
+    pub vendored: Option<String>,
 }
 
 /// Whether applying a fix keeps the program working as it did (ruff's
@@ -224,6 +264,10 @@ pub struct Finding {
     /// time, or the replacement changes more than the version).
     #[serde(default)]
     pub manual_fix: Option<String>,
+    /// The client library behind a `library` finding, or the vendored copy
+    /// of one a finding sits in.
+    #[serde(default)]
+    pub library: Option<LibraryUse>,
     /// Set by [`super::assess`]: the status at the as-of date.
     pub status: Status,
     /// Days from the as-of date to the next deadline; negative (days since
@@ -282,6 +326,7 @@ struct FindingWire<'a> {
     source: &'a Source,
     fix: &'a Option<Fix>,
     manual_fix: &'a Option<String>,
+    library: &'a Option<LibraryUse>,
     fingerprint: &'a str,
     suppressed: &'a Option<Suppression>,
     verdict: &'a Option<Verdict>,
@@ -316,6 +361,7 @@ impl Serialize for Finding {
             source: &self.source,
             fix: &self.fix,
             manual_fix: &self.manual_fix,
+            library: &self.library,
             fingerprint: &self.fingerprint,
             suppressed: &self.suppressed,
             verdict: &self.verdict,
@@ -412,9 +458,6 @@ impl Finding {
     /// of the same file, "base `B` from settings.py:3" for a base joined
     /// from another file. `None` for a URL written in one literal.
     pub fn via(&self) -> Option<String> {
-        if self.origins.is_empty() {
-            return None;
-        }
         let mut parts: Vec<String> = Vec::new();
         let definitions: Vec<String> = self
             .origins
@@ -428,6 +471,17 @@ impl Finding {
         for o in self.origins.iter().filter(|o| o.role == OriginRole::Base) {
             let file = o.path.as_deref().unwrap_or(&self.path);
             parts.push(format!("base `{}` from {file}:{}", o.name, o.line));
+        }
+        for o in self
+            .origins
+            .iter()
+            .filter(|o| o.role == OriginRole::Dependency)
+        {
+            let file = o.path.as_deref().unwrap_or(&self.path);
+            parts.push(format!("dependency {} at {file}:{}", o.name, o.line));
+        }
+        if parts.is_empty() {
+            return None;
         }
         Some(parts.join("; "))
     }

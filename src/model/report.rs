@@ -85,6 +85,9 @@ pub struct Summary {
     pub mentions: usize,
     /// Findings in tests, fixtures and mocks (kind `test`).
     pub tests: usize,
+    /// Client-library calls and dependencies that reach a legacy endpoint
+    /// (kind `library`).
+    pub library_calls: usize,
     /// Findings whose rule rests on secondary evidence only.
     pub unconfirmed: usize,
     pub files_with_findings: usize,
@@ -252,6 +255,7 @@ impl Report {
         s.calls = 0;
         s.mentions = 0;
         s.tests = 0;
+        s.library_calls = 0;
         s.unconfirmed = 0;
         s.suppressed = 0;
         let mut files: Vec<&str> = Vec::new();
@@ -262,6 +266,7 @@ impl Report {
                 FindingKind::Call => s.calls += 1,
                 FindingKind::Mention => s.mentions += 1,
                 FindingKind::Test => s.tests += 1,
+                FindingKind::Library => s.library_calls += 1,
             }
             if !f.confirmed {
                 s.unconfirmed += 1;

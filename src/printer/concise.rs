@@ -43,7 +43,7 @@ fn line(f: &Finding) -> String {
         target,
         deadline(f)
     );
-    if !f.kind.is_call() {
+    if f.kind != FindingKind::Call {
         text.push_str(&format!(" [{}]", f.kind.as_str()));
     }
     if !f.confirmed {
@@ -149,6 +149,7 @@ pub(super) fn message(f: &Finding) -> String {
         FindingKind::Call => {}
         FindingKind::Mention => text.push_str(" (Mentioned in a comment or text, not called.)"),
         FindingKind::Test => text.push_str(" (In a test, fixture or mock.)"),
+        FindingKind::Library => text.push_str(" (Through a client library.)"),
     }
     if !f.confirmed {
         text.push_str(" (Unconfirmed: the rule rests on secondary evidence only.)");

@@ -106,6 +106,30 @@ const COLUMNS: &[Column] = &[
         opt(f.fix.as_ref().map(|x| json_list(&x.edits)).as_deref())
     }),
     ("manual_fix", |f| opt(f.manual_fix.as_deref())),
+    ("library.name", |f| {
+        opt(f.library.as_ref().map(|l| l.name.as_str()))
+    }),
+    ("library.ecosystem", |f| {
+        opt(f.library.as_ref().map(|l| l.ecosystem.as_str()))
+    }),
+    ("library.requirement", |f| {
+        opt(f.library.as_ref().and_then(|l| l.requirement.as_deref()))
+    }),
+    ("library.pinned", |f| {
+        opt(f.library.as_ref().and_then(|l| l.pinned.as_deref()))
+    }),
+    ("library.method", |f| {
+        opt(f.library.as_ref().and_then(|l| l.method.as_deref()))
+    }),
+    ("library.endpoints", |f| {
+        opt(f.library.as_ref().map(|l| l.endpoints.join(";")).as_deref())
+    }),
+    ("library.upgrade", |f| {
+        opt(f.library.as_ref().and_then(|l| l.upgrade.as_deref()))
+    }),
+    ("library.vendored", |f| {
+        opt(f.library.as_ref().and_then(|l| l.vendored.as_deref()))
+    }),
     ("fingerprint", |f| text(&f.fingerprint)),
     ("suppressed.by", |f| {
         opt(f.suppressed.as_ref().map(|s| s.by.as_str()))

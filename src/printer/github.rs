@@ -50,6 +50,7 @@ fn command(f: &Finding) -> String {
         FindingKind::Call => "",
         FindingKind::Mention => " mention",
         FindingKind::Test => " test",
+        FindingKind::Library => " library",
     };
     let title = format!("{} {}{kind}: {}", f.status.label(), f.rule, f.endpoint);
     format!(

@@ -291,7 +291,14 @@ fn write_finding(
             (
                 Some(source),
                 Some(LabeledSpan::new_primary_with_span(
-                    Some(LABEL.to_string()),
+                    Some(
+                        if f.kind == FindingKind::Library {
+                            "reaches it inside the library"
+                        } else {
+                            LABEL
+                        }
+                        .to_string(),
+                    ),
                     span,
                 )),
             )
@@ -349,6 +356,16 @@ fn write_finding(
         FindingKind::Test => notes.push(
             "kind: test (in a test, fixture or mock; fails a gate only with --strict)".to_string(),
         ),
+        FindingKind::Library => {
+            if let Some(lib) = &f.library {
+                notes.push(library_note(lib));
+            }
+        }
+    }
+    if let (FindingKind::Call | FindingKind::Test, Some(lib)) = (f.kind, &f.library) {
+        if let Some(root) = &lib.vendored {
+            notes.push(format!("in a vendored copy of {} ({root})", lib.name));
+        }
     }
     if let Some(s) = &f.suppressed {
         let why = s.reason.as_deref().map_or_else(
@@ -366,6 +383,23 @@ fn write_finding(
         wrap_into(out, &paint.note("note:"), &note, options.width);
     }
     Ok(())
+}
+
+/// "through qualysapi 6.0.0 (pinned): upgrade to 7.0.0" and the like.
+fn library_note(lib: &crate::model::LibraryUse) -> String {
+    let version = match (&lib.pinned, &lib.requirement) {
+        (Some(v), _) => format!(" {v} (pinned)"),
+        (None, Some(r)) if !r.is_empty() => format!(" {r}"),
+        _ => " (version not pinned: every release read)".to_string(),
+    };
+    match &lib.method {
+        Some(m) => format!("through client library {}{version}, method {m}", lib.name),
+        None => format!(
+            "client library {}{version} reaches {}",
+            lib.name,
+            lib.endpoints.join(", ")
+        ),
+    }
 }
 
 /// `error[EOL]`, `warning[EOS]`, `note[deprecated]` for calls;
@@ -451,6 +485,13 @@ fn days_phrase(days: i64) -> String {
 }
 
 fn help(f: &Finding) -> String {
+    if f.kind == FindingKind::Library {
+        // No URL is written here: the way out is the library's.
+        let to = f.replacement.as_deref().map_or_else(String::new, |r| {
+            format!("{} is replaced by {r}; ", f.endpoint)
+        });
+        return format!("{to}{}", f.manual_fix.as_deref().unwrap_or_default());
+    }
     match (&f.replacement, &f.suggested) {
         (Some(r), Some(s)) if s != r => format!("use {r}: {s}"),
         (Some(r), _) => format!("use {r}"),
@@ -461,7 +502,9 @@ fn help(f: &Finding) -> String {
 /// "URL built from `API_VERSION` defined at line 2" or
 /// "URL built with version from API_VERSION (line 4)".
 fn via_note(via: &str) -> String {
-    if via.starts_with("built ") || via.starts_with("assembled ") {
+    if via.starts_with("dependency ") {
+        via.to_string()
+    } else if via.starts_with("built ") || via.starts_with("assembled ") {
         format!("URL {via}")
     } else {
         format!("URL built with {via}")
@@ -1016,6 +1059,7 @@ mod tests {
             origins: Vec::new(),
             fix: None,
             manual_fix: None,
+            library: None,
             source: source(
                 "Qualys Cloud Platform 10.34 API release notes",
                 "2025-06-10",

@@ -40,7 +40,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             ..Row::default()
         });
         match f.kind {
-            FindingKind::Call => row.calls += 1,
+            FindingKind::Call | FindingKind::Library => row.calls += 1,
             FindingKind::Mention | FindingKind::Test => row.mentions += 1,
         }
         if f.suppressed.is_some() {

@@ -308,6 +308,7 @@ pub fn resolve(
                     confidence: Confidence::Inferred,
                     origins: vec![origin],
                     fix,
+                    library: None,
                 },
             ));
         }

@@ -11,6 +11,7 @@
 
 pub mod crossfile;
 pub mod fixes;
+pub mod libs;
 mod postman;
 pub mod role;
 pub mod walk;
@@ -71,6 +72,11 @@ struct FileResult {
     cross: crossfile::FileMaterial,
     /// `sunset: ignore` comments: (display path, their lines).
     suppression_comments: Option<(String, Vec<(usize, Inline)>)>,
+    /// The file below its root, when it has findings (for vendored copies).
+    rel: Option<(String, String)>,
+    /// A manifest, or a Python file naming Qualys, kept for the library step.
+    kept_manifest: Option<libs::Kept>,
+    kept_source: Option<libs::Kept>,
 }
 
 /// Scans the roots with the rules. The result is time-free: every use of a
@@ -109,7 +115,9 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Scan {
             || !result.unknown.is_empty()
             || result.notice.is_some()
             || !result.cross.is_empty()
-            || result.suppression_comments.is_some();
+            || result.suppression_comments.is_some()
+            || result.kept_manifest.is_some()
+            || result.kept_source.is_some();
         scanned.fetch_add(usize::from(result.scanned), Ordering::Relaxed);
         parsed.fetch_add(usize::from(result.parsed), Ordering::Relaxed);
         if let Some(reason) = result.skipped {
@@ -144,7 +152,12 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Scan {
     let mut findings = Vec::new();
     let mut materials = Vec::new();
     let mut suppression_comments = BTreeMap::new();
+    let (mut manifests, mut sources) = (Vec::new(), Vec::new());
+    let mut rel_of: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     for r in results {
+        manifests.extend(r.kept_manifest);
+        sources.extend(r.kept_source);
+        rel_of.extend(r.rel);
         suppression_comments.extend(r.suppression_comments);
         findings.extend(r.findings);
         summary.unresolved.extend(r.unresolved);
@@ -157,6 +170,15 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Scan {
     let (cross_findings, cross_unresolved) = crossfile::resolve(materials, &matcher, &findings);
     findings.extend(cross_findings);
     summary.unresolved.extend(cross_unresolved);
+    // In a fixed order, whatever order the workers finished in.
+    manifests.sort_by(|a: &libs::Kept, b| a.rel.cmp(&b.rel));
+    sources.sort_by(|a: &libs::Kept, b| a.rel.cmp(&b.rel));
+    let imported = libs::imported_modules(&sources);
+    sources.extend(imported);
+    sources.sort_by(|a: &libs::Kept, b| a.rel.cmp(&b.rel));
+    let library = libs::resolve(&manifests, &sources, rules, &mut findings, &rel_of);
+    findings.extend(library.findings);
+    summary.notices.extend(library.notices);
 
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     findings.dedup_by(|a, b| a.sort_key() == b.sort_key());
@@ -296,11 +318,41 @@ fn scan_bytes(path: &Path, bytes: &[u8], opts: &ScanOptions, matcher: &Matcher) 
     let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
     // UTF-16 is decoded first: its bytes would never meet the prefilter.
     let decoded_utf16 = utf16.then(|| Decoded::new(bytes));
-    if !matcher.prefilter(decoded_utf16.as_ref().map_or(bytes, |d| d.text.as_bytes())) {
-        return FileResult {
-            scanned: true,
-            ..FileResult::default()
-        };
+    let searched = decoded_utf16.as_ref().map_or(bytes, |d| d.text.as_bytes());
+    // Manifests and Python files that name Qualys go to the library step,
+    // whether or not they hold an endpoint.
+    let lang = Language::of_path(path);
+    let for_libraries = crate::libraries::ManifestKind::of_path(path).is_some()
+        || (lang == Language::Python && libs::names_qualys(searched));
+    let keep = |text: &str| {
+        for_libraries.then(|| libs::Kept {
+            rel: role::below_root(path, &opts.roots),
+            display: display_path(path),
+            text: text.to_string(),
+        })
+    };
+    let kept = |k: Option<libs::Kept>, r: FileResult| match k {
+        Some(k) if crate::libraries::ManifestKind::of_path(path).is_some() => FileResult {
+            kept_manifest: Some(k),
+            ..r
+        },
+        Some(k) => FileResult {
+            kept_source: Some(k),
+            ..r
+        },
+        None => r,
+    };
+    if !matcher.prefilter(searched) {
+        let k = for_libraries
+            .then(|| keep(&decoded_utf16.unwrap_or_else(|| Decoded::new(bytes)).text))
+            .flatten();
+        return kept(
+            k,
+            FileResult {
+                scanned: true,
+                ..FileResult::default()
+            },
+        );
     }
     // Valid UTF-8 without a BOM, the usual case, is borrowed, not copied.
     let decoded = decoded_utf16.unwrap_or_else(|| Decoded::new(bytes));
@@ -312,18 +364,25 @@ fn scan_bytes(path: &Path, bytes: &[u8], opts: &ScanOptions, matcher: &Matcher) 
         unresolved,
         unknown,
         cross,
-    } = scan_text(&display, Language::of_path(path), role, text, matcher);
+    } = scan_text(&display, lang, role, text, matcher);
     let comments = suppress::comments_in(text);
-    FileResult {
-        scanned: true,
-        parsed: true,
-        findings,
-        unresolved,
-        unknown,
-        cross,
-        suppression_comments: (!comments.is_empty()).then_some((display, comments)),
-        ..FileResult::default()
-    }
+    let rel =
+        (!findings.is_empty()).then(|| (display.clone(), role::below_root(path, &opts.roots)));
+    let k = keep(text);
+    kept(
+        k,
+        FileResult {
+            scanned: true,
+            parsed: true,
+            rel,
+            findings,
+            unresolved,
+            unknown,
+            cross,
+            suppression_comments: (!comments.is_empty()).then_some((display, comments)),
+            ..FileResult::default()
+        },
+    )
 }
 
 fn finding_from_hit(
@@ -380,6 +439,7 @@ fn finding_from_hit(
             confidence: Confidence::Certain,
             origins,
             fix,
+            library: None,
         },
     )
 }
@@ -419,6 +479,7 @@ pub(crate) struct FindingFacts {
     pub confidence: Confidence,
     pub origins: Vec<Origin>,
     pub fix: FixPlan,
+    pub library: Option<crate::model::LibraryUse>,
 }
 
 /// Builds a time-free finding; every text field is redacted here. Status
@@ -453,6 +514,7 @@ pub(crate) fn make_finding(
         source: rule.source.clone(),
         fix: facts.fix.fix,
         manual_fix: facts.fix.manual,
+        library: facts.library,
         status: Status::Active,
         days_left: None,
         next_deadline: None,

@@ -19,18 +19,24 @@ impl Role {
     /// holds it: a checkout that happens to sit under `~/tests/` is not a
     /// test suite. A root that is the file itself leaves its name.
     pub fn of(path: &Path, roots: &[PathBuf]) -> Role {
-        let below = roots
-            .iter()
-            .filter_map(|r| path.strip_prefix(r).ok())
-            .min_by_key(|rest| rest.as_os_str().len())
-            .filter(|rest| !rest.as_os_str().is_empty())
-            .unwrap_or_else(|| Path::new(path.file_name().unwrap_or(path.as_os_str())));
-        if is_test_path(&below.to_string_lossy().replace('\\', "/")) {
+        if is_test_path(&below_root(path, roots)) {
             Role::Test
         } else {
             Role::Code
         }
     }
+}
+
+/// `path` below the scanned root that holds it, `/`-separated; a root that
+/// is the file itself leaves its name.
+pub fn below_root(path: &Path, roots: &[PathBuf]) -> String {
+    let below = roots
+        .iter()
+        .filter_map(|r| path.strip_prefix(r).ok())
+        .min_by_key(|rest| rest.as_os_str().len())
+        .filter(|rest| !rest.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new(path.file_name().unwrap_or(path.as_os_str())));
+    below.to_string_lossy().replace('\\', "/")
 }
 
 /// Directory names that hold tests, fixtures and mocks.

@@ -589,3 +589,148 @@ fn a_vendored_copy_is_recognised() {
         .filter(|(p, _)| p.starts_with("vendor/"))
         .all(|(p, _)| library_of_path(&table, p).is_some()));
 }
+
+// ---------------------------------------------------------------------------
+// Through the binary: findings of kind `library` in every command.
+// ---------------------------------------------------------------------------
+
+fn sunset_in_fixtures(args: &[&str]) -> std::process::Output {
+    crate::util::run_in(&fixture(""), args)
+}
+
+/// The project pins qualysapi 6.0.0 and calls `launchScan` and `listScans`
+/// on a connector made in a base class of another module: each call is a
+/// finding of kind `library` at its line, and the manifest line lists what
+/// the pinned release reaches.
+#[test]
+fn audit_reports_library_calls_and_the_dependency() {
+    let out = sunset_in_fixtures(&[
+        "audit",
+        "project",
+        "--format",
+        "json",
+        "--as-of",
+        "2026-12-04",
+    ]);
+    assert_eq!(crate::util::code(&out), 0, "{}", crate::util::stderr(&out));
+    let doc = crate::util::json(&out);
+    let findings = doc["findings"].as_array().expect("findings");
+    let library: Vec<&serde_json::Value> =
+        findings.iter().filter(|f| f["kind"] == "library").collect();
+    let launch = library
+        .iter()
+        .find(|f| {
+            f["path"] == "project/scanner/handlers/launch.py"
+                && f["library"]["method"]
+                    .as_str()
+                    .is_some_and(|m| m.ends_with("launchScan"))
+        })
+        .expect("the launchScan call");
+    assert_eq!(launch["rule"], "qualys-scan-v2");
+    assert_eq!(launch["library"]["name"], "qualysapi");
+    assert_eq!(launch["library"]["pinned"], "6.0.0");
+    assert_eq!(launch["confidence"], "certain", "the version is pinned");
+    assert_eq!(launch["origins"][0]["role"], "dependency");
+    assert_eq!(launch["origins"][0]["path"], "project/requirements.txt");
+    assert!(launch["fix"].is_null(), "a library call is never rewritten");
+    assert!(launch["manual_fix"]
+        .as_str()
+        .is_some_and(|m| m.contains("qualysapi")));
+    let dependency = library
+        .iter()
+        .find(|f| f["path"] == "project/requirements.txt")
+        .expect("the manifest line");
+    assert_eq!(dependency["line"], 3);
+    assert!(dependency["library"]["method"].is_null());
+    assert!(dependency["library"]["endpoints"]
+        .as_array()
+        .is_some_and(|e| e.len() >= 2));
+    assert!(doc["summary"]["library_calls"]
+        .as_u64()
+        .is_some_and(|n| n >= 3));
+}
+
+/// `check` fails on library findings like on calls; `--no-libraries`
+/// leaves them out; `fix` rewrites nothing; `report` groups them per
+/// library with the way out.
+#[test]
+fn gate_fix_and_report_know_the_library_kind() {
+    let fails = sunset_in_fixtures(&[
+        "check",
+        "project",
+        "--no-config",
+        "--as-of",
+        "2026-12-04",
+        "--color",
+        "never",
+    ]);
+    assert_eq!(
+        crate::util::code(&fails),
+        1,
+        "{}",
+        crate::util::stdout(&fails)
+    );
+    assert!(
+        crate::util::stdout(&fails).contains("library[EOL]"),
+        "{}",
+        crate::util::stdout(&fails)
+    );
+    let without = sunset_in_fixtures(&[
+        "check",
+        "project",
+        "--no-config",
+        "--no-libraries",
+        "--as-of",
+        "2026-12-04",
+        "--format",
+        "json",
+    ]);
+    let doc = crate::util::json(&without);
+    for f in doc["findings"].as_array().expect("findings") {
+        let expected = if f["kind"] == "library" {
+            "pass"
+        } else {
+            "fail"
+        };
+        assert_eq!(f["verdict"], expected, "{f}");
+    }
+    let fix = sunset_in_fixtures(&["fix", "project", "--unsafe", "--as-of", "2026-12-04"]);
+    assert_eq!(crate::util::code(&fix), 0);
+    let diff = crate::util::stdout(&fix);
+    // Only the path written in export.py is rewritten; no library call
+    // line, base class or manifest.
+    for untouched in ["launch.py", "base.py", "requirements.txt"] {
+        assert!(!diff.contains(untouched), "{untouched}: {diff}");
+    }
+    let report = sunset_in_fixtures(&["report", "project", "--as-of", "2026-12-04"]);
+    let md = crate::util::stdout(&report);
+    assert!(md.contains("## Client libraries"), "{md}");
+    assert!(md.contains("### qualysapi (6.0.0)"), "{md}");
+    assert!(md.contains("`/api/2.0/fo/scan/`"), "{md}");
+}
+
+/// A method of the same name on an object that is not the library's
+/// reaches nothing; the same call on the library's connector does.
+#[test]
+fn same_method_name_on_another_object_is_no_finding() {
+    let dir = crate::util::tree(&[
+        ("requirements.txt", "qualysapi==6.0.0\n"),
+        (
+            "jobs.py",
+            "import qualysapi\n\nclass Fake:\n    def launchScan(self):\n        return 1\n\nconn = qualysapi.connect()\nconn.launchScan('t', 'p', 'a')\nFake().launchScan()\n",
+        ),
+    ]);
+    let out = crate::util::run_in(
+        dir.path(),
+        &["audit", ".", "--format", "json", "--as-of", "2026-12-04"],
+    );
+    let doc = crate::util::json(&out);
+    let lines: Vec<u64> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["kind"] == "library" && f["path"] == "jobs.py")
+        .map(|f| f["line"].as_u64().expect("line"))
+        .collect();
+    assert_eq!(lines, vec![8], "{doc}");
+}

@@ -794,6 +794,59 @@ impl<'t, O: Offset> Assembler<'t, O> {
     /// Comma-separated arguments starting at `i` (just after `(`), up to
     /// the matching `)`. Each argument is its concatenation chain (holes for
     /// anything else).
+    /// A name for an argument the assembler cannot read, so a later step
+    /// can still tell which value fills it: the variable a call transforms
+    /// (`strings.TrimLeft(path, "/")`, `str(kind)` → `path`, `kind`), else
+    /// the object a method is called on (`c.baseURL.String()` → `baseURL`).
+    fn arg_hole_name(&self, i: usize) -> Option<Cow<'t, str>> {
+        let mut names: Vec<&'t str> = Vec::new();
+        let mut j = i;
+        while let Some(Tok::Ident(n)) = self.tok(j) {
+            names.push(n);
+            j += 1;
+            if self.is_op(j, op!(".")) || self.is_op(j, op!("->")) || self.is_op(j, op!("::")) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        if names.is_empty() || !self.is_op(j, op!("(")) {
+            return None;
+        }
+        // The first plain variable among the call's arguments.
+        let mut k = j + 1;
+        let mut depth = 1usize;
+        while let Some(t) = self.tok(k) {
+            match t {
+                Tok::Op(op!("(") | op!("[") | op!("{")) => depth += 1,
+                Tok::Op(op!(")") | op!("]") | op!("}")) => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                Tok::Ident(n)
+                    if depth == 1
+                        && !self.is_op(k + 1, op!("("))
+                        && !self.is_op(k + 1, op!(".")) =>
+                {
+                    return Some(Cow::Borrowed(n));
+                }
+                _ => {}
+            }
+            k += 1;
+            if k > j + 64 {
+                break;
+            }
+        }
+        let object = if names.len() >= 2 {
+            names[names.len() - 2]
+        } else {
+            names[0]
+        };
+        Some(Cow::Borrowed(object))
+    }
+
     fn args(&self, mut i: usize) -> (Vec<Chain<'t>>, usize) {
         let mut args = Vec::new();
         let mut depth = 0usize;
@@ -827,7 +880,8 @@ impl<'t, O: Offset> Assembler<'t, O> {
                     started = true;
                     let (e, next) = self.parse_expr(i, true);
                     if e.segs.is_empty() {
-                        current.push(Piece::hole(None, (t.start.get(), t.end.get())));
+                        let name = self.arg_hole_name(i);
+                        current.push(Piece::hole(name, (t.start.get(), t.end.get())));
                         i += 1;
                     } else {
                         current = e;

@@ -9,6 +9,7 @@
 //! single [`HOLE`] character.
 
 pub mod assemble;
+pub mod flow;
 pub mod lexer;
 pub mod markup;
 pub mod rust;

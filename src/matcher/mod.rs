@@ -271,13 +271,17 @@ impl<'r> Matcher<'r> {
                     offset_of(&expr.segs, &starts, p, true),
                     offset_of(&expr.segs, &starts, q, false),
                 );
-                let reason = if candidates.is_empty() {
-                    "a path segment is filled in at run time".to_string()
-                } else {
-                    format!(
+                const SHOWN: usize = 6;
+                let reason = match candidates.len() {
+                    0 => "a path segment is filled in at run time".to_string(),
+                    n if n <= SHOWN => format!(
                         "a path segment is filled in at run time; it may be {}",
                         candidates.join(", ")
-                    )
+                    ),
+                    n => format!(
+                        "a path segment is filled in at run time; it may be any of {n} endpoints ({}, …)",
+                        candidates[..SHOWN].join(", ")
+                    ),
                 };
                 out.push(Outcome::Unresolved {
                     span,

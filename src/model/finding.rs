@@ -121,6 +121,9 @@ pub enum OriginRole {
     /// The manifest line that makes a client library a dependency (name
     /// is the package and the version in force).
     Dependency,
+    /// The URL template (in the named function) that a value passed here
+    /// fills (`f"/api/2.0/fo/report/template/{kind}/"`).
+    Template,
 }
 
 /// Where a piece of a finding's URL was defined: data, not prose. The
@@ -467,6 +470,17 @@ impl Finding {
             .collect();
         if !definitions.is_empty() {
             parts.push(format!("built from {}", definitions.join(", ")));
+        }
+        for o in self
+            .origins
+            .iter()
+            .filter(|o| o.role == OriginRole::Template)
+        {
+            let at = match o.path.as_deref() {
+                Some(file) => format!("{file}:{}", o.line),
+                None => format!("line {}", o.line),
+            };
+            parts.push(format!("`{}` at {at} from the value here", o.name));
         }
         for o in self.origins.iter().filter(|o| o.role == OriginRole::Base) {
             let file = o.path.as_deref().unwrap_or(&self.path);

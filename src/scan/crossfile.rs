@@ -219,18 +219,12 @@ pub fn resolve(
                         exact
                     }
                 }
-                None => {
-                    let referred: Vec<&Base> = bases
-                        .iter()
-                        .copied()
-                        .filter(|b| m.idents.contains(&b.name) || b.path == m.path)
-                        .collect();
-                    if referred.is_empty() && distinct.len() == 1 {
-                        bases.clone()
-                    } else {
-                        referred
-                    }
-                }
+                // A bare relative piece (`'scan/'`) joins a base only
+                // through the flow step: as the argument of a helper that
+                // joins it to the base, or the value of a key a request
+                // wrapper reads. Never on the guess that it is the file's
+                // or the repository's only base (`os.makedirs('scan/')`).
+                None => continue,
             };
             if named.is_empty() {
                 continue;

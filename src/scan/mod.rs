@@ -11,6 +11,7 @@
 
 pub mod crossfile;
 pub mod fixes;
+pub mod flow;
 pub mod libs;
 mod postman;
 pub mod role;
@@ -70,6 +71,7 @@ struct FileResult {
     unresolved: Vec<Unresolved>,
     unknown: Vec<Unresolved>,
     cross: crossfile::FileMaterial,
+    flow: Option<flow::FileFlow>,
     /// `sunset: ignore` comments: (display path, their lines).
     suppression_comments: Option<(String, Vec<(usize, Inline)>)>,
     /// The file below its root, when it has findings (for vendored copies).
@@ -77,6 +79,8 @@ struct FileResult {
     /// A manifest, or a Python file naming Qualys, kept for the library step.
     kept_manifest: Option<libs::Kept>,
     kept_source: Option<libs::Kept>,
+    /// A code file the prefilter turned away (for [`second_look`]).
+    unfiltered: Option<PathBuf>,
 }
 
 /// Scans the roots with the rules. The result is time-free: every use of a
@@ -115,9 +119,11 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Scan {
             || !result.unknown.is_empty()
             || result.notice.is_some()
             || !result.cross.is_empty()
+            || result.flow.is_some()
             || result.suppression_comments.is_some()
             || result.kept_manifest.is_some()
-            || result.kept_source.is_some();
+            || result.kept_source.is_some()
+            || result.unfiltered.is_some();
         scanned.fetch_add(usize::from(result.scanned), Ordering::Relaxed);
         parsed.fetch_add(usize::from(result.parsed), Ordering::Relaxed);
         if let Some(reason) = result.skipped {
@@ -151,6 +157,8 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Scan {
     let results = results.into_inner().unwrap_or_default();
     let mut findings = Vec::new();
     let mut materials = Vec::new();
+    let mut flows: Vec<flow::FileFlow> = Vec::new();
+    let mut unfiltered: Vec<PathBuf> = Vec::new();
     let mut suppression_comments = BTreeMap::new();
     let (mut manifests, mut sources) = (Vec::new(), Vec::new());
     let mut rel_of: std::collections::HashMap<String, String> = std::collections::HashMap::new();
@@ -166,10 +174,22 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Scan {
         if !r.cross.is_empty() {
             materials.push(r.cross);
         }
+        flows.extend(r.flow);
+        unfiltered.extend(r.unfiltered);
     }
     let (cross_findings, cross_unresolved) = crossfile::resolve(materials, &matcher, &findings);
     findings.extend(cross_findings);
     summary.unresolved.extend(cross_unresolved);
+    unfiltered.sort();
+    second_look(&unfiltered, &mut flows, opts, &matcher);
+    // The flow step sees the files in path order, whatever order the
+    // workers finished in.
+    flows.sort_by(|a, b| a.path.cmp(&b.path));
+    let flowed = flow::resolve(&flows, &matcher, &findings);
+    findings.extend(flowed.findings);
+    summary
+        .unresolved
+        .retain(|u| !flowed.resolved.contains(&(u.path.clone(), u.line)));
     // In a fixed order, whatever order the workers finished in.
     manifests.sort_by(|a: &libs::Kept, b| a.rel.cmp(&b.rel));
     sources.sort_by(|a: &libs::Kept, b| a.rel.cmp(&b.rel));
@@ -207,6 +227,8 @@ pub struct TextScan {
     pub unknown: Vec<Unresolved>,
     /// Bases and relative pieces for the cross-file step.
     pub cross: crossfile::FileMaterial,
+    /// Templates and value flow for the flow step.
+    pub flow: Option<flow::FileFlow>,
 }
 
 /// Scans one file's text that is already in memory (used by tests and by
@@ -258,12 +280,262 @@ pub fn scan_text(
     }
     let mut cross = crossfile::FileMaterial::collect(display, text, &index, &extracted, matcher);
     cross.role = role;
+    let flow = flow_material(
+        display, lang, role, text, &index, &extracted, &cross, matcher, false,
+    );
     TextScan {
         findings,
         unresolved,
         unknown,
         cross,
+        flow,
     }
+}
+
+/// Most files [`second_look`] reads, and the largest it reads.
+const MAX_SECOND_LOOK: usize = 2000;
+const MAX_SECOND_LOOK_BYTES: u64 = 1024 * 1024;
+
+/// Code files the prefilter turned away that the flow step still needs:
+/// a helper that joins an imported base to its parameter holds no path
+/// (`BASE + path`), nor do its callers (`fo_post("/report/")`), nor a Go
+/// file of the package that only picks the version. Read again, in up to
+/// three rounds: files under the directory of a base or a template that
+/// name a base or a template's function, and every file of a Go
+/// template's package directory.
+fn second_look(
+    unfiltered: &[PathBuf],
+    flows: &mut Vec<flow::FileFlow>,
+    opts: &ScanOptions,
+    matcher: &Matcher,
+) {
+    if unfiltered.is_empty() || flows.is_empty() {
+        return;
+    }
+    let mut done: std::collections::HashSet<&Path> = std::collections::HashSet::new();
+    let mut read = 0usize;
+    for _round in 0..3 {
+        let mut names: Vec<String> = Vec::new();
+        let mut dirs: Vec<(String, bool)> = Vec::new();
+        for f in flows.iter() {
+            for (name, _, _) in &f.bases {
+                names.push(name.clone());
+            }
+            for t in &f.templates {
+                if let Some(func) = f.flow.function_at(t.offset) {
+                    names.push(func.name.clone());
+                }
+            }
+            if !f.bases.is_empty() || !f.templates.is_empty() {
+                dirs.push((f.dir.clone(), f.package_dir && !f.templates.is_empty()));
+            }
+        }
+        names.sort();
+        names.dedup();
+        names.retain(|n| n.len() >= 3);
+        dirs.sort();
+        dirs.dedup();
+        if dirs.is_empty() {
+            return;
+        }
+        let finders: Vec<memchr::memmem::Finder> = names
+            .iter()
+            .map(|n| memchr::memmem::Finder::new(n.as_bytes()))
+            .collect();
+        let mut added = false;
+        for path in unfiltered {
+            if read >= MAX_SECOND_LOOK {
+                return;
+            }
+            if done.contains(path.as_path()) {
+                continue;
+            }
+            let display = display_path(path);
+            let file_dir = display.rsplit_once('/').map_or("", |(d, _)| d);
+            let under =
+                |d: &str| d.is_empty() || file_dir == d || file_dir.starts_with(&format!("{d}/"));
+            let same_package = dirs.iter().any(|(d, pkg)| *pkg && file_dir == d);
+            if !same_package && !dirs.iter().any(|(d, _)| under(d)) {
+                continue;
+            }
+            let ok = std::fs::symlink_metadata(path)
+                .is_ok_and(|m| m.is_file() && m.len() <= MAX_SECOND_LOOK_BYTES);
+            if !ok {
+                continue;
+            }
+            let Ok(bytes) = std::fs::read(path) else {
+                continue;
+            };
+            if !same_package && !finders.iter().any(|f| f.find(&bytes).is_some()) {
+                continue;
+            }
+            done.insert(path.as_path());
+            read += 1;
+            let decoded = Decoded::new(&bytes);
+            let text = decoded.text.as_ref();
+            let lang = Language::of_path(path);
+            let role = role::Role::of(path, &opts.roots);
+            let extracted = extract::extract_for_scan(lang, text);
+            let index = LineIndex::new(text);
+            let cross =
+                crossfile::FileMaterial::collect(&display, text, &index, &extracted, matcher);
+            let material = flow_material(
+                &display, lang, role, text, &index, &extracted, &cross, matcher, true,
+            );
+            if let Some(f) = material {
+                flows.push(f);
+                added = true;
+            }
+        }
+        if !added {
+            return;
+        }
+    }
+}
+
+/// Most literals of one file given a location for the flow step.
+const MAX_FLOW_LITERALS: usize = 512;
+
+/// A file's material for the flow step ([`flow`]), when it has any: URL
+/// templates, keys a request wrapper reads, bases, or a quoted version
+/// (`"2.0"`: a constant a builder may pick).
+#[allow(clippy::too_many_arguments)]
+fn flow_material(
+    display: &str,
+    lang: Language,
+    role: role::Role,
+    text: &str,
+    index: &LineIndex,
+    extracted: &extract::Extracted,
+    cross: &crossfile::FileMaterial,
+    matcher: &Matcher,
+    force: bool,
+) -> Option<flow::FileFlow> {
+    if matches!(
+        lang,
+        Language::Json | Language::Yaml | Language::Markdown | Language::Text
+    ) {
+        return None;
+    }
+    let templates: Vec<flow::Template> = extracted
+        .exprs
+        .iter()
+        .filter(|e| e.kind() == FindingKind::Call)
+        .filter_map(|e| {
+            let pieces = flow::template_of(e, matcher)?;
+            let site = e.site()?;
+            Some(flow::Template {
+                pieces,
+                offset: site.0,
+                location: locate(text, index, site),
+            })
+        })
+        .collect();
+    let keys: Vec<flow::KeyValue> = extracted
+        .bindings
+        .iter()
+        .filter(|b| b.value.segs.len() == 1 && !b.value.segs[0].is_hole())
+        .filter_map(|b| {
+            let seg = &b.value.segs[0];
+            let src = seg.src?;
+            let is_path = seg.text.contains('/') && flow::fills_holes(&seg.text);
+            is_path.then(|| flow::KeyValue {
+                key: b.name.clone(),
+                value: flow::Written {
+                    text: seg.text.clone(),
+                    location: locate(text, index, (src, src + seg.text.len())),
+                },
+            })
+        })
+        .collect();
+    let quoted_version = text.as_bytes().windows(5).any(|w| {
+        matches!(w[0], b'"' | b'\'')
+            && w[1].is_ascii_digit()
+            && w[2] == b'.'
+            && w[3].is_ascii_digit()
+            && matches!(w[4], b'"' | b'\'')
+    });
+    if !force && templates.is_empty() && keys.is_empty() && cross.is_empty() && !quoted_version {
+        return None;
+    }
+    let value_flow = extract::flow::flow(lang, text);
+    // A helper joining a name and its own parameter (`BASE + path`,
+    // `f"{self.base}{path}"`) is a template even without a `/` in sight.
+    let mut templates = templates;
+    for join in &value_flow.joins {
+        let Some(func) = value_flow.function_at(join.offset) else {
+            continue;
+        };
+        let is_param = |v: &extract::flow::Value| matches!(v, extract::flow::Value::Name(n) if func.params.contains(n));
+        if !matches!(join.operands.first(), Some(extract::flow::Value::Name(_)))
+            || !join.operands.iter().skip(1).any(is_param)
+            || templates.iter().any(|t| t.offset == join.offset)
+        {
+            continue;
+        }
+        let pieces = join
+            .operands
+            .iter()
+            .map(|v| match v {
+                extract::flow::Value::Str { text, .. } => flow::Piece::Text(text.clone()),
+                extract::flow::Value::Name(n) => flow::Piece::Hole(Some(n.clone())),
+                _ => flow::Piece::Hole(None),
+            })
+            .collect();
+        templates.push(flow::Template {
+            pieces,
+            offset: join.offset,
+            location: locate(text, index, (join.offset, join.end.max(join.offset + 1))),
+        });
+    }
+    let mut literals = std::collections::HashMap::new();
+    let mut add = |v: &extract::flow::Value| {
+        if let extract::flow::Value::Str {
+            text: s,
+            start,
+            end,
+        } = v
+        {
+            if literals.len() < MAX_FLOW_LITERALS && flow::fills_holes(s) {
+                literals.entry(*start).or_insert_with(|| flow::Written {
+                    text: s.clone(),
+                    location: locate(text, index, (*start, (*end).max(*start + 1))),
+                });
+            }
+        }
+    };
+    for c in &value_flow.calls {
+        c.args.iter().for_each(|a| add(&a.value));
+    }
+    for a in &value_flow.assigns {
+        a.values.iter().for_each(&mut add);
+    }
+    for m in &value_flow.maps {
+        m.values.iter().for_each(&mut add);
+    }
+    for f in &value_flow.functions {
+        f.returns.iter().for_each(&mut add);
+    }
+    let mut line_starts = vec![0];
+    line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+    let dir = display.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    Some(flow::FileFlow {
+        path: display.to_string(),
+        dir,
+        role,
+        package_dir: lang == Language::Go,
+        flow: value_flow,
+        templates,
+        literals,
+        keys,
+        bases: cross
+            .bases
+            .iter()
+            .map(|b| (b.name.clone(), b.text.clone(), b.line))
+            .collect(),
+        line_starts,
+    })
+    .filter(|f| !f.is_empty())
 }
 
 fn scan_file(path: &Path, opts: &ScanOptions, matcher: &Matcher) -> FileResult {
@@ -346,10 +618,15 @@ fn scan_bytes(path: &Path, bytes: &[u8], opts: &ScanOptions, matcher: &Matcher) 
         let k = for_libraries
             .then(|| keep(&decoded_utf16.unwrap_or_else(|| Decoded::new(bytes)).text))
             .flatten();
+        let code = !matches!(
+            lang,
+            Language::Json | Language::Yaml | Language::Markdown | Language::Text
+        );
         return kept(
             k,
             FileResult {
                 scanned: true,
+                unfiltered: code.then(|| path.to_path_buf()),
                 ..FileResult::default()
             },
         );
@@ -364,6 +641,7 @@ fn scan_bytes(path: &Path, bytes: &[u8], opts: &ScanOptions, matcher: &Matcher) 
         unresolved,
         unknown,
         cross,
+        flow,
     } = scan_text(&display, lang, role, text, matcher);
     let comments = suppress::comments_in(text);
     let rel =
@@ -379,6 +657,7 @@ fn scan_bytes(path: &Path, bytes: &[u8], opts: &ScanOptions, matcher: &Matcher) 
             unresolved,
             unknown,
             cross,
+            flow,
             suppression_comments: (!comments.is_empty()).then_some((display, comments)),
             ..FileResult::default()
         },

@@ -7,6 +7,7 @@ mod cmd;
 mod docs;
 mod fix;
 mod fixtures;
+mod flow;
 mod formats;
 mod layers;
 mod libraries;

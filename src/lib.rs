@@ -10,12 +10,14 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 pub mod cli;
+pub mod display;
 pub mod extract;
 pub mod finding;
 pub mod fix;
 pub mod gate;
 pub mod matcher;
 pub mod plan;
+pub mod readfile;
 pub mod redact;
 pub mod report;
 pub mod rules;

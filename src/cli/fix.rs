@@ -93,21 +93,23 @@ pub fn run(args: FixArgs) -> std::io::Result<ExitStatus> {
     };
     let plan = fix::plan(&report, &rules, &roots, &fix_opts);
 
+    // Paths and messages are escaped: a file name can hold terminal controls.
+    use crate::display::escape;
     let mut err = std::io::stderr().lock();
     for n in &plan.notices {
-        writeln!(err, "{}: {}", n.path, n.message)?;
+        writeln!(err, "{}: {}", escape(&n.path), escape(&n.message))?;
     }
     for m in &plan.manual {
         writeln!(
             err,
             "{}:{}:{}: manual: {} {} -> {}: {}",
-            m.path,
+            escape(&m.path),
             m.line,
             m.column,
             m.rule,
             m.endpoint,
             m.replacement.as_deref().unwrap_or("(none)"),
-            m.reason
+            escape(&m.reason)
         )?;
     }
     for h in &plan.held {
@@ -115,11 +117,16 @@ pub fn run(args: FixArgs) -> std::io::Result<ExitStatus> {
         writeln!(
             err,
             "{}:{}:{}: unsafe, not applied (pass --unsafe): {} {} -> {}",
-            h.path, e.line, e.column, e.rule, e.endpoint, e.replacement
+            escape(&h.path),
+            e.line,
+            e.column,
+            e.rule,
+            e.endpoint,
+            e.replacement
         )?;
         if let Applicability::Unsafe { reasons } = &e.applicability {
             for r in reasons {
-                writeln!(err, "    {}", crate::redact::redact_str(r))?;
+                writeln!(err, "    {}", escape(&crate::redact::redact_str(r)))?;
             }
         }
     }
@@ -145,7 +152,8 @@ pub fn run(args: FixArgs) -> std::io::Result<ExitStatus> {
         for f in &stats.decoded_files {
             writeln!(
                 err,
-                "note: {f} is UTF-16: its diff is shown as UTF-8 and does not apply with patch (--write keeps UTF-16)"
+                "note: {} is UTF-16: its diff is shown as UTF-8 and does not apply with patch (--write keeps UTF-16)",
+                escape(f)
             )?;
         }
         writeln!(
@@ -163,11 +171,11 @@ pub fn run(args: FixArgs) -> std::io::Result<ExitStatus> {
             Ok(n) => {
                 written.0 += n;
                 written.1 += 1;
-                writeln!(err, "{}: rewrote {n} use(s)", o.path)?;
+                writeln!(err, "{}: rewrote {n} use(s)", escape(&o.path))?;
             }
             Err(why) => {
                 failed += 1;
-                writeln!(err, "{}: {why}", o.path)?;
+                writeln!(err, "{}: {}", escape(&o.path), escape(&why.to_string()))?;
             }
         }
     }

@@ -324,6 +324,60 @@ pub fn redact_str(text: &str) -> String {
     redact(text).text
 }
 
+/// Bytes around each offset [`secrets_near`] looks at.
+const NEAR: usize = 512;
+
+/// The secrets found within [`NEAR`] bytes of each of `offsets` in `text`,
+/// as text, longest first (at least 4 bytes: shorter ones would mask
+/// ordinary text). A finding's URL is rebuilt from pieces and can carry a
+/// secret that, once glued to it, no longer looks like one
+/// (`"bob":"s3cret" "https://h/…"` in Python is one string); its fields are
+/// masked with what the source around it shows ([`redact_known`]).
+pub fn secrets_near(text: &str, offsets: impl IntoIterator<Item = usize>) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    let b = text.as_bytes();
+    for o in offsets {
+        // Whole lines where they are short, so no construct is cut; a
+        // secret touching a cut edge is dropped (half a reference is no
+        // secret, and would mask ordinary text).
+        let o = o.min(text.len());
+        let from = floor_char_boundary(text, line_start(b, o.saturating_sub(NEAR)));
+        let to = ceil_char_boundary(text, line_end(b, (o + NEAR).min(text.len())));
+        let cut_start = from > 0 && b[from - 1] != b'\n';
+        let cut_end = to < text.len() && !matches!(b[to], b'\n' | b'\r');
+        let window = &text[from..to];
+        for r in normalize(window, secret_ranges(window)) {
+            if (cut_start && r.start == 0) || (cut_end && r.end == window.len()) {
+                continue;
+            }
+            // A shell word such as `"bob":"s3cret"` is hidden whole; what a
+            // rebuilt URL can hold is its quoted pieces.
+            let whole = &window[r];
+            let pieces = whole
+                .split(|c: char| c == '"' || c == '\'' || c == '`' || c.is_whitespace())
+                .chain(std::iter::once(whole));
+            for secret in pieces {
+                if secret.len() >= 4 && secret != MASK && !found.iter().any(|f| f == secret) {
+                    found.push(secret.to_string());
+                }
+            }
+        }
+    }
+    found.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    found
+}
+
+/// `text` redacted, with every occurrence of a `known` secret masked too.
+pub fn redact_known(text: &str, known: &[String]) -> String {
+    let mut t = std::borrow::Cow::Borrowed(text);
+    for k in known {
+        if t.contains(k.as_str()) {
+            t = std::borrow::Cow::Owned(t.replace(k.as_str(), MASK));
+        }
+    }
+    redact_str(&t)
+}
+
 /// `text` with every secret's bytes replaced by `*`, one for one: byte
 /// offsets into `text` stay valid (for an error that points into a file).
 pub fn mask_keeping_offsets(text: &str) -> String {

@@ -736,3 +736,33 @@ fn weak_keys_keep_locations_and_commands() {
     );
     assert_eq!(redact_str(r#"auth: "hunter2""#), r#"auth: "***""#);
 }
+
+#[test]
+fn secrets_near_a_finding_mask_its_rebuilt_url() {
+    let src = r#"curl -u "bob":"s3cretpw" "https://h/api/2.0/fo/scan/""#;
+    let at = src.find("https").expect("url");
+    let known = secrets_near(src, [at]);
+    assert_eq!(
+        redact_known("s3cretpwhttps://h/api/2.0/fo/scan/", &known),
+        "***https://h/api/2.0/fo/scan/"
+    );
+    assert!(secrets_near("nothing here", [3]).is_empty());
+    assert_eq!(redact_known("plain", &[]), "plain");
+}
+
+#[test]
+fn secrets_near_ignores_what_the_window_cuts() {
+    // Cut mid-reference by a window edge, `{{ qual` would look literal.
+    let s = format!(
+        "{}\npassword: \"{{{{ qualys_password }}}}\"\n{}",
+        "x".repeat(1000),
+        "y".repeat(100)
+    );
+    for at in [0, 400, 600, 1000, s.len()] {
+        assert!(
+            secrets_near(&s, [at]).is_empty(),
+            "{at}: {:?}",
+            secrets_near(&s, [at])
+        );
+    }
+}

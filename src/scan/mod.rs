@@ -338,12 +338,23 @@ fn finding_from_hit(
         Some(format!("built from {}", parts.join(", ")))
     };
     let kind = classify_kind(expr, &hit.matched);
+    // The URL is rebuilt from pieces: mask what the source around them
+    // shows to be a secret, even where gluing hid its shape.
+    let known = redact::secrets_near(
+        text,
+        std::iter::once(hit.span.0).chain(hit.via.iter().map(|(_, def)| *def)),
+    );
+    let matched = redact::redact_known(&hit.matched, &known);
+    let suggested = hit
+        .suggested
+        .as_deref()
+        .map(|s| redact::redact_known(s, &known));
     Some(make_finding(
         display,
         location,
         hit.rule,
-        &hit.matched,
-        hit.suggested.as_deref(),
+        &matched,
+        suggested.as_deref(),
         via,
         kind,
         opts.as_of,

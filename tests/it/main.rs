@@ -5,5 +5,7 @@ mod cli;
 mod fix;
 mod fixtures;
 mod formats;
+mod hostile;
 mod plan;
+mod redaction;
 mod rules;

@@ -99,7 +99,8 @@ pub struct ScanArgs {
     /// Skip files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = scan::DEFAULT_MAX_FILESIZE)]
     pub max_filesize: u64,
-    /// Worker threads: 1 to 1024, or 0 for one per core (the default).
+    /// Worker threads: 1 to 1024 (more than 4 per core are not started),
+    /// or 0 for one per core (the default).
     #[arg(long, short = 'j', value_name = "N", default_value_t = 0, value_parser = parse_threads)]
     pub threads: usize,
     /// Tag the output with a repository name (for roll-ups with

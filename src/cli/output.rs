@@ -332,26 +332,44 @@ mod tests {
             classify(Path::new("/proc/self/fd/2")),
             Ok(Destination::Stderr)
         ));
-        write_to(Path::new("/dev/null"), "x").expect("null");
-        let meta = std::fs::metadata("/dev/null").expect("stat");
-        assert!(meta.file_type().is_char_device());
-
         let dir = tempfile::tempdir().expect("tempdir");
+        // A private null device (root only): never the real /dev/null,
+        // which a regression here would replace.
+        let null = dir.path().join("null");
+        let made = std::process::Command::new("mknod")
+            .arg(&null)
+            .args(["c", "1", "3"])
+            .status()
+            .is_ok_and(|s| s.success());
+        if made {
+            write_to(&null, "x").expect("null");
+            let meta = std::fs::symlink_metadata(&null).expect("stat");
+            assert!(meta.file_type().is_char_device());
+        }
+
         let fifo = dir.path().join("fifo");
         let status = std::process::Command::new("mkfifo").arg(&fifo).status();
         if !status.is_ok_and(|s| s.success()) {
             return; // no mkfifo here
         }
-        let reader = {
+        let (tx, rx) = std::sync::mpsc::channel();
+        {
             let fifo = fifo.clone();
-            std::thread::spawn(move || std::fs::read_to_string(fifo).expect("read fifo"))
-        };
+            std::thread::spawn(move || {
+                let _ = tx.send(std::fs::read_to_string(fifo).unwrap_or_default());
+            });
+        }
         write_to(&fifo, "through the pipe").expect("fifo");
-        assert_eq!(reader.join().expect("reader"), "through the pipe");
-        assert!(std::fs::metadata(&fifo)
+        // Checked before waiting: a regression that renames over the FIFO
+        // must fail here, not hang on the reader.
+        assert!(std::fs::symlink_metadata(&fifo)
             .expect("stat")
             .file_type()
             .is_fifo());
+        let got = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("written to");
+        assert_eq!(got, "through the pipe");
         // A link to the FIFO: written through, both stay what they are.
         let link = dir.path().join("link");
         std::os::unix::fs::symlink(&fifo, &link).expect("symlink");

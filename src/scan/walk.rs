@@ -23,9 +23,20 @@ use ignore::{WalkBuilder, WalkState};
 
 use crate::readfile;
 
-/// The most worker threads a walk uses (`-j` is refused above it; the
-/// library clamps). More threads than this only contend.
+/// The largest `-j` accepted (refused above it).
 pub const MAX_THREADS: usize = 1024;
+
+/// Threads a walk actually starts for `requested` (0: one per core): at
+/// most [`MAX_THREADS`] and at most 4 per core (and 16 whatever the core
+/// count). More only contend, and each costs a stack: under a process or
+/// address-space limit the walker cannot start them and aborts.
+pub fn effective_threads(requested: usize) -> usize {
+    if requested == 0 {
+        return 0;
+    }
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    requested.min(MAX_THREADS).min((cores * 4).max(16))
+}
 
 /// What the walk includes.
 #[derive(Clone, Debug, Default)]
@@ -116,7 +127,7 @@ fn builder(roots: &[PathBuf], opts: &WalkOptions, deferred: Option<Deferred>) ->
         .follow_links(opts.follow)
         // A scanner should honour .gitignore in an unpacked tarball too.
         .require_git(false)
-        .threads(opts.threads.min(MAX_THREADS));
+        .threads(effective_threads(opts.threads));
     let exclude = opts.exclude.clone();
     let deferred = deferred.filter(|_| !opts.no_ignore);
     if exclude.is_some() || deferred.is_some() {

@@ -105,7 +105,7 @@ pub fn path(p: &std::path::Path) -> String {
 /// Longest excerpt an error shows around its span.
 const EXCERPT: usize = 120;
 
-/// The line of `text` holding `span`, cut to about [`EXCERPT`] bytes
+/// The line of `text` holding `span`, cut to about 120 bytes
 /// around it, with credentials masked and control characters escaped, and
 /// the span within it. The rest of the file is not shown (it may not be a
 /// configuration at all): the lines before are left blank, so the line

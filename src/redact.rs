@@ -42,8 +42,16 @@
 //!   a bracketed structure (every string value in it, or for an auth pair
 //!   every element after the user), or a bare word (to the end of the line
 //!   when the key starts the line, as in `.env`, YAML and HTTP headers). A
-//!   `,` separates a key from a *quoted* value only (`.Set("Authorization",
-//!   "Bearer x")`, `CURLOPT_USERPWD, "u:p"`).
+//!   `,` separates a key from a *quoted* value only, as a call's first
+//!   argument or a constant (`.Set("Authorization", "Bearer x")`,
+//!   `CURLOPT_USERPWD, "u:p"`), not in a list (`["PASSWORD", "IMPLICIT"]`).
+//!   Keys secret only through a weak word (auth, session, cookie,
+//!   credential, sid, pin, otp) keep a value that is a URL or path
+//!   (`mysqlAuth: "/api/2.0/fo/auth/mysql/"`), a command (`$cred =
+//!   Get-Credential`), a call, or a bare identifier closing an argument
+//!   (`auth=auth,`, `auth: BasicAuth)`); strong keys hide those too (a
+//!   webhook URL under `webhook_secret` is a secret). Package versions
+//!   (`"cookie-parser": "~1.4.6"`) are kept.
 //! - **Named pairs**: `{"key": "password", "value": "x"}` (Postman),
 //!   `<add key="Password" value="x"/>`, `- name: QUALYS_PW⏎value: x`: when
 //!   a `key`/`name` field names a secret, the `value` beside it is hidden.
@@ -52,13 +60,14 @@
 //!   any `--flag`/`-Flag` whose name is secret, netrc `password X`,
 //!   Dockerfile `ENV NAME value`, `setx NAME value`,
 //!   `ConvertTo-SecureString "p"`.
-//! - **Calls**: an auth constructor or login call (`HTTPBasicAuth`,
-//!   `BasicAuth`, `SetBasicAuth`, `NetworkCredential`, `PSCredential`,
-//!   `UsernamePasswordCredentials`, `login`, `.auth(…)`, Ruby's
-//!   `basic_auth u, p`) hides every literal argument after the first (the
-//!   user); a setter named after a secret (`setPassword("x")`,
-//!   `withToken("x")`) hides its literal arguments; a base64 encoder's
-//!   `"user:pass"` literal is hidden.
+//! - **Calls**: an auth constructor or login call, named so by its last
+//!   word (`HTTPBasicAuth`, `BasicAuth`, `SetBasicAuth`,
+//!   `NetworkCredential`, `PSCredential`, `UsernamePasswordCredentials`,
+//!   `login`, `.auth(…)`, Ruby's `basic_auth u, p`; not
+//!   `resourceAuthRecord`), hides every literal argument after the first
+//!   (the user); a setter (`setPassword("x")`, `withToken("x")`) hides its
+//!   literal arguments; a base64 encoder's `"user:pass"` literal is hidden.
+//!   Keyword arguments are keys of their own.
 //! - **Markup**: `<password>x</password>`, `<wsse:Password>x</…>`.
 //! - **Self-identifying tokens**: `Authorization` schemes (`Basic`,
 //!   `Bearer`, `Token`, … the scheme is kept), a `Basic` base64 value that
@@ -87,14 +96,23 @@
 //! A secret never spans lines in the output: a hidden range that crosses
 //! a line break (a triple-quoted string, a YAML block) is masked line by
 //! line, so [`redact_lines`] and code frames keep their line structure.
+//! Masking is repeated until it finds nothing new, so redaction is
+//! idempotent.
+//!
+//! **Context.** A code frame is redacted with 512 bytes around it in view
+//! ([`redact_window`]), a diff as whole files ([`redact_lines`]), and a
+//! finding's rebuilt URL with the secrets its source shows nearby
+//! ([`secrets_near`], [`redact_known`]): a password glued to a URL by
+//! string concatenation has lost its shape but not its text.
 //!
 //! **Cost.** Every parser is a single forward pass; every look-back or
-//! look-ahead is bounded by a constant (a key by 128 bytes, a structure or
-//! argument list by 2 KiB, a named pair's object by 1 KiB), so the whole is
-//! linear in the input. The only automata (an Aho-Corasick keyword set and
-//! one reference pattern) are compiled once. Ranges fall on `char`
-//! boundaries, so [`Redacted::map_offset`] always returns a `char`
-//! boundary.
+//! look-ahead is bounded by a constant (a key by 128 bytes, a line boundary
+//! or a literal by 4 KiB, a structure by 2 KiB and an argument list by
+//! 1 KiB, each skipped when a previous scan covered it, a named pair's
+//! object by 1.5 KiB), so the whole is linear in the input. The only
+//! automata (two Aho-Corasick keyword sets and one reference pattern) are
+//! compiled once. Ranges fall on `char` boundaries, so
+//! [`Redacted::map_offset`] always returns a `char` boundary.
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -195,7 +213,7 @@ const MAX_PASSES: usize = 4;
 /// stopped at a character now inside a mask), so the masked text is parsed
 /// again and what it adds is mapped back onto the original, until a pass
 /// adds nothing (two passes when there is a secret, one when there is
-/// none; at most [`MAX_PASSES`]). That makes redaction idempotent:
+/// none; at most four). That makes redaction idempotent:
 /// `redact(redact(x).text).text == redact(x).text`.
 pub fn redact(text: &str) -> Redacted {
     let mut ranges = normalize(text, secret_ranges(text));
@@ -327,7 +345,7 @@ pub fn redact_str(text: &str) -> String {
 /// Bytes around each offset [`secrets_near`] looks at.
 const NEAR: usize = 512;
 
-/// The secrets found within [`NEAR`] bytes of each of `offsets` in `text`,
+/// The secrets found within 512 bytes (whole lines) of each of `offsets` in `text`,
 /// as text, longest first (at least 4 bytes: shorter ones would mask
 /// ordinary text). A finding's URL is rebuilt from pieces and can carry a
 /// secret that, once glued to it, no longer looks like one
@@ -367,13 +385,42 @@ pub fn secrets_near(text: &str, offsets: impl IntoIterator<Item = usize>) -> Vec
     found
 }
 
-/// `text` redacted, with every occurrence of a `known` secret masked too.
+/// Shortest known secret [`redact_known`] masks inside other text: a
+/// shorter one is too likely a word of the URL itself.
+const MIN_KNOWN: usize = 8;
+
+/// `text` redacted, with every occurrence of a `known` secret (of at least
+/// 8 bytes) masked too, except where it is a whole segment of
+/// the URL (`/scan/`, `.qualys.`, `=list&`): a secret glued into a URL is
+/// never delimited on both sides, a word of the URL always is.
 pub fn redact_known(text: &str, known: &[String]) -> String {
-    let mut t = std::borrow::Cow::Borrowed(text);
-    for k in known {
-        if t.contains(k.as_str()) {
-            t = std::borrow::Cow::Owned(t.replace(k.as_str(), MASK));
+    let delimiter = |c: Option<u8>| {
+        c.is_none_or(|c| {
+            matches!(
+                c,
+                b'/' | b'.' | b'?' | b'&' | b'=' | b':' | b'#' | b';' | b'@'
+            )
+        })
+    };
+    let mut t = text.to_string();
+    for k in known.iter().filter(|k| k.len() >= MIN_KNOWN) {
+        let mut out = String::with_capacity(t.len());
+        let mut at = 0;
+        for (p, _) in t.match_indices(k.as_str()) {
+            if p < at {
+                continue;
+            }
+            let before = p.checked_sub(1).map(|q| t.as_bytes()[q]);
+            let after = t.as_bytes().get(p + k.len()).copied();
+            if delimiter(before) && delimiter(after) {
+                continue;
+            }
+            out.push_str(&t[at..p]);
+            out.push_str(MASK);
+            at = p + k.len();
         }
+        out.push_str(&t[at..]);
+        t = out;
     }
     redact_str(&t)
 }
@@ -951,6 +998,11 @@ const META_LAST: &[&[u8]] = &[
     b"class",
     b"header",
     b"headers",
+    b"record",
+    b"records",
+    b"status",
+    b"state",
+    b"result",
 ];
 
 fn strip_plural(w: &[u8]) -> &[u8] {
@@ -1015,15 +1067,18 @@ fn looks_like_location(v: &str) -> bool {
 }
 
 /// A command as a value (`Get-Credential`, `Read-Host -AsSecureString`,
-/// `New-Object …`): PowerShell's Verb-Noun.
+/// `Connect-Qualys -qualysCred $c`): PowerShell's Verb-Noun.
 fn looks_like_command(v: &str) -> bool {
     let first = v.split_ascii_whitespace().next().unwrap_or("");
     let Some((verb, noun)) = first.split_once('-') else {
         return false;
     };
-    ["Get", "Read", "New", "Import", "Invoke", "ConvertFrom"].contains(&verb)
-        && noun.bytes().next().is_some_and(|c| c.is_ascii_uppercase())
-        && noun.bytes().all(|c| c.is_ascii_alphanumeric())
+    let capitalised = |w: &str| {
+        w.len() > 1
+            && w.bytes().next().is_some_and(|c| c.is_ascii_uppercase())
+            && w.bytes().all(|c| c.is_ascii_alphanumeric())
+    };
+    capitalised(verb) && verb.bytes().skip(1).all(|c| c.is_ascii_lowercase()) && capitalised(noun)
 }
 
 /// Classifies a key name.
@@ -1224,6 +1279,36 @@ const TYPE_NAMES: [&str; 17] = [
     "string?",
 ];
 
+/// Words that start an expression rather than a literal.
+const EXPRESSION_WORDS: &[&[u8]] = &[
+    b"await",
+    b"new",
+    b"yield",
+    b"typeof",
+    b"function",
+    b"async",
+    b"lambda",
+    b"not",
+];
+
+/// A package version (`"cookie-signature": "~1.0.7"`, `jsonwebtoken: ^9.0`).
+fn looks_like_version(v: &str) -> bool {
+    let v = v.trim_start_matches(['^', '~', '=', '>', '<', 'v', ' ']);
+    let mut parts = v.split('.');
+    let numeric = |p: &str| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit());
+    let first_ok = parts.next().is_some_and(numeric);
+    let rest: Vec<&str> = parts.collect();
+    first_ok
+        && !rest.is_empty()
+        && rest.len() <= 3
+        && rest.iter().enumerate().all(|(k, p)| {
+            numeric(p)
+                || (k + 1 == rest.len() && p.split(['-', '+']).next().is_some_and(numeric))
+                || *p == "x"
+                || *p == "*"
+        })
+}
+
 /// A type in an annotation: a known name, or a generic (`Option<String>`,
 /// `list[str]`).
 fn is_type_name(word: &str) -> bool {
@@ -1306,7 +1391,10 @@ impl<'t> Sink<'t> {
             self.out.push(r);
             return;
         };
-        if is_reference_only(v) || NOT_SECRETS.iter().any(|k| v.eq_ignore_ascii_case(k)) {
+        if is_reference_only(v)
+            || NOT_SECRETS.iter().any(|k| v.eq_ignore_ascii_case(k))
+            || looks_like_version(v)
+        {
             return;
         }
         if self.weak_key && (looks_like_location(v) || looks_like_command(v)) {
@@ -1397,13 +1485,19 @@ fn value_after(sink: &mut Sink, at: usize, class: KeyClass, sep: Sep, line_key: 
     }
     if id_end > i && b.get(id_end) == Some(&b'(') {
         // Only a default after the first argument can be a literal secret:
-        // `password = os.environ.get("QPASS", "s3cret")`.
-        arguments(sink, id_end + 1, (id_end + 2048).min(b.len()), true);
+        // `password = os.environ.get("QPASS", "s3cret")` (a weakly secret
+        // key's call is just code: `qualys_auth_x: resourceAuthRecord(…)`).
+        if !sink.weak_key {
+            arguments(sink, id_end + 1, (id_end + 2048).min(b.len()), true);
+        }
+        return id_end;
+    }
+    // An expression, not a literal: `token = await getToken()`.
+    if EXPRESSION_WORDS.contains(&&b[i..id_end]) && b.get(id_end).is_some_and(|c| is_hspace(*c)) {
         return id_end;
     }
     if sep == Sep::Colon && id_end > i {
         // A type annotation: `password: str = "x"`, `token: String`.
-        let after = skip_hspace(b, id_end);
         let mut ann_end = id_end;
         while ann_end < b.len()
             && matches!(
@@ -1428,10 +1522,29 @@ fn value_after(sink: &mut Sink, at: usize, class: KeyClass, sep: Sep, line_key: 
             return value_after(sink, after_ann + 1, class, Sep::Assign, false);
         }
         let word = &sink.text[i..ann_end.max(id_end)];
+        let after = skip_hspace(b, ann_end.max(id_end));
         if is_type_name(word)
-            && (after >= b.len() || matches!(b[after], b',' | b')' | b';' | b'\n' | b'\r' | b'}'))
+            && (after >= b.len()
+                || matches!(
+                    b[after],
+                    b',' | b')' | b';' | b'\n' | b'\r' | b'}' | b'|' | b']' | b'='
+                ))
         {
             return after;
+        }
+    }
+    // Inline, a weakly secret key's bare identifier closing an argument or
+    // a field is code: `auth=auth,`, `auth: BasicAuth)`, `cookies=cookies)`
+    // (a literal is quoted there; `QualysSession=abc;` is not code).
+    if sink.weak_key && !line_key && id_end > i && (b[i].is_ascii_alphabetic() || b[i] == b'_') {
+        let word = &b[i..id_end];
+        let next = skip_hspace(b, id_end);
+        if word
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.'))
+            && matches!(b.get(next), Some(b',' | b')' | b']' | b'}' | b'['))
+        {
+            return id_end;
         }
     }
     let end = if line_key && matches!(sep, Sep::Assign | Sep::Colon | Sep::Space) {
@@ -2011,6 +2124,14 @@ fn comma_pair(b: &[u8], key: &Range<usize>, quoted: bool, after: usize) -> bool 
     if k > 0 && matches!(b[k - 1], b':' | b'=') {
         return false;
     }
+    // A quoted name opens a call's arguments (`.Set("Authorization", …)`,
+    // `getenv("QUALYS_PW", …)`); one in a list is just an element
+    // (`["PASSWORD", "CLIENT_CREDS"]`). A constant may follow other
+    // arguments (`curl_setopt($ch, CURLOPT_USERPWD, …)`).
+    let opener_ok = k > 0 && (b[k - 1] == b'(' || (!quoted && b[k - 1] == b','));
+    if !opener_ok {
+        return false;
+    }
     let v = skip_hspace(b, after);
     match literal_at(b, v) {
         Some((_, end)) => {
@@ -2102,7 +2223,13 @@ fn flags(sink: &mut Sink) {
         } else {
             continue;
         }
-        if v >= b.len() || b[v] == b'-' || is_eol(b[v]) || b[v] == b'(' {
+        // No argument: another flag, a subshell, a line continuation.
+        if v >= b.len()
+            || b[v] == b'-'
+            || is_eol(b[v])
+            || b[v] == b'('
+            || (b[v] == b'\\' && b.get(v + 1).is_none_or(|c| c.is_ascii_whitespace()))
+        {
             continue;
         }
         let Some((range, single, value)) = shell_word(b, v) else {
@@ -2468,15 +2595,30 @@ fn calls(sink: &mut Sink) {
             continue;
         }
         let receiver_words = Words::new(receiver);
-        let pair = words
-            .iter()
-            .any(|w| AUTH_PAIR_WORDS.contains(&w) || w == b"basic" && words.n > 1)
+        // An auth constructor or login names itself by its last word
+        // (HTTPBasicAuth, NetworkCredential, login); `resourceAuthRecord`
+        // or `call_auth_api` are not one.
+        let pair = words.last().is_some_and(|w| AUTH_PAIR_WORDS.contains(&w))
             || (receiver_words
                 .last()
                 .is_some_and(|w| strip_plural(w) == b"credential")
                 && [b"basic".as_slice(), b"create", b"of", b"new", b"from"]
                     .contains(&lower_name.as_slice()));
+        // A setter says so: setPassword, withToken, use_api_key (a bare
+        // `token(…)` is too often something else: `morgan.token('name')`).
         let setter = !pair
+            && words.n > 1
+            && [
+                b"set".as_slice(),
+                b"with",
+                b"use",
+                b"put",
+                b"add",
+                b"update",
+                b"store",
+                b"save",
+            ]
+            .contains(&first)
             && words.last().is_some_and(is_secret_word)
             && classify_key(name) != KeyClass::Plain;
         if pair || setter {
@@ -2496,6 +2638,9 @@ fn arguments(sink: &mut Sink, from: usize, bound: usize, skip_first: bool) {
     let bound = bound.min(from + 1024).min(b.len());
     let mut depth = 0usize;
     let mut index = 0usize;
+    // A keyword argument (`key='scan'`) is a key and a value of its own,
+    // read by the key parser; its literal is not this call's.
+    let mut keyword = false;
     let mut i = from;
     while i < bound {
         let c = b[i];
@@ -2507,10 +2652,37 @@ fn arguments(sink: &mut Sink, from: usize, bound: usize, skip_first: bool) {
                 }
                 depth -= 1;
             }
-            b',' if depth == 0 => index += 1,
-            _ => {
+            b',' if depth == 0 => {
+                index += 1;
+                keyword = false;
+            }
+            _ if depth == 0 && (c.is_ascii_alphabetic() || c == b'_') => {
+                let s = i;
+                while i < bound && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
+                }
+                let next = skip_hspace(b, i);
+                if b.get(next) == Some(&b'=') && b.get(next + 1) != Some(&b'=') {
+                    keyword = true;
+                } else if literal_at(b, s).is_some() {
+                    i = s; // a prefixed literal (`b"…"`): read below
+                } else {
+                    continue;
+                }
+                if keyword {
+                    continue;
+                }
                 if let Some((content, end)) = literal_at(b, i) {
                     if !skip_first || index > 0 {
+                        sink.value(content);
+                    }
+                    i = end;
+                    continue;
+                }
+            }
+            _ => {
+                if let Some((content, end)) = literal_at(b, i) {
+                    if (!skip_first || index > 0) && !keyword {
                         sink.value(content);
                     }
                     i = end;

@@ -1348,8 +1348,12 @@ struct Sink<'t> {
     /// it was covered by that scan (which hides every nested string), so
     /// nested openings cost nothing more.
     structure_until: usize,
-    /// The same for the argument lists of auth calls.
-    args_until: usize,
+    /// The same for argument lists: scans hiding every literal
+    /// (`[false]`) and all but the first (`[true]`); a scan of the first
+    /// kind covers one of the second, not the other way round.
+    args_until: [usize; 2],
+    /// The same for base64 encoders' arguments.
+    encoded_until: usize,
     /// The key being read is secret only weakly ([`key_is_weak`]): a
     /// location or a command as its value is kept.
     weak_key: bool,
@@ -1773,13 +1777,15 @@ fn named_pair(sink: &mut Sink, key_start: usize) {
         None => {
             let ls = line_start(b, key_start);
             let le = line_end(b, key_start);
-            let next_end = if le < b.len() {
-                let after = memchr::memchr(b'\n', &b[le..]).map_or(b.len(), |p| le + p + 1);
-                line_end(b, after.min(b.len()))
-            } else {
-                le
+            let hi = (le + LOOK).min(b.len());
+            let next_end = match memchr::memchr(b'\n', &b[le..hi]) {
+                Some(p) => line_end(b, le + p + 1),
+                None => le,
             };
-            (ls, next_end.min(ls + 1024).min(b.len()))
+            (
+                ls.max(key_start.saturating_sub(512)),
+                next_end.min(key_start + 1024).min(b.len()),
+            )
         }
     };
     let mut at = from;
@@ -1824,7 +1830,8 @@ fn secret_ranges(text: &str) -> Vec<Range<usize>> {
         text,
         out: Vec::new(),
         structure_until: 0,
-        args_until: 0,
+        args_until: [0, 0],
+        encoded_until: 0,
         weak_key: false,
     };
     urls(&mut sink);
@@ -2631,7 +2638,12 @@ fn calls(sink: &mut Sink) {
 /// parenless call's name) to its close or `bound`: every one, or with
 /// `skip_first` all but the first.
 fn arguments(sink: &mut Sink, from: usize, bound: usize, skip_first: bool) {
-    if from <= sink.args_until {
+    let covered = if skip_first {
+        sink.args_until[0].max(sink.args_until[1])
+    } else {
+        sink.args_until[0]
+    };
+    if from <= covered {
         return;
     }
     let b = sink.bytes();
@@ -2692,16 +2704,20 @@ fn arguments(sink: &mut Sink, from: usize, bound: usize, skip_first: bool) {
         }
         i += 1;
     }
-    sink.args_until = i;
+    sink.args_until[usize::from(skip_first)] = i;
 }
 
 /// `b64encode(b"user:pass")`, `btoa("user:pass")`: a literal with a `:`.
 fn encoded_credentials(sink: &mut Sink, from: usize, bound: usize) {
+    if from <= sink.encoded_until {
+        return;
+    }
     let b = sink.bytes();
+    let bound = bound.min(from + 1024).min(b.len());
     let mut i = from;
     while i < bound {
         if b[i] == b')' {
-            return;
+            break;
         }
         if let Some((content, end)) = literal_at(b, i) {
             let v = &b[content.clone()];
@@ -2713,6 +2729,7 @@ fn encoded_credentials(sink: &mut Sink, from: usize, bound: usize) {
         }
         i += 1;
     }
+    sink.encoded_until = i;
 }
 
 /// `<password>x</password>`, `<wsse:Password Type="…">x</wsse:Password>`.

@@ -305,6 +305,14 @@ const CASES: &[(&str, &str)] = &[
         r#"client.setPassword("***")"#,
     ),
     (
+        r#"token = client.setToken("s3cret")"#,
+        r#"token = client.setToken("***")"#,
+    ),
+    (
+        r#"auth = base64.b64encode(b"bob:s3cret")"#,
+        r#"auth = base64.b64encode(b"***")"#,
+    ),
+    (
         r#"keyring.get_password("svc", "bob")"#,
         r#"keyring.get_password("svc", "bob")"#,
     ),

@@ -1081,8 +1081,58 @@ fn looks_like_command(v: &str) -> bool {
     capitalised(verb) && verb.bytes().skip(1).all(|c| c.is_ascii_lowercase()) && capitalised(noun)
 }
 
+/// Substrings one of which every non-plain key contains.
+static KEY_HINTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .build([
+            "pass", "pw", "secret", "token", "jwt", "key", "auth", "cred", "session", "cookie",
+            "bearer", "sid", "pin", "otp", "name", "param", "field", "%",
+        ])
+        .expect("invariant: the key hints build")
+});
+
+/// Substrings one of which every call [`calls`] looks into contains (in
+/// its name or receiver): the key hints, logins and base64 encoders.
+static CALL_HINTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .build([
+            "pass",
+            "pw",
+            "secret",
+            "token",
+            "jwt",
+            "key",
+            "auth",
+            "cred",
+            "session",
+            "cookie",
+            "bearer",
+            "sid",
+            "pin",
+            "otp",
+            "%",
+            "login",
+            "logon",
+            "signin",
+            "b64",
+            "btoa",
+            "64",
+            "getbytes",
+            "encodetostring",
+        ])
+        .expect("invariant: the call hints build")
+});
+
 /// Classifies a key name.
 fn classify_key(raw: &[u8]) -> KeyClass {
+    // Most keys in code name nothing secret: a substring check first
+    // (every secret, qualifier and name word contains one of these, and a
+    // `%` may hide any of them) saves splitting them into words.
+    if !KEY_HINTS.is_match(raw) {
+        return KeyClass::Plain;
+    }
     let trimmed = trim_ascii(raw);
     if trimmed.eq_ignore_ascii_case(b"key")
         || trimmed.eq_ignore_ascii_case(b"name")
@@ -2542,6 +2592,9 @@ fn calls(sink: &mut Sink) {
             continue;
         }
         let chain = &b[s..e];
+        if !CALL_HINTS.is_match(chain) {
+            continue;
+        }
         let name_start = chain
             .iter()
             .rposition(|c| matches!(c, b'.' | b':' | b'>' | b'$'))

@@ -797,3 +797,48 @@ fn review_sample() {
         }
     }
 }
+
+#[test]
+#[ignore = "prints timings; run with --release --ignored --nocapture"]
+#[allow(clippy::print_stdout)]
+fn typical_code_timing() {
+    let code = include_str!("../../examples/python/qualys/client.py");
+    let chunk = &code[..code.len().min(1024)];
+    let n = 20_000;
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        std::hint::black_box(secret_ranges(std::hint::black_box(chunk)));
+    }
+    println!("secret_ranges 1 KiB: {:?}", t.elapsed() / n);
+    let t = std::time::Instant::now();
+    for _ in 0..n {
+        std::hint::black_box(redact(std::hint::black_box(chunk)));
+    }
+    println!("redact 1 KiB: {:?}", t.elapsed() / n);
+    type Pass = fn(&mut Sink);
+    let passes: [(&str, Pass); 7] = [
+        ("urls", urls),
+        ("assignments", assignments),
+        ("flags", flags),
+        ("keywords", keywords),
+        ("calls", calls),
+        ("markup", markup),
+        ("base64", base64_credentials),
+    ];
+    for (name, pass) in passes {
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            let mut sink = Sink {
+                text: chunk,
+                out: Vec::new(),
+                structure_until: 0,
+                args_until: [0, 0],
+                encoded_until: 0,
+                weak_key: false,
+            };
+            pass(&mut sink);
+            std::hint::black_box(sink.out);
+        }
+        println!("{name}: {:?}", t.elapsed() / n);
+    }
+}

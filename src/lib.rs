@@ -11,6 +11,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used))]
 
 pub mod cli;
+pub mod display;
 pub mod extract;
 pub mod fix;
 pub mod gate;
@@ -19,6 +20,7 @@ pub mod matcher;
 pub mod migration;
 pub mod model;
 pub mod printer;
+pub mod readfile;
 pub mod redact;
 pub mod rules;
 pub mod scan;

@@ -111,7 +111,8 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Failed> {
         (None, false) => config::find(&roots[0]),
     };
     let config = match &config_file {
-        Some(file) => Some(config::load(file).map_err(|e| reported(*e))?),
+        Some(file) if args.config.is_some() => Some(config::load(file).map_err(|e| reported(*e))?),
+        Some(file) => Some(config::load_found(file).map_err(|e| reported(*e))?),
         None => None,
     };
     let flags = GateFlags {
@@ -174,7 +175,7 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Failed> {
             format_args!(
                 "sunset: wrote {} baseline {noun} to {}\n",
                 entries.len(),
-                file.display()
+                crate::display::path(file)
             ),
         )?;
         return Ok(ExitStatus::Success);

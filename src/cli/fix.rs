@@ -92,21 +92,23 @@ pub fn run(args: FixArgs) -> std::io::Result<ExitStatus> {
     };
     let plan = fix::plan(&report, &roots, &fix_opts);
 
+    // Paths and messages are escaped: a file name can hold terminal controls.
+    use crate::display::escape;
     let mut err = std::io::stderr().lock();
     for n in &plan.notices {
-        writeln!(err, "{}: {}", n.path, n.message)?;
+        writeln!(err, "{}: {}", escape(&n.path), escape(&n.message))?;
     }
     for m in &plan.manual {
         writeln!(
             err,
             "{}:{}:{}: manual: {} {} -> {}: {}",
-            m.path,
+            escape(&m.path),
             m.line,
             m.column,
             m.rule,
             m.endpoint,
             m.replacement.as_deref().unwrap_or("(none)"),
-            m.reason
+            escape(&m.reason)
         )?;
     }
     for h in &plan.held {
@@ -114,11 +116,16 @@ pub fn run(args: FixArgs) -> std::io::Result<ExitStatus> {
         writeln!(
             err,
             "{}:{}:{}: unsafe, not applied (pass --unsafe): {} {} -> {}",
-            h.path, e.line, e.column, e.rule, e.endpoint, e.replacement
+            escape(&h.path),
+            e.line,
+            e.column,
+            e.rule,
+            e.endpoint,
+            e.replacement
         )?;
         if e.applicability == Applicability::Unsafe {
             for r in &e.reasons {
-                writeln!(err, "    {}", crate::redact::redact_str(r))?;
+                writeln!(err, "    {}", escape(&crate::redact::redact_str(r)))?;
             }
         }
     }
@@ -144,7 +151,8 @@ pub fn run(args: FixArgs) -> std::io::Result<ExitStatus> {
         for f in &stats.decoded_files {
             writeln!(
                 err,
-                "note: {f} is UTF-16: its diff is shown as UTF-8 and does not apply with patch (--write keeps UTF-16)"
+                "note: {} is UTF-16: its diff is shown as UTF-8 and does not apply with patch (--write keeps UTF-16)",
+                escape(f)
             )?;
         }
         writeln!(
@@ -162,11 +170,11 @@ pub fn run(args: FixArgs) -> std::io::Result<ExitStatus> {
             Ok(n) => {
                 written.0 += n;
                 written.1 += 1;
-                writeln!(err, "{}: rewrote {n} use(s)", o.path)?;
+                writeln!(err, "{}: rewrote {n} use(s)", escape(&o.path))?;
             }
             Err(why) => {
                 failed += 1;
-                writeln!(err, "{}: {why}", o.path)?;
+                writeln!(err, "{}: {}", escape(&o.path), escape(&why.to_string()))?;
             }
         }
     }

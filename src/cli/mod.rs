@@ -107,8 +107,9 @@ pub struct ScanArgs {
     /// Skip files larger than this many bytes.
     #[arg(long, value_name = "BYTES", default_value_t = scan::DEFAULT_MAX_FILESIZE)]
     pub max_filesize: u64,
-    /// Worker threads (default: one per core).
-    #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+    /// Worker threads: 1 to 1024 (more than 4 per core are not started),
+    /// or 0 for one per core (the default).
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 0, value_parser = parse_threads)]
     pub threads: usize,
     /// Tag the output with a repository name (for roll-ups with
     /// `sunset report --from`).
@@ -127,7 +128,7 @@ impl ScanArgs {
         for root in &roots {
             if std::fs::symlink_metadata(root).is_err() {
                 return Err(CliError::MissingPath {
-                    path: root.display().to_string(),
+                    path: crate::display::path(root),
                 });
             }
         }
@@ -271,6 +272,18 @@ impl ExitStatus {
     }
 }
 
+/// `-j N`: a number from 0 (one per core) to [`scan::walk::MAX_THREADS`].
+fn parse_threads(s: &str) -> Result<usize, String> {
+    let max = scan::walk::MAX_THREADS;
+    match s.trim().parse::<u64>() {
+        Ok(n) if n <= max as u64 => Ok(n as usize),
+        Ok(_) => Err(format!("at most {max} threads (0 means one per core)")),
+        Err(_) => Err(format!(
+            "`{s}` is not a number of threads: use 0 (one per core) to {max}"
+        )),
+    }
+}
+
 fn parse_date(s: &str) -> Result<Date, String> {
     Date::parse(s).ok_or_else(|| format!("`{s}` is not a date in the form YYYY-MM-DD"))
 }
@@ -325,9 +338,12 @@ pub fn rules_and_roots(common: &CommonArgs, scan: &ScanArgs) -> Option<(RuleSet,
     Some((rules, roots))
 }
 
-/// Prints a diagnostic to stderr (miette's graphical or narrated handler).
+/// Prints a diagnostic to stderr (miette's graphical or narrated handler),
+/// with control characters from paths and file text escaped (its own
+/// colours kept).
 pub fn print_error(err: impl Diagnostic + Send + Sync + 'static) {
     let report = MietteReport::new(err);
+    let rendered = format!("{report:?}");
     let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "{report:?}");
+    let _ = writeln!(stderr, "{}", crate::display::escape_terminal(&rendered));
 }

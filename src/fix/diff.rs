@@ -38,7 +38,12 @@ fn render_file(file: &FilePlan, out: &mut dyn Write, stats: &mut DiffStats) -> s
     for e in &file.edits {
         let line = format!(
             "# sunset fix: {}:{}:{} {} {} -> {}",
-            file.display, e.line, e.column, e.rule, e.endpoint, e.replacement
+            crate::display::escape(&file.display),
+            e.line,
+            e.column,
+            e.rule,
+            e.endpoint,
+            e.replacement
         );
         match e.applicability {
             Applicability::Safe => writeln!(out, "{line} (safe: a drop-in replacement)")?,
@@ -58,17 +63,19 @@ fn render_file(file: &FilePlan, out: &mut dyn Write, stats: &mut DiffStats) -> s
         writeln!(
             out,
             "# sunset fix: {} is UTF-16; shown as UTF-8, apply it with --write",
-            file.display
+            crate::display::escape(&file.display)
         )?;
         (
             crate::source::decode(&file.original).0.into_bytes(),
             crate::source::decode(&file.fixed).0.into_bytes(),
         )
     };
-    writeln!(out, "--- a/{}", file.display)?;
-    writeln!(out, "+++ b/{}", file.display)?;
+    writeln!(out, "--- {}", header_path("a/", &file.display))?;
+    writeln!(out, "+++ {}", header_path("b/", &file.display))?;
     let a = split_lines(&old);
     let b = split_lines(&new);
+    // Redacted as whole texts: a value may sit lines away from its key.
+    let (mask_a, mask_b) = (masks(&a), masks(&b));
     for hunk in hunks(&a, &b) {
         writeln!(
             out,
@@ -79,7 +86,7 @@ fn render_file(file: &FilePlan, out: &mut dyn Write, stats: &mut DiffStats) -> s
         let mut i = hunk.start;
         while i < hunk.end {
             if a[i] == b[i] {
-                emit(out, b' ', &a[i], stats)?;
+                emit(out, b' ', &a[i], mask_a[i].as_deref(), stats)?;
                 i += 1;
                 continue;
             }
@@ -88,16 +95,48 @@ fn render_file(file: &FilePlan, out: &mut dyn Write, stats: &mut DiffStats) -> s
             while j < hunk.end && a[j] != b[j] {
                 j += 1;
             }
-            for line in &a[i..j] {
-                emit(out, b'-', line, stats)?;
+            for k in i..j {
+                emit(out, b'-', &a[k], mask_a[k].as_deref(), stats)?;
             }
-            for line in &b[i..j] {
-                emit(out, b'+', line, stats)?;
+            for k in i..j {
+                emit(out, b'+', &b[k], mask_b[k].as_deref(), stats)?;
             }
             i = j;
         }
     }
     Ok(())
+}
+
+/// A `---`/`+++` path. One holding a control or bidi character, a `"` or a `\`
+/// is quoted the way git writes it (C escapes, octal for other control
+/// bytes), which `git apply` and GNU patch read back: a name never reaches
+/// the terminal raw.
+fn header_path(prefix: &str, path: &str) -> String {
+    let needs = path
+        .chars()
+        .any(|c| crate::display::is_unsafe(c) || c == '"' || c == '\\');
+    if !needs {
+        return format!("{prefix}{path}");
+    }
+    let mut out = String::from("\"");
+    out.push_str(prefix);
+    for c in path.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            c if crate::display::is_unsafe(c) => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("\\{b:03o}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// `start,len` of a hunk (1-based start), the unified diff way.
@@ -156,16 +195,30 @@ fn hunks(a: &[Line], b: &[Line]) -> Vec<Hunk> {
     out
 }
 
-fn emit(out: &mut dyn Write, tag: u8, line: &Line, stats: &mut DiffStats) -> std::io::Result<()> {
+/// Each line's redacted text, where redaction changes it.
+fn masks(lines: &[Line]) -> Vec<Option<String>> {
+    let lossy: Vec<std::borrow::Cow<str>> = lines
+        .iter()
+        .map(|l| String::from_utf8_lossy(l.bytes))
+        .collect();
+    crate::redact::redact_lines(&lossy)
+}
+
+fn emit(
+    out: &mut dyn Write,
+    tag: u8,
+    line: &Line,
+    masked: Option<&str>,
+    stats: &mut DiffStats,
+) -> std::io::Result<()> {
     out.write_all(&[tag])?;
-    let lossy = String::from_utf8_lossy(line.bytes);
-    let redacted = crate::redact::redact_str(&lossy);
-    if redacted == lossy {
+    match masked {
         // The file's own bytes (Latin-1 stays Latin-1).
-        out.write_all(line.bytes)?;
-    } else {
-        stats.redacted_lines += 1;
-        out.write_all(redacted.as_bytes())?;
+        None => out.write_all(line.bytes)?,
+        Some(m) => {
+            stats.redacted_lines += 1;
+            out.write_all(m.as_bytes())?;
+        }
     }
     out.write_all(b"\n")?;
     if line.no_newline {
@@ -189,6 +242,15 @@ mod tests {
         let b = lines("0\nX\n2\n3\n4\n5\n6\n7\nY\n9\n10\n11\n12\n13\n14\n15\nZ\n17\n");
         let h: Vec<(usize, usize)> = hunks(&a, &b).iter().map(|h| (h.start, h.end)).collect();
         assert_eq!(h, vec![(0, 12), (13, 18)]);
+    }
+
+    #[test]
+    fn header_paths_with_controls_are_quoted_like_git() {
+        assert_eq!(header_path("a/", "src/x.py"), "a/src/x.py");
+        assert_eq!(
+            header_path("a/", "evil\u{1b}]0;T\u{7}\"q\\.py"),
+            "\"a/evil\\033]0;T\\007\\\"q\\\\.py\""
+        );
     }
 
     #[test]

@@ -19,6 +19,18 @@
 //! `--config`. Paths and globs are relative to the file's directory. An
 //! unknown key, a bad value or a waiver without `reason` or `until` is an
 //! error that points at the line.
+//!
+//! **A found file is the scanned repository's, so it is untrusted** (`sunset
+//! check` and the GitHub Action pick it up from the tree): it must be a
+//! regular file of at most 4 MiB ([`readfile::CONFIG_MAX_BYTES`]) that does
+//! not resolve outside the directory it was found in, and every path in its
+//! `rules` must resolve (symbolic links followed) inside that directory, to
+//! a regular file of at most 4 MiB or a directory whose `*.toml` files are
+//! such files. A file given with `--config` is the user's choice: it and its
+//! rule paths may be anywhere, but are still regular files under the same
+//! cap. Either way, an error shows at most the offending line of the file,
+//! cut to a short excerpt, with credentials masked: a configuration that is
+//! not TOML (say, a link to a file of secrets) is not echoed.
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +40,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::duration::Window;
+use crate::readfile;
 use crate::rules::{Date, Status};
 
 /// The file name looked for.
@@ -43,7 +56,7 @@ struct RawConfig {
     #[serde(default)]
     exclude: Vec<Spanned<String>>,
     #[serde(default)]
-    rules: Vec<String>,
+    rules: Vec<Spanned<String>>,
     #[serde(default, rename = "waiver")]
     waivers: Vec<Spanned<RawWaiver>>,
 }
@@ -70,6 +83,8 @@ pub struct Config {
     pub fail_unconfirmed: Option<bool>,
     pub exclude: GlobSet,
     pub rules: Vec<PathBuf>,
+    /// Where each of `rules` is written in the file (for errors).
+    rule_spans: Vec<std::ops::Range<usize>>,
     pub waivers: Vec<Waiver>,
 }
 
@@ -111,7 +126,9 @@ pub struct ConfigError {
 }
 
 /// Looks for `sunset.toml` in `start` (or its directory, for a file) and
-/// every ancestor.
+/// every ancestor. Whatever has the name counts (a FIFO or a directory
+/// too): [`load_found`] then says why it cannot be used, rather than a
+/// configuration further up silently taking its place.
 pub fn find(start: &Path) -> Option<PathBuf> {
     let start = std::fs::canonicalize(start).ok()?;
     let first = if start.is_dir() {
@@ -122,39 +139,187 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     first
         .ancestors()
         .map(|dir| dir.join(FILE_NAME))
-        .find(|candidate| candidate.is_file())
+        .find(|candidate| std::fs::symlink_metadata(candidate).is_ok())
 }
 
-/// Reads and checks a configuration file.
+/// An error about the file as a whole (no source to show).
+fn file_error(file: &Path, message: String, help: Option<String>) -> Box<ConfigError> {
+    let name = crate::display::path(file);
+    Box::new(ConfigError {
+        message: format!("{name}: {message}"),
+        src: NamedSource::new(name, String::new()),
+        span: None,
+        label: String::new(),
+        help,
+    })
+}
+
+fn read(file: &Path) -> Result<String, Box<ConfigError>> {
+    readfile::regular_to_string(file, readfile::CONFIG_MAX_BYTES)
+        .map_err(|e| file_error(file, format!("cannot read it: {e}"), None))
+}
+
+/// Reads and checks a configuration file the user named (`--config`).
 pub fn load(file: &Path) -> Result<Config, Box<ConfigError>> {
-    let name = file.display().to_string();
-    let text = std::fs::read_to_string(file).map_err(|e| {
-        Box::new(ConfigError {
-            message: format!("cannot read {name}: {e}"),
-            src: NamedSource::new(name.clone(), String::new()),
-            span: None,
-            label: String::new(),
-            help: None,
-        })
-    })?;
-    parse(&text, file)
+    let text = read(file)?;
+    let mut config = parse(&text, file)?;
+    config.rules = check_rule_paths(&config, &text, None)?;
+    Ok(config)
+}
+
+/// Reads and checks a configuration file [`find`] found in the scanned
+/// tree: it and its rule paths must stay inside its directory (see the
+/// module documentation).
+pub fn load_found(file: &Path) -> Result<Config, Box<ConfigError>> {
+    let outside = || {
+        file_error(
+            file,
+            "a sunset.toml found in the scanned tree may not resolve outside its directory"
+                .to_string(),
+            Some("replace the symbolic link by the file, or pass --config to use it".to_string()),
+        )
+    };
+    let dir = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tree = std::fs::canonicalize(dir).map_err(|e| file_error(file, e.to_string(), None))?;
+    match std::fs::canonicalize(file) {
+        Ok(real) if real.starts_with(&tree) => {}
+        Ok(_) => return Err(outside()),
+        Err(e) => return Err(file_error(file, format!("cannot read it: {e}"), None)),
+    }
+    let text = read(file)?;
+    let mut config = parse(&text, file)?;
+    config.rules = check_rule_paths(&config, &text, Some(&tree))?;
+    Ok(config)
+}
+
+/// The rule files `config` names, each checked: a regular file within the
+/// size cap, or a directory expanded to its `*.toml` files (sorted); with
+/// `tree`, every one must resolve inside it. A path that does not exist is
+/// passed on for the rule loader to report.
+fn check_rule_paths(
+    config: &Config,
+    text: &str,
+    tree: Option<&Path>,
+) -> Result<Vec<PathBuf>, Box<ConfigError>> {
+    let mut files = Vec::new();
+    for (path, span) in config.rules.iter().zip(&config.rule_spans) {
+        let error = |message: String, help: Option<String>| {
+            error_at(
+                &config.file,
+                text,
+                message,
+                Some(span.clone()),
+                "here",
+                help,
+            )
+        };
+        let check_file = |p: &Path| -> Result<(), Box<ConfigError>> {
+            if let Some(tree) = tree {
+                let real = std::fs::canonicalize(p).map_err(|e| {
+                    error(
+                        format!("cannot resolve {}: {e}", crate::display::path(p)),
+                        None,
+                    )
+                })?;
+                if !real.starts_with(tree) {
+                    return Err(error(
+                        format!(
+                            "rule path {} resolves outside {}",
+                            crate::display::path(p),
+                            crate::display::path(tree)
+                        ),
+                        Some(
+                            "a sunset.toml found in the scanned tree may only name rule files inside its directory; pass --rules or --config for others"
+                                .to_string(),
+                        ),
+                    ));
+                }
+            }
+            // Checked now, to point at the entry; the rule loader reads it
+            // with the same limits.
+            readfile::check_regular(p, readfile::CONFIG_MAX_BYTES).map_err(|e| {
+                error(
+                    format!("cannot use rule file {}: {e}", crate::display::path(p)),
+                    None,
+                )
+            })
+        };
+        let meta = match std::fs::symlink_metadata(path) {
+            Ok(m) => m,
+            Err(_) => {
+                // Missing (or a dangling link): the rule loader says so.
+                files.push(path.clone());
+                continue;
+            }
+        };
+        let is_dir = meta.is_dir() || (meta.file_type().is_symlink() && path.is_dir());
+        if !is_dir {
+            check_file(path)?;
+            files.push(path.clone());
+            continue;
+        }
+        if let Some(tree) = tree {
+            let real = std::fs::canonicalize(path).map_err(|e| error(e.to_string(), None))?;
+            if !real.starts_with(tree) {
+                check_file(path)?; // reports the escape
+            }
+        }
+        let entries = std::fs::read_dir(path).map_err(|e| {
+            error(
+                format!("cannot list {}: {e}", crate::display::path(path)),
+                None,
+            )
+        })?;
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        found.sort();
+        for p in found {
+            check_file(&p)?;
+            files.push(p);
+        }
+    }
+    Ok(files)
+}
+
+/// An error pointing into `text`, showing only a short excerpt of it.
+fn error_at(
+    file: &Path,
+    text: &str,
+    message: String,
+    span: Option<std::ops::Range<usize>>,
+    label: &str,
+    help: Option<String>,
+) -> Box<ConfigError> {
+    let name = crate::display::path(file);
+    let (src, span) = match span {
+        Some(r) => {
+            let (excerpt, r) = crate::display::excerpt(text, r);
+            (excerpt, Some(SourceSpan::from(r.start..r.end.max(r.start))))
+        }
+        None => (String::new(), None),
+    };
+    Box::new(ConfigError {
+        message: format!("{name}: {}", crate::display::escape(&message)),
+        src: NamedSource::new(name, src),
+        span,
+        label: label.to_string(),
+        help,
+    })
 }
 
 /// Parses configuration text that came from `file`.
 pub fn parse(text: &str, file: &Path) -> Result<Config, Box<ConfigError>> {
-    let name = file.display().to_string();
-    let error = |message: String,
-                 span: Option<std::ops::Range<usize>>,
-                 label: &str,
-                 help: Option<String>| {
-        Box::new(ConfigError {
-            message: format!("{name}: {message}"),
-            src: NamedSource::new(name.clone(), text.to_string()),
-            span: span.map(|r| SourceSpan::from(r.start..r.end.max(r.start))),
-            label: label.to_string(),
-            help,
-        })
-    };
+    let error =
+        |message: String,
+         span: Option<std::ops::Range<usize>>,
+         label: &str,
+         help: Option<String>| { error_at(file, text, message, span, label, help) };
     let raw: RawConfig = toml::from_str(text).map_err(|e| {
         let message = e.message().trim().to_string();
         let help = message.starts_with("unknown field").then(|| {
@@ -248,7 +413,8 @@ pub fn parse(text: &str, file: &Path) -> Result<Config, Box<ConfigError>> {
     }
     Ok(Config {
         file: file.to_path_buf(),
-        rules: raw.rules.iter().map(|r| dir.join(r)).collect(),
+        rules: raw.rules.iter().map(|r| dir.join(r.get_ref())).collect(),
+        rule_spans: raw.rules.iter().map(Spanned::span).collect(),
         dir,
         fail_on,
         warn_within,
@@ -304,7 +470,10 @@ mod tests {
             e.message
         );
         let span = e.span.expect("span");
-        assert_eq!(&text[span.offset()..span.offset() + span.len()], "fail_on");
+        // The error shows the offending line only.
+        let shown = e.src.inner();
+        assert_eq!(shown, "\nfail_on = \"eos\"\n");
+        assert_eq!(&shown[span.offset()..span.offset() + span.len()], "fail_on");
         assert!(e.help.is_some());
     }
 
@@ -321,6 +490,117 @@ mod tests {
         let e = parse_str("[[waiver]]\nrule = \"x\"\nreason = \"r\"\nuntil = \"2027-02-30\"\n")
             .expect_err("bad date");
         assert!(e.message.contains("not a date"), "{}", e.message);
+    }
+
+    fn tree(config: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join(FILE_NAME), config).expect("write");
+        dir
+    }
+
+    #[test]
+    fn a_found_config_names_rules_inside_its_tree_only() {
+        let outside = tempfile::tempdir().expect("tempdir");
+        std::fs::write(outside.path().join("r.toml"), "").expect("write");
+        let dir = tree(&format!(
+            "rules = [\"{}\"]\n",
+            outside.path().join("r.toml").display()
+        ));
+        let file = dir.path().join(FILE_NAME);
+        let e = load_found(&file).expect_err("outside");
+        assert!(e.message.contains("resolves outside"), "{}", e.message);
+        // The same file named explicitly may point anywhere.
+        assert_eq!(load(&file).expect("explicit").rules.len(), 1);
+
+        // A link inside the tree that leads out is outside too.
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(outside.path().join("r.toml"), dir.path().join("link.toml"))
+                .expect("symlink");
+            std::fs::write(&file, "rules = [\"link.toml\"]\n").expect("write");
+            assert!(load_found(&file).is_err());
+            std::fs::remove_file(dir.path().join("link.toml")).expect("rm");
+        }
+
+        // Inside: a file, and a directory of *.toml (sorted).
+        std::fs::create_dir(dir.path().join("ci")).expect("mkdir");
+        for n in ["b.toml", "a.toml", "notes.md"] {
+            std::fs::write(dir.path().join("ci").join(n), "").expect("write");
+        }
+        std::fs::write(dir.path().join("own.toml"), "").expect("write");
+        std::fs::write(&file, "rules = [\"own.toml\", \"ci\"]\n").expect("write");
+        let c = load_found(&file).expect("inside");
+        let names: Vec<String> = c
+            .rules
+            .iter()
+            .map(|p| p.file_name().expect("name").to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["own.toml", "a.toml", "b.toml"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_are_refused_without_reading_them() {
+        for target in ["/proc/self/environ", "/dev/zero", "/proc/kmsg"] {
+            if !Path::new(target).exists() {
+                continue;
+            }
+            // As a rule path of a found config: outside the tree.
+            let dir = tree(&format!("rules = [\"{target}\"]\n"));
+            let file = dir.path().join(FILE_NAME);
+            let e = load_found(&file).expect_err(target);
+            assert!(e.src.inner().len() < 200, "{target}: short excerpt");
+            // Named explicitly: still not read (not regular, or lying about its size).
+            let e = load(&file).expect_err(target);
+            assert!(
+                e.message.contains("regular file"),
+                "{target}: {}",
+                e.message
+            );
+            // As the config itself, through a link.
+            let dir = tempfile::tempdir().expect("tempdir");
+            let link = dir.path().join(FILE_NAME);
+            std::os::unix::fs::symlink(target, &link).expect("symlink");
+            assert!(load_found(&link).is_err(), "{target}");
+            let e = load(&link).expect_err(target);
+            assert!(!e.src.inner().contains("PATH="), "{target} echoed");
+        }
+        // A FIFO named sunset.toml is found (not skipped) and refused.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join(FILE_NAME);
+        if std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .is_ok_and(|s| s.success())
+        {
+            assert_eq!(find(dir.path()).as_deref(), Some(fifo.as_path()));
+            let e = load_found(&fifo).expect_err("fifo");
+            assert!(e.message.contains("FIFO"), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn an_error_in_a_file_that_is_not_toml_shows_a_short_masked_excerpt() {
+        let secret = "hunter2-very-secret";
+        let keys: String = (0..50).map(|k| format!("k{k} = 1\n")).collect();
+        let text = format!(
+            "{keys}QUALYS_PASSWORD={secret} {}\nLAST=1\n",
+            "x".repeat(500)
+        );
+        let e = parse(&text, Path::new("repo/sunset.toml")).expect_err("not toml");
+        let shown = e.src.inner();
+        assert!(!shown.contains(secret), "{shown}");
+        assert!(
+            !shown.contains("LAST") && shown.trim().len() < 300,
+            "{shown}"
+        );
+        assert!(!shown.contains("k1 = 1"), "{shown}");
+        assert!(
+            shown.starts_with(&"\n".repeat(50)),
+            "line number kept: {shown}"
+        );
+        let span = e.span.expect("span");
+        assert!(span.offset() + span.len() <= shown.len());
     }
 
     #[test]

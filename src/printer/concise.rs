@@ -60,21 +60,9 @@ fn line(f: &Finding) -> String {
     if f.verdict == Some(Verdict::Fail) {
         text.push_str(" [fail]");
     }
-    escape_controls(&text)
-}
-
-/// Control characters as `\u{..}` so a crafted path cannot split a line or
-/// drive a terminal.
-fn escape_controls(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() {
-            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    // Control and bidi characters as `\u{..}` so a crafted path cannot
+    // split a line, drive a terminal or reorder what is shown.
+    crate::display::escape(&text).into_owned()
 }
 
 /// The deadline that matters, in words with the days counted:
@@ -172,6 +160,9 @@ mod tests {
 
     #[test]
     fn control_characters_cannot_split_a_line() {
-        assert_eq!(escape_controls("a\nb\u{1b}[31m"), "a\\u{a}b\\u{1b}[31m");
+        assert_eq!(
+            crate::display::escape("a\nb\u{1b}[31m\u{202e}"),
+            "a\\u{a}b\\u{1b}[31m\\u{202e}"
+        );
     }
 }

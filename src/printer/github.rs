@@ -145,11 +145,14 @@ fn plural(n: usize, what: &str) -> String {
     }
 }
 
-/// `escapeData` of `@actions/core`: the message after `::`.
+/// `escapeData` of `@actions/core`: the message after `::`; other control
+/// and bidi characters as `\u{..}` (the log viewer obeys ANSI escapes).
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let s = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    crate::display::escape(&s).into_owned()
 }
 
 /// `escapeProperty` of `@actions/core`: a `key=value` inside the command.

@@ -485,22 +485,29 @@ fn expand(path: &Path) -> Result<Vec<PathBuf>, RuleError> {
     Ok(files)
 }
 
+/// A rule file: a regular file of at most 4 MiB, read without blocking
+/// (see [`crate::readfile`]).
 fn read(path: &Path) -> Result<String, RuleError> {
-    std::fs::read_to_string(path).map_err(|error| match error.kind() {
-        std::io::ErrorKind::NotFound => RuleError::NotFound {
-            path: path.to_path_buf(),
-        },
-        _ => RuleError::Unreadable {
-            path: path.to_path_buf(),
-            error,
-        },
+    crate::readfile::regular_to_string(path, crate::readfile::CONFIG_MAX_BYTES).map_err(|error| {
+        if error.is_not_found() {
+            RuleError::NotFound {
+                path: path.to_path_buf(),
+            }
+        } else {
+            RuleError::Unreadable {
+                path: path.to_path_buf(),
+                error: error.into_io(),
+            }
+        }
     })
 }
 
+/// The error for a file's problems; credentials in the text it shows are
+/// masked (offsets kept, so every span still points at its text).
 fn invalid(name: &str, text: &str, mut problems: Vec<RuleProblem>) -> RuleError {
     problems.sort_by_key(RuleProblem::offset);
     RuleError::Invalid {
-        source_code: NamedSource::new(name, text.to_string()),
+        source_code: NamedSource::new(name, crate::redact::mask_keeping_offsets(text)),
         problems,
     }
 }
@@ -568,12 +575,15 @@ fn parse_file(name: &str, text: &str, origin: RuleOrigin) -> Result<Vec<Parsed>,
     let doc = match schema::parse_document(text) {
         Ok(doc) => doc,
         Err(e) => {
+            // Not TOML, so perhaps not a rule file at all: show only a
+            // short excerpt of the offending line.
             let span = clamp(e.span().unwrap_or(0..0), text);
+            let (shown, span) = crate::display::excerpt(text, span);
             problems.push(RuleProblem::Syntax {
                 message: e.message().trim().to_string(),
                 span: span.into(),
             });
-            return Err(invalid(name, text, problems));
+            return Err(invalid(name, &shown, problems));
         }
     };
     let raw = schema::decode_file(text, &doc, &mut problems);

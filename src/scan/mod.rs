@@ -707,12 +707,23 @@ fn finding_from_hit(
     } else {
         FixPlan::default()
     };
+    // The URL is rebuilt from pieces: mask what the source around them
+    // shows to be a secret, even where gluing hid its shape.
+    let known = redact::secrets_near(
+        text,
+        std::iter::once(hit.span.0).chain(hit.via.iter().map(|(_, def)| *def)),
+    );
+    let matched = redact::redact_known(&hit.matched, &known);
+    let suggested = hit
+        .suggested
+        .as_deref()
+        .map(|s| redact::redact_known(s, &known));
     make_finding(
         display,
         location,
         hit.rule,
-        &hit.matched,
-        hit.suggested.as_deref(),
+        &matched,
+        suggested.as_deref(),
         FindingFacts {
             kind,
             confidence: Confidence::Certain,
@@ -809,6 +820,9 @@ pub(crate) fn make_finding(
 /// Longest code frame kept around a finding on a long (minified) line.
 const SNIPPET_CONTEXT: usize = 80;
 
+/// Text around a code frame the redactor sees (not shown).
+const REDACT_CONTEXT: usize = 512;
+
 /// Line, column and a redacted code frame for a byte span.
 pub(crate) fn locate(text: &str, index: &LineIndex, span: (usize, usize)) -> Location {
     let (start, end) = (
@@ -825,13 +839,18 @@ pub(crate) fn locate(text: &str, index: &LineIndex, span: (usize, usize)) -> Loc
         from = floor_boundary(text, start.saturating_sub(SNIPPET_CONTEXT).max(first));
         to = ceil_boundary(text, (end + SNIPPET_CONTEXT).min(to));
     }
-    let raw = &text[from..to];
-    let raw = raw.replace('\r', "");
-    let shift = |o: usize| text[from..o.max(from)].replace('\r', "").len();
-    let redacted = redact::redact(&raw);
+    // Redacted with up to REDACT_CONTEXT bytes around the frame in view, so
+    // a key outside the frame (left of a minified window, on the line above)
+    // still hides its value inside it.
+    let cfrom = floor_boundary(text, from.saturating_sub(REDACT_CONTEXT));
+    let cto = ceil_boundary(text, (to + REDACT_CONTEXT).min(text.len()));
+    let context = text[cfrom..cto].replace('\r', "");
+    let shift = |o: usize| text[cfrom..o.max(cfrom)].replace('\r', "").len();
+    let redacted = redact::redact_window(&context, shift(from)..shift(to));
+    let base = shift(from);
     let span_in = (
-        redacted.map_offset(shift(start)),
-        redacted.map_offset(shift(end)),
+        redacted.map_offset(shift(start) - base),
+        redacted.map_offset(shift(end) - base),
     );
     Location {
         line,

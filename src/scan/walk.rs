@@ -1,9 +1,42 @@
 //! The only place the directory walk is configured.
+//!
+//! **Hostile ignore files.** The walker (the `ignore` crate) reads the
+//! ignore files of every directory it enters, and of every ancestor of a
+//! root, itself: `.gitignore`, `.ignore`, `.git/info/exclude`, and for a
+//! git worktree the `.git` file, its `commondir` and the exclude file they
+//! lead to. A scanned tree controls those files, and a FIFO named
+//! `.gitignore` would block the walk forever, a link to `/dev/zero` would
+//! fill memory. So before the walker enters a directory, [`hostile`] checks
+//! the files it is about to read ([`crate::readfile::check_regular`]: a
+//! regular file of at most 4 MiB whose content matches its size, looked at
+//! without opening anything else). A directory with one that fails is not
+//! entered by the main walk: it is walked afterwards on its own *without
+//! any ignore file* (so it is scanned in full, never less), and a notice
+//! names the file and why. When a root or an ancestor of a root has such a
+//! file, the whole walk runs without ignore files, with the same notice.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use ignore::{WalkBuilder, WalkState};
+
+use crate::readfile;
+
+/// The largest `-j` accepted (refused above it).
+pub const MAX_THREADS: usize = 1024;
+
+/// Threads a walk actually starts for `requested` (0: one per core): at
+/// most [`MAX_THREADS`] and at most 4 per core (and 16 whatever the core
+/// count). More only contend, and each costs a stack: under a process or
+/// address-space limit the walker cannot start them and aborts.
+pub fn effective_threads(requested: usize) -> usize {
+    if requested == 0 {
+        return 0;
+    }
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    requested.min(MAX_THREADS).min((cores * 4).max(16))
+}
 
 /// What the walk includes.
 #[derive(Clone, Debug, Default)]
@@ -78,7 +111,13 @@ pub enum Entry {
     },
 }
 
-fn builder(roots: &[PathBuf], opts: &WalkOptions) -> WalkBuilder {
+/// An ignore file the walker must not read: the file, and why.
+type Hostile = (PathBuf, String);
+
+/// Directories set aside because of a hostile ignore file.
+type Deferred = Arc<Mutex<Vec<(PathBuf, Hostile)>>>;
+
+fn builder(roots: &[PathBuf], opts: &WalkOptions, deferred: Option<Deferred>) -> WalkBuilder {
     let mut b = WalkBuilder::new(&roots[0]);
     for r in &roots[1..] {
         b.add(r);
@@ -88,13 +127,113 @@ fn builder(roots: &[PathBuf], opts: &WalkOptions) -> WalkBuilder {
         .follow_links(opts.follow)
         // A scanner should honour .gitignore in an unpacked tarball too.
         .require_git(false)
-        .threads(opts.threads);
-    if let Some(exclude) = &opts.exclude {
-        let exclude = std::sync::Arc::clone(exclude);
-        // A root given explicitly is walked even when a glob covers it.
-        b.filter_entry(move |e| e.depth() == 0 || !exclude.excludes(e.path()));
+        .threads(effective_threads(opts.threads));
+    let exclude = opts.exclude.clone();
+    let deferred = deferred.filter(|_| !opts.no_ignore);
+    if exclude.is_some() || deferred.is_some() {
+        b.filter_entry(move |e| {
+            // A root given explicitly is walked even when a glob covers it.
+            if e.depth() == 0 {
+                return true;
+            }
+            if exclude.as_ref().is_some_and(|x| x.excludes(e.path())) {
+                return false;
+            }
+            if let Some(deferred) = &deferred {
+                if e.file_type().is_some_and(|t| t.is_dir()) {
+                    if let Some(h) = hostile(e.path()) {
+                        if let Ok(mut d) = deferred.lock() {
+                            d.push((e.path().to_path_buf(), h));
+                        }
+                        return false;
+                    }
+                }
+            }
+            true
+        });
     }
     b
+}
+
+/// The first ignore file in `dir` the walker would read that is not a
+/// regular file of sane size (see the module documentation).
+pub fn hostile(dir: &Path) -> Option<Hostile> {
+    let check = |p: PathBuf| {
+        readfile::check_regular(&p, readfile::IGNORE_MAX_BYTES)
+            .err()
+            .map(|e| (p, e.to_string()))
+    };
+    for name in [".gitignore", ".ignore"] {
+        if let Some(h) = check(dir.join(name)) {
+            return Some(h);
+        }
+    }
+    let git = dir.join(".git");
+    match std::fs::metadata(&git) {
+        Ok(m) if m.is_dir() => check(git.join("info").join("exclude")),
+        // A worktree: `.git` holds `gitdir: PATH`, PATH/commondir a path
+        // whose info/exclude applies. The walker reads the first line of
+        // each; check each before it does.
+        Ok(m) if m.is_file() => {
+            if let Some(h) = check(git.clone()) {
+                return Some(h);
+            }
+            let first = first_line(&git)?;
+            let gitdir = PathBuf::from(first.strip_prefix("gitdir: ")?);
+            let commondir_file = gitdir.join("commondir");
+            if let Some(h) = check(commondir_file.clone()) {
+                return Some(h);
+            }
+            let common = first_line(&commondir_file)?;
+            let common = if common.starts_with('.') {
+                gitdir.join(common)
+            } else {
+                PathBuf::from(common)
+            };
+            check(common.join("info").join("exclude"))
+        }
+        // Anything else named `.git` the walker does not read.
+        _ => None,
+    }
+}
+
+fn first_line(path: &Path) -> Option<String> {
+    let bytes = readfile::regular(path, readfile::IGNORE_MAX_BYTES).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    Some(text.lines().next()?.to_string())
+}
+
+/// Hostile ignore files in `roots` and their ancestors, which the walker
+/// reads before anything else.
+fn hostile_at_roots(roots: &[PathBuf]) -> Vec<Hostile> {
+    let mut found = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for root in roots {
+        let Ok(real) = std::fs::canonicalize(root) else {
+            continue;
+        };
+        let first = if real.is_dir() {
+            Some(real.as_path())
+        } else {
+            real.parent()
+        };
+        for dir in first.into_iter().flat_map(Path::ancestors) {
+            if seen.insert(dir.to_path_buf()) {
+                found.extend(hostile(dir));
+            }
+        }
+    }
+    found
+}
+
+fn hostile_notice(h: &Hostile, scope: &str) -> Entry {
+    Entry::Error {
+        path: Some(h.0.clone()),
+        message: format!(
+            "ignore file not read: {}; {scope} is scanned without ignore files",
+            h.1
+        ),
+    }
 }
 
 /// What the filters left out of a walk: the top-most excluded entries (an
@@ -196,12 +335,66 @@ pub fn walk<F>(roots: &[PathBuf], opts: &WalkOptions, visit: F) -> Excluded
 where
     F: Fn(Entry) + Sync,
 {
+    let mut opts = opts.clone();
+    if !opts.no_ignore {
+        let at_roots = hostile_at_roots(roots);
+        for h in &at_roots {
+            visit(hostile_notice(h, "the whole tree"));
+        }
+        opts.no_ignore = !at_roots.is_empty();
+    }
     // With no filter on there is nothing excluded to count.
     let count = !(opts.no_ignore && opts.hidden && opts.exclude.is_none());
     let tally = Tally::default();
-    builder(roots, opts).build_parallel().run(|| {
-        let visit = &visit;
-        let tally = &tally;
+    let deferred: Deferred = Arc::default();
+    walk_once(
+        roots,
+        &opts,
+        Some(Arc::clone(&deferred)),
+        count,
+        &tally,
+        &visit,
+    );
+    // Directories set aside: each walked on its own, without ignore files.
+    let set_aside = std::mem::take(&mut *deferred.lock().unwrap_or_else(|e| e.into_inner()));
+    let mut set_aside = set_aside;
+    set_aside.sort();
+    let unfiltered = WalkOptions {
+        no_ignore: true,
+        ..opts.clone()
+    };
+    for (dir, h) in set_aside {
+        visit(hostile_notice(&h, &format!("{}", dir.display())));
+        if count {
+            Tally::add(&tally.yielded, dir.file_name());
+        }
+        walk_once(
+            std::slice::from_ref(&dir),
+            &unfiltered,
+            None,
+            count,
+            &tally,
+            &visit,
+        );
+    }
+    if count {
+        tally.excluded()
+    } else {
+        Excluded::default()
+    }
+}
+
+fn walk_once<F>(
+    roots: &[PathBuf],
+    opts: &WalkOptions,
+    deferred: Option<Deferred>,
+    count: bool,
+    tally: &Tally,
+    visit: &F,
+) where
+    F: Fn(Entry) + Sync,
+{
+    builder(roots, opts, deferred).build_parallel().run(|| {
         Box::new(move |result| {
             match result {
                 Ok(entry) => {
@@ -234,11 +427,6 @@ where
             WalkState::Continue
         })
     });
-    if count {
-        tally.excluded()
-    } else {
-        Excluded::default()
-    }
 }
 
 fn classify(err: ignore::Error) -> Entry {
@@ -302,6 +490,7 @@ mod tests {
                 hidden: true,
                 ..opts.clone()
             },
+            None,
         );
         let (h, i, r) = (hidden.clone(), ignored.clone(), reached.clone());
         b.filter_entry(move |entry| {
@@ -328,7 +517,7 @@ mod tests {
 
     fn reached(roots: &[PathBuf], opts: &WalkOptions) -> HashSet<PathBuf> {
         let seen = std::sync::Mutex::new(HashSet::new());
-        builder(roots, opts).build_parallel().run(|| {
+        builder(roots, opts, None).build_parallel().run(|| {
             Box::new(|result| {
                 if let (Ok(entry), Ok(mut s)) = (result, seen.lock()) {
                     s.insert(entry.into_path());
@@ -437,5 +626,131 @@ mod tests {
         });
         assert_eq!(seen.into_inner().expect("lock"), vec![root.join("a.py")]);
         assert_eq!(excluded.ignored, 1);
+    }
+}
+
+#[cfg(all(test, unix))]
+mod hostile_tests {
+    use super::*;
+
+    fn files_and_notices(root: &Path) -> (Vec<String>, Vec<String>, Excluded) {
+        let files = Mutex::new(Vec::new());
+        let notices = Mutex::new(Vec::new());
+        let opts = WalkOptions {
+            threads: 2,
+            ..WalkOptions::default()
+        };
+        let excluded = walk(&[root.to_path_buf()], &opts, |e| match e {
+            Entry::File { path, .. } => files.lock().expect("lock").push(
+                path.strip_prefix(root)
+                    .expect("under root")
+                    .to_string_lossy()
+                    .into_owned(),
+            ),
+            Entry::Error { path, message } => notices
+                .lock()
+                .expect("lock")
+                .push(format!("{}: {message}", path.unwrap_or_default().display())),
+            Entry::Loop { .. } => {}
+        });
+        let mut files = files.into_inner().expect("lock");
+        files.sort();
+        (files, notices.into_inner().expect("lock"), excluded)
+    }
+
+    fn mkfifo(p: &Path) -> bool {
+        std::process::Command::new("mkfifo")
+            .arg(p)
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    #[test]
+    fn a_hostile_ignore_file_below_the_root_is_not_read_and_its_directory_is_scanned() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        for rel in [
+            "a.py",
+            "skip.log",
+            "sub/b.py",
+            "sub/c.log",
+            "ok/d.py",
+            "ok/e.tmp",
+        ] {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, "x").expect("write");
+        }
+        std::fs::write(root.join(".gitignore"), "*.log\n").expect("write");
+        std::fs::write(root.join("ok/.gitignore"), "*.tmp\n").expect("write");
+        std::os::unix::fs::symlink("/dev/zero", root.join("sub/.gitignore")).expect("symlink");
+        let (files, notices, _) = files_and_notices(root);
+        // sub/ is scanned without any ignore file (c.log too); elsewhere the
+        // ignore files apply.
+        assert_eq!(files, ["a.py", "ok/d.py", "sub/b.py", "sub/c.log"]);
+        assert_eq!(notices.len(), 1, "{notices:?}");
+        assert!(
+            notices[0].contains("sub/.gitignore") && notices[0].contains("character device"),
+            "{notices:?}"
+        );
+
+        // A FIFO instead: same, and no hang.
+        std::fs::remove_file(root.join("sub/.gitignore")).expect("rm");
+        if mkfifo(&root.join("sub/.gitignore")) {
+            let (files, notices, _) = files_and_notices(root);
+            assert_eq!(files, ["a.py", "ok/d.py", "sub/b.py", "sub/c.log"]);
+            assert!(notices[0].contains("FIFO"), "{notices:?}");
+        }
+    }
+
+    #[test]
+    fn a_hostile_ignore_file_at_the_root_turns_ignore_files_off() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        std::fs::create_dir(root.join("sub")).expect("mkdir");
+        for rel in ["a.py", "sub/b.log"] {
+            std::fs::write(root.join(rel), "x").expect("write");
+        }
+        std::fs::write(root.join("sub/.ignore"), "*.log\n").expect("write");
+        if !mkfifo(&root.join(".gitignore")) {
+            return;
+        }
+        let (files, notices, _) = files_and_notices(root);
+        assert_eq!(files, ["a.py", "sub/b.log"]);
+        assert!(
+            notices
+                .iter()
+                .any(|n| n.contains(".gitignore") && n.contains("whole tree")),
+            "{notices:?}"
+        );
+    }
+
+    #[test]
+    fn a_worktree_git_file_pointing_at_a_fifo_is_caught() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("wt/gd")).expect("mkdir");
+        std::fs::write(root.join("wt/a.py"), "x").expect("write");
+        std::fs::write(
+            root.join("wt/.git"),
+            format!("gitdir: {}\n", root.join("wt/gd").display()),
+        )
+        .expect("write");
+        if !mkfifo(&root.join("wt/gd/commondir")) {
+            return;
+        }
+        let h = hostile(&root.join("wt")).expect("hostile");
+        assert!(h.0.ends_with("commondir"), "{h:?}");
+        let (files, _, _) = files_and_notices(root);
+        assert!(files.contains(&"wt/a.py".to_string()), "{files:?}");
+    }
+
+    #[test]
+    fn ordinary_trees_have_nothing_hostile() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join(".git/info")).expect("mkdir");
+        std::fs::write(dir.path().join(".git/info/exclude"), "x\n").expect("write");
+        std::fs::write(dir.path().join(".gitignore"), "").expect("write");
+        assert!(hostile(dir.path()).is_none());
     }
 }

@@ -599,7 +599,7 @@ fn github_lines_follow_the_workflow_command_grammar() {
     }
     let text = render_as(&gated_report(), OutputFormat::Github);
     assert!(
-        text.contains("file=odd/a&b<c>\"d'e%2Cf%3Ag%25h\u{1}i%0Aj.py,"),
+        text.contains("file=odd/a&b<c>\"d'e%2Cf%3Ag%25h\\u{1}i%0Aj.py,"),
         "{text}"
     );
 }

@@ -1,4 +1,4 @@
-//! The module floors of `src/`: data flows one way, rules → scan → model →
+//! The module floors of `src/`: data flows one way, rules → model → scan →
 //! gate / printers / migration / fix → cli, and no module imports from a
 //! floor above its own or from a neighbour on its floor. The picture in
 //! `docs/architecture.md` is generated from the same imports.
@@ -9,21 +9,23 @@ use std::path::Path;
 /// Each top-level module of `src/` and its floor: a module may import only
 /// modules on lower floors.
 const FLOORS: &[(&str, u8)] = &[
-    ("rules", 0),
     ("source", 0),
     ("text", 0),
     ("redact", 0),
-    ("model", 1),
-    ("suppress", 2),
-    ("extract", 2),
-    ("matcher", 3),
-    ("libraries", 3),
-    ("scan", 4),
-    ("gate", 5),
-    ("printer", 5),
-    ("migration", 5),
-    ("fix", 5),
-    ("cli", 6),
+    ("readfile", 0),
+    ("display", 1),
+    ("rules", 2),
+    ("model", 3),
+    ("suppress", 4),
+    ("extract", 4),
+    ("matcher", 5),
+    ("libraries", 5),
+    ("scan", 6),
+    ("gate", 7),
+    ("printer", 7),
+    ("migration", 7),
+    ("fix", 7),
+    ("cli", 8),
 ];
 
 /// Imports between top-level modules, from code that is not a comment and
@@ -99,7 +101,7 @@ const END: &str = "<!-- END GENERATED IMPORTS -->";
 fn architecture_picture_is_current() {
     let floor: BTreeMap<&str, u8> = FLOORS.iter().copied().collect();
     let mut picture = String::from("```mermaid\nflowchart BT\n");
-    for level in 0..=6u8 {
+    for level in 0..=8u8 {
         let on: Vec<&str> = FLOORS
             .iter()
             .filter(|(_, f)| *f == level)

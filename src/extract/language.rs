@@ -41,6 +41,12 @@ pub enum Language {
     Lua,
     R,
     Elixir,
+    Julia,
+    Clojure,
+    /// OCaml and F#.
+    Ml,
+    /// ColdFusion (CFML).
+    Cfml,
     /// Windows `cmd` batch files.
     Batch,
     Makefile,
@@ -107,7 +113,7 @@ const PY_PREFIXES: &[Prefix] = {
     ]
 };
 
-const TABLE: [Row; 33] = [
+const TABLE: [Row; 37] = [
     Row {
         lang: Language::Python,
         name: "Python",
@@ -608,6 +614,93 @@ const TABLE: [Row; 33] = [
         },
     },
     Row {
+        lang: Language::Julia,
+        name: "Julia",
+        extensions: &["jl"],
+        file_names: &[],
+        interpreters: &["julia"],
+        fences: &["julia", "jl"],
+        syntax: Syntax {
+            line_comments: HASH_COMMENTS,
+            block_comments: &[BlockComment::nested("#=", "=#")],
+            quotes: &[
+                Quote::plain("\"\"\"").multiline().interp(Interp::Template),
+                Quote::plain("\"").multiline().interp(Interp::Template),
+            ],
+            prefixes: &[Prefix::new("raw", b"\"")
+                .escape(Escape::None)
+                .interp(Interp::None)],
+            forms: &[Form::CharOrTick],
+            // `*` joins strings in Julia; `string(a, b)` too.
+            concat: &[Op::Star],
+            join_fns: &[("string", "")],
+            ..Syntax::NONE
+        },
+    },
+    Row {
+        lang: Language::Clojure,
+        name: "Clojure",
+        extensions: &["clj", "cljs", "cljc", "edn", "bb"],
+        file_names: &[],
+        interpreters: &["bb", "clojure"],
+        fences: &["clojure", "clj", "cljs", "edn"],
+        syntax: Syntax {
+            line_comments: &[LineComment::new(";")],
+            quotes: &[Quote::plain("\"").multiline()],
+            // `#"regex"`
+            prefixes: &[Prefix::new("#", b"\"").escape(Escape::RawBackslash)],
+            concat: &[],
+            ..Syntax::NONE
+        },
+    },
+    Row {
+        lang: Language::Ml,
+        name: "OCaml and F#",
+        extensions: &["ml", "mli", "fs", "fsi", "fsx"],
+        file_names: &[],
+        interpreters: &["ocaml"],
+        fences: &["ocaml", "ml", "fsharp", "f#", "fs"],
+        syntax: Syntax {
+            // `//` is F#'s; OCaml has no such operator.
+            line_comments: C_COMMENTS,
+            block_comments: &[BlockComment::nested("(*", "*)")],
+            quotes: &[
+                Quote::plain("\"\"\"").multiline().escape(Escape::None),
+                Quote::plain("\"").multiline(),
+            ],
+            prefixes: &[
+                Prefix::new("$", b"\"").interp(Interp::Brace),
+                Prefix::new("@", b"\"").escape(Escape::Doubled),
+            ],
+            forms: &[Form::CharOrTick],
+            // OCaml `^`, F# `+`.
+            concat: &[Op::Caret, Op::Plus],
+            ..Syntax::NONE
+        },
+    },
+    Row {
+        lang: Language::Cfml,
+        name: "ColdFusion (CFML)",
+        extensions: &["cfm", "cfc", "cfml"],
+        file_names: &[],
+        interpreters: &[],
+        fences: &["cfml", "cfm", "cfc", "coldfusion"],
+        syntax: Syntax {
+            line_comments: C_COMMENTS,
+            block_comments: &[
+                BlockComment::new("<!---", "--->"),
+                BlockComment::new("/*", "*/"),
+            ],
+            quotes: &[
+                Quote::plain("\"").escape(Escape::Doubled),
+                Quote::plain("'").escape(Escape::Doubled),
+            ],
+            any_case: true,
+            concat: &[Op::And],
+            ..Syntax::NONE
+        },
+    },
+    Row {
         lang: Language::Batch,
         name: "Batch (cmd)",
         extensions: &["bat", "cmd", "btm"],
@@ -1006,6 +1099,11 @@ mod tests {
             ("notes.txt", Language::Text),
             ("README", Language::Text),
             ("Makefile.am", Language::Makefile),
+            ("client.jl", Language::Julia),
+            ("core.clj", Language::Clojure),
+            ("qualys.ml", Language::Ml),
+            ("Qualys.fs", Language::Ml),
+            ("index.cfm", Language::Cfml),
         ];
         for (path, lang) in cases {
             assert_eq!(Language::of_path(Path::new(path)), lang, "{path}");
@@ -1099,6 +1197,16 @@ mod tests {
                 Language::Groovy,
                 "def u = base + '/api/2.0' + \"/fo/scan/\"\n",
             ),
+            (Language::Julia, "u = base * \"/api/2.0\" * \"/fo/scan/\"\n"),
+            (
+                Language::Julia,
+                "u = string(base, \"/api/2.0\", \"/fo/scan/\")\n",
+            ),
+            (
+                Language::Ml,
+                "let u = base ^ \"/api/2.0\" ^ \"/fo/scan/\"\n",
+            ),
+            (Language::Cfml, "u = base & \"/api/2.0\" & '/fo/scan/';\n"),
         ];
         for (lang, src) in cases {
             assert!(

@@ -86,6 +86,11 @@ pub(super) fn build_parts<'a>(
             Interp::DollarBrace | Interp::Template if c == b'$' && b.get(i + 1) == Some(&b'{') => {
                 Some(braced(b, i + 2))
             }
+            // Julia `$(expr)`.
+            Interp::Template if c == b'$' && b.get(i + 1) == Some(&b'(') => {
+                let close = matching(b, i + 2, b'(', b')');
+                Some((i + 2, close, (close + 1).min(b.len())))
+            }
             Interp::Template if c == b'$' && b.get(i + 1).is_some_and(|&n| is_ident_start(n)) => {
                 let mut k = i + 1;
                 while k < b.len() && is_ident(b[k]) && b[k] != b'$' {
@@ -604,6 +609,15 @@ mod tests {
                 Interp::Template
             ),
             "<base>/api/<v>/x$"
+        );
+        assert_eq!(
+            built(
+                "$(cfg.base)/api/$v",
+                b'"',
+                Escape::Backslash,
+                Interp::Template
+            ),
+            "<cfg.base>/api/<v>"
         );
         assert_eq!(
             built("#{base}/api/#x", b'"', Escape::Backslash, Interp::HashBrace),

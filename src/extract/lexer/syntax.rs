@@ -65,7 +65,8 @@ pub enum Interp {
     Brace,
     /// JS template literals, HCL, Java placeholders: `${expr}`.
     DollarBrace,
-    /// Kotlin, Groovy, Scala `s""`, Dart: `$name` and `${expr}`.
+    /// Kotlin, Groovy, Scala `s""`, Dart, Julia: `$name`, `${expr}` and
+    /// `$(expr)`.
     Template,
     /// Ruby, Elixir: `#{expr}`.
     HashBrace,

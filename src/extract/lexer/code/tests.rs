@@ -324,3 +324,31 @@ fn long_lines_stay_linear() {
         );
     }
 }
+
+#[test]
+fn julia_clojure_ml_cfml() {
+    let (s, c) = both(
+        Language::Julia,
+        "#= a #= nested =# \"x\" =#\nu = \"$base/api/$(v)/x\" * raw\"$no\" # c\nch = 'q'\n",
+    );
+    assert_eq!(s, ["<base>/api/<v>/x", "$no", "q"]);
+    assert_eq!(c.len(), 2);
+    let (s, c) = both(
+        Language::Clojure,
+        ";; note \"x\"\n(client/get (str base \"/api/2.0/fo/scan/\") #\"\\d+\")\n",
+    );
+    assert_eq!(s, ["/api/2.0/fo/scan/", "\\d+"]);
+    assert_eq!(c, ["; note \"x\""]);
+    let (s, c) = both(
+        Language::Ml,
+        "(* a (* nested *) \"x\" *)\nlet u = base ^ \"/x\" in let c = 'a' and t : 'a list = [] // fs\n",
+    );
+    assert_eq!(s, ["/x", "a"]);
+    assert_eq!(c.len(), 2);
+    let (s, c) = both(
+        Language::Cfml,
+        "<!--- old \"x\" ---> u = base & \"say \"\"hi\"\"\"; // c\n/* b */",
+    );
+    assert_eq!(s, ["say \"hi\""]);
+    assert_eq!(c.len(), 3);
+}

@@ -16,6 +16,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashMap;
 
+use super::lexer::syntax::{Sigil, Syntax};
 use super::lexer::{fits_u32, lex_split, op, Lexed, Offset, Op, Part, Parts, Tok, Token};
 use super::{Binding, Expr, Extracted, Language, Seg, HOLE};
 use crate::model::FindingKind;
@@ -33,6 +34,10 @@ const FORMAT_FNS: &[&str] = &[
     "formatted",
     "String.format",
     "fmt",
+    // Objective-C: `[NSString stringWithFormat:@"%@/api/…", base]`.
+    "stringWithFormat",
+    "initWithFormat",
+    "stringByAppendingFormat",
 ];
 
 /// Functions that read the environment or a map with a default value.
@@ -191,6 +196,7 @@ fn assemble_with<O: Offset>(
     }
     let mut asm = Assembler {
         lang,
+        syntax: lang.syntax(),
         toks: &toks,
         part_list: &parts,
         syms: HashMap::new(),
@@ -215,6 +221,8 @@ fn assemble_with<O: Offset>(
 
 struct Assembler<'t, O: Offset> {
     lang: Language,
+    /// The language's row: concatenation operators, adjacency, …
+    syntax: &'static Syntax,
     toks: &'t [Token<'t, O>],
     /// The parts of the string literals (see [`Assembler::parts_of`]).
     part_list: &'t [Part<'t>],
@@ -247,22 +255,16 @@ impl<'t, O: Offset> Assembler<'t, O> {
         matches!(self.tok(i), Some(Tok::Op(o)) if *o == op)
     }
 
+    /// Whether the token at `i` joins strings in this language (the row's
+    /// `concat`: `+`, PHP/Perl `.`, VB `&`, Lua `..`, `<>`, `++`).
     fn concat_op(&self, i: usize) -> bool {
-        match self.tok(i) {
-            Some(Tok::Op(op!("+"))) => true,
-            Some(Tok::Op(op!("."))) => self.lang == Language::Php,
-            Some(Tok::Op(op!(".."))) => false,
-            _ => false,
-        }
+        matches!(self.tok(i), Some(Tok::Op(o)) if self.syntax.concatenates(*o))
     }
 
-    /// Adjacent literals are joined (Python, Ruby, C/C++, Go raw?) — not in
-    /// shell, where words are separate arguments.
+    /// Adjacent literals are joined (Python, Ruby, C/C++) — not in shell,
+    /// where words are separate arguments.
     fn adjacency(&self) -> bool {
-        matches!(
-            self.lang,
-            Language::Python | Language::Ruby | Language::CLike
-        )
+        self.syntax.adjacent
     }
 
     fn skip_newlines(&self, mut i: usize) -> usize {
@@ -278,7 +280,7 @@ impl<'t, O: Offset> Assembler<'t, O> {
         while i < toks.len() {
             let t = &toks[i];
             match &t.tok {
-                Tok::Op(op!("=") | op!(":=") | op!(".=") | op!("+=")) => {
+                Tok::Op(op!("=") | op!(":=") | op!(".=") | op!("+=") | op!("<-")) => {
                     let offset = t.start.get();
                     let name = self.assigned_name(i);
                     let (expr, next) = self.parse_expr(i + 1, true);
@@ -317,13 +319,29 @@ impl<'t, O: Offset> Assembler<'t, O> {
     /// or punctuation, and are skipped without any allocation.
     fn may_start_expr(&self, i: usize, name: &str) -> bool {
         match self.tok(i + 1) {
-            Some(Tok::Op(op!("("))) => FORMAT_FNS.contains(&name) || DEFAULT_FNS.contains(&name),
+            Some(Tok::Op(op!("("))) => {
+                FORMAT_FNS.contains(&name)
+                    || DEFAULT_FNS.contains(&name)
+                    || self.join_separator(name).is_some()
+            }
+            Some(Tok::Op(op!(":"))) => self.syntax.messages && FORMAT_FNS.contains(&name),
             Some(Tok::Op(op!(".") | op!("->") | op!("::") | op!("["))) => true,
+            Some(Tok::Op(o)) if self.syntax.concatenates(*o) => true,
             Some(Tok::Str(_)) => self.adjacency(),
             Some(Tok::Op(op!("+") | op!("||") | op!("??") | op!("%") | op!("-"))) => true,
             Some(Tok::Ident(w)) => *w == "or",
             _ => false,
         }
+    }
+
+    /// The separator a join function (`paste0`) puts between its
+    /// arguments, if `name` is one in this language.
+    fn join_separator(&self, name: &str) -> Option<&'static str> {
+        self.syntax
+            .join_fns
+            .iter()
+            .find(|(f, _)| *f == name)
+            .map(|(_, sep)| *sep)
     }
 
     /// Whether the string literal at `i` makes an expression of its own
@@ -351,7 +369,7 @@ impl<'t, O: Offset> Assembler<'t, O> {
 
     /// A string that is a statement by itself (a Python/Ruby docstring): prose.
     fn is_docstring(&self, i: usize, next: usize) -> bool {
-        matches!(self.lang, Language::Python | Language::Ruby)
+        self.syntax.docstrings
             && next == i + 1
             && matches!(self.tok(i), Some(Tok::Str(_)))
             && (i == 0 || matches!(self.tok(i - 1), Some(Tok::Newline)))
@@ -431,12 +449,30 @@ impl<'t, O: Offset> Assembler<'t, O> {
                 if self.lang == Language::Go && *n == "string" {
                     return prev.checked_sub(1).and_then(ident);
                 }
+                // VB `Dim url As String = …`.
+                if let (Some(kw), Some(k)) = (self.syntax.type_keyword, prev.checked_sub(2)) {
+                    if matches!(self.tok(prev - 1), Some(Tok::Ident(w)) if w.eq_ignore_ascii_case(kw))
+                    {
+                        return ident(k);
+                    }
+                }
                 Some(Cow::Borrowed(*n))
             }
             // `config["base_url"] = …`
             Tok::Op(op!("]")) => {
                 let k = prev.checked_sub(1)?;
                 match self.tok(k)? {
+                    Tok::Str(parts) => literal_text(self.parts_of(*parts)),
+                    _ => None,
+                }
+            }
+            // Perl `$self->{base} = …`, `$h{'base'} = …`.
+            Tok::Op(op!("}"))
+                if self.syntax.sigil == Sigil::Perl
+                    && self.is_op(prev.checked_sub(2)?, op!("{")) =>
+            {
+                match self.tok(prev - 1)? {
+                    Tok::Ident(n) => Some(Cow::Borrowed(*n)),
                     Tok::Str(parts) => literal_text(self.parts_of(*parts)),
                     _ => None,
                 }
@@ -506,10 +542,7 @@ impl<'t, O: Offset> Assembler<'t, O> {
                     }
                     None => break,
                 }
-            } else if self.is_op(k, op!("%"))
-                && matches!(self.lang, Language::Python | Language::Ruby)
-                && has_printf(&expr)
-            {
+            } else if self.is_op(k, op!("%")) && self.syntax.percent_format && has_printf(&expr) {
                 // "…%s…" % (a, b)
                 let (args, next) = if self.is_op(k + 1, op!("(")) {
                     self.args(k + 2)
@@ -601,8 +634,22 @@ impl<'t, O: Offset> Assembler<'t, O> {
                         Cow::Owned(full)
                     }
                 };
-                if self.is_op(end, op!("(")) {
+                let message = self.syntax.messages
+                    && self.is_op(end, op!(":"))
+                    && FORMAT_FNS.contains(&name.as_ref());
+                if self.is_op(end, op!("(")) || message {
                     let last: &str = &name;
+                    if let Some(sep) = self.join_separator(last).filter(|_| !message) {
+                        // `paste0(base, "/api/…")`: the arguments joined.
+                        let (args, next) = self.args(end + 1);
+                        for (k, arg) in args.into_iter().enumerate() {
+                            if k > 0 && !sep.is_empty() {
+                                expr.push(Piece::literal(sep, None, (t.start.get(), t.end.get())));
+                            }
+                            expr.segs.extend(arg.segs);
+                        }
+                        return Some(next);
+                    }
                     if FORMAT_FNS.contains(&last) {
                         let (args, next) = self.args(end + 1);
                         let mut args = args.into_iter();
@@ -694,7 +741,7 @@ impl<'t, O: Offset> Assembler<'t, O> {
             last = Cow::Borrowed(n);
             j += 1;
             let sep = match self.tok(j) {
-                Some(Tok::Op(op!("."))) if self.lang != Language::Php => ".",
+                Some(Tok::Op(op!("."))) if !self.syntax.concatenates(op!(".")) => ".",
                 Some(Tok::Op(op!("->") | op!("::"))) => ".",
                 _ => "",
             };
@@ -715,6 +762,25 @@ impl<'t, O: Offset> Assembler<'t, O> {
                         }
                         last = key;
                         j += 3;
+                    }
+                }
+            }
+            // Perl `$h{key}`, `$r->{'key'}`: the key names the value.
+            if self.syntax.sigil == Sigil::Perl {
+                let k = j + usize::from(self.is_op(j, op!("->")));
+                if self.is_op(k, op!("{")) && self.is_op(k + 2, op!("}")) {
+                    let key = match self.tok(k + 1) {
+                        Some(Tok::Ident(n)) => Some(Cow::Borrowed(*n)),
+                        Some(Tok::Str(parts)) => literal_text(self.parts_of(*parts)),
+                        _ => None,
+                    };
+                    if let Some(key) = key {
+                        if let Some(full) = full.as_deref_mut() {
+                            full.push('.');
+                            full.push_str(&key);
+                        }
+                        last = key;
+                        j = k + 3;
                     }
                 }
             }
@@ -747,7 +813,10 @@ impl<'t, O: Offset> Assembler<'t, O> {
         };
         // Strip format specs and conversions: `{x!r}`, `{x:>10}`.
         let name_part = name_part.split(['!', ':']).next().unwrap_or("").trim();
-        let name_part = name_part.trim_start_matches('$').trim_start_matches("env:");
+        // `$x`, `$env:X` (PowerShell), `@x` (Elixir attributes).
+        let name_part = name_part
+            .trim_start_matches(['$', '@'])
+            .trim_start_matches("env:");
         let simple = !name_part.is_empty()
             && name_part
                 .chars()
@@ -964,7 +1033,8 @@ fn substitute<'t>(fmt: &Chain<'t>, args: &[Chain<'t>]) -> Chain<'t> {
                         e += 1;
                     }
                     match b.get(e) {
-                        Some(b's' | b'v' | b'd' | b'q' | b'x') => Some((e + 1, None)),
+                        // `%@`: Objective-C's object placeholder.
+                        Some(b's' | b'v' | b'd' | b'q' | b'x' | b'@') => Some((e + 1, None)),
                         _ => None,
                     }
                 }

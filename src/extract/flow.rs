@@ -331,7 +331,14 @@ impl<'a, 't, O: Offset> Scanner<'a, 't, O> {
     fn method_definition(&mut self, i: usize) -> Option<Function> {
         if !matches!(
             self.lang,
-            Language::JavaScript | Language::CLike | Language::CSharp | Language::Php
+            Language::JavaScript
+                | Language::CLike
+                | Language::CSharp
+                | Language::Php
+                | Language::Kotlin
+                | Language::Scala
+                | Language::Groovy
+                | Language::Dart
         ) {
             return None;
         }

@@ -165,7 +165,7 @@ fn is_comment_line(t: &str) -> bool {
 }
 
 /// Whether a (trimmed) line is a request in plain text.
-fn line_is_call(t: &str) -> bool {
+pub(crate) fn line_is_call(t: &str) -> bool {
     !is_comment_line(t) && (has_command(t) || has_url(t) || starts_with_verb(t))
 }
 

@@ -10,6 +10,7 @@
 
 pub mod assemble;
 pub mod flow;
+pub mod language;
 pub mod lexer;
 pub mod markup;
 pub mod rust;
@@ -17,6 +18,8 @@ mod rust_prune;
 pub mod structured;
 
 use crate::model::FindingKind;
+
+pub use language::Language;
 
 /// Stands for a piece of a string that cannot be known statically.
 pub const HOLE: char = '\u{0}';
@@ -132,93 +135,11 @@ pub struct Extracted {
     pub idents: Vec<String>,
 }
 
-/// The language family of a file, from its name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Language {
-    Python,
-    /// JS, TS, Java, C#, Go, C, C++, Kotlin, Swift, Scala, Groovy, Dart.
-    CLike,
-    JavaScript,
-    Go,
-    CSharp,
-    Php,
-    Ruby,
-    Shell,
-    PowerShell,
-    Rust,
-    Json,
-    Yaml,
-    Markdown,
-    /// Anything else: plain text, config files, logs.
-    Text,
-}
-
-impl Language {
-    /// The language of a file, by extension or name.
-    pub fn of_path(path: &std::path::Path) -> Language {
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        match ext.as_str() {
-            "py" | "pyw" | "pyi" => Language::Python,
-            "js" | "mjs" | "cjs" | "jsx" | "ts" | "tsx" | "mts" | "cts" | "vue" | "svelte" => {
-                Language::JavaScript
-            }
-            "go" => Language::Go,
-            "cs" | "csx" => Language::CSharp,
-            "java" | "kt" | "kts" | "scala" | "groovy" | "gradle" | "swift" | "c" | "h" | "cc"
-            | "cpp" | "hpp" | "cxx" | "m" | "mm" | "dart" => Language::CLike,
-            "php" | "phtml" => Language::Php,
-            "rb" | "rake" | "gemspec" => Language::Ruby,
-            "sh" | "bash" | "zsh" | "ksh" | "fish" | "env" | "bats" => Language::Shell,
-            "ps1" | "psm1" | "psd1" => Language::PowerShell,
-            "rs" => Language::Rust,
-            "json" | "ipynb" | "jsonc" | "json5" | "har" => Language::Json,
-            "yml" | "yaml" => Language::Yaml,
-            "md" | "markdown" | "mdx" | "rst" | "adoc" => Language::Markdown,
-            _ => match name {
-                "Dockerfile" | "Makefile" | "Jenkinsfile" | "Vagrantfile" => Language::Shell,
-                "Rakefile" | "Gemfile" => Language::Ruby,
-                _ => Language::Text,
-            },
-        }
-    }
-
-    /// The language of a Markdown code fence's info string.
-    pub fn of_fence(info: &str) -> Language {
-        let word = info
-            .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
-            .next()
-            .unwrap_or("");
-        match word.to_ascii_lowercase().as_str() {
-            "python" | "py" | "python3" | "ipython" => Language::Python,
-            "js" | "javascript" | "ts" | "typescript" | "jsx" | "tsx" | "node" => {
-                Language::JavaScript
-            }
-            "go" | "golang" => Language::Go,
-            "cs" | "csharp" | "c#" => Language::CSharp,
-            "java" | "kotlin" | "c" | "cpp" | "swift" | "scala" | "groovy" => Language::CLike,
-            "php" => Language::Php,
-            "ruby" | "rb" => Language::Ruby,
-            "sh" | "bash" | "shell" | "zsh" | "console" | "shell-session" | "curl" => {
-                Language::Shell
-            }
-            "powershell" | "ps1" | "pwsh" | "ps" => Language::PowerShell,
-            "rust" | "rs" => Language::Rust,
-            "json" | "jsonc" => Language::Json,
-            "yaml" | "yml" => Language::Yaml,
-            _ => Language::Text,
-        }
-    }
-}
-
 /// What a scan needs from a file: [`extract`] without the code expressions
 /// and bindings that hold no `/`, which can be no endpoint, relative
 /// endpoint piece or base (see [`assemble::extract_code_for_scan`]).
 pub fn extract_for_scan(lang: Language, text: &str) -> Extracted {
+    let lang = lang.refine(text);
     match lang {
         Language::Rust | Language::Json | Language::Yaml | Language::Markdown | Language::Text => {
             extract(lang, text, 0)
@@ -230,7 +151,10 @@ pub fn extract_for_scan(lang: Language, text: &str) -> Extracted {
 /// Extracts expressions from `text` (already decoded, BOM removed).
 /// `base` is added to every byte offset (for embedded code such as a
 /// Markdown fence).
+/// A [`Language::Text`] file whose `#!` line names an interpreter is read
+/// as that language.
 pub fn extract(lang: Language, text: &str, base: usize) -> Extracted {
+    let lang = lang.refine(text);
     match lang {
         Language::Rust => rust::extract(text, base),
         Language::Json => structured::extract_json(text, base),

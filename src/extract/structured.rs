@@ -41,7 +41,7 @@ const MENTION_TREE_KEYS: &[&str] = &["response", "responses", "description"];
 /// Deeper nesting than this is tracked by a counter only.
 const MAX_DEPTH: usize = 2048;
 
-fn is_prose_key(key: &str) -> bool {
+pub(crate) fn is_prose_key(key: &str) -> bool {
     PROSE_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
 }
 

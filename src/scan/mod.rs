@@ -411,10 +411,7 @@ fn flow_material(
     matcher: &Matcher,
     force: bool,
 ) -> Option<flow::FileFlow> {
-    if matches!(
-        lang,
-        Language::Json | Language::Yaml | Language::Markdown | Language::Text
-    ) {
+    if !lang.is_code() {
         return None;
     }
     let templates: Vec<flow::Template> = extracted
@@ -618,10 +615,7 @@ fn scan_bytes(path: &Path, bytes: &[u8], opts: &ScanOptions, matcher: &Matcher) 
         let k = for_libraries
             .then(|| keep(&decoded_utf16.unwrap_or_else(|| Decoded::new(bytes)).text))
             .flatten();
-        let code = !matches!(
-            lang,
-            Language::Json | Language::Yaml | Language::Markdown | Language::Text
-        );
+        let code = lang.is_code();
         return kept(
             k,
             FileResult {

@@ -52,7 +52,7 @@ fn markdown_report() {
     insta::assert_snapshot!(md);
 }
 
-/// `report --format csv` hands the findings to `crate::report::csv`: one
+/// `report --format csv` hands the findings to `crate::printer::csv`: one
 /// row per finding, every JSON field.
 #[test]
 fn csv_report() {

@@ -12,7 +12,6 @@ pub mod assemble;
 pub mod lexer;
 pub mod markup;
 pub mod rust;
-mod rust_prune;
 pub mod structured;
 
 use crate::finding::FindingKind;

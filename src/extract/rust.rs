@@ -2004,6 +2004,116 @@ mod tests {
         assert_eq!(texts(&z), vec!["/api/2.0/fo/scan/"]);
     }
 
+    /// The statements of a snippet, all parsed and walked (what
+    /// [`contributing_statements`] must not change).
+    fn whole_snippet(text: &str) -> Option<Extracted> {
+        std::thread::Builder::new()
+            .stack_size(STACK_SIZE)
+            .spawn({
+                let text = text.to_string();
+                move || {
+                    let stmts =
+                        syn::parse::Parser::parse_str(syn::Block::parse_within, &text).ok()?;
+                    let out = walk(&Parsed::Stmts(stmts), &text, 0, Lines::new(&text));
+                    proc_macro2::extra::invalidate_current_thread_spans();
+                    Some(out)
+                }
+            })
+            .ok()?
+            .join()
+            .ok()
+            .flatten()
+    }
+
+    /// Where a snippet parses whole, parsing only its contributing
+    /// statements gives the same expressions and bindings.
+    fn same_as_whole(text: &str) {
+        // A file takes the other way.
+        if syn::parse_file(text).is_ok() {
+            return;
+        }
+        let Some(whole) = whole_snippet(text) else {
+            return;
+        };
+        let mut lines = Lines::new(text);
+        let tokens: TokenStream = text.parse().unwrap_or_default();
+        let kept = contributing_statements(tokens, text, &mut lines);
+        let kept = kept.and_then(|k| syn::parse::Parser::parse2(syn::Block::parse_within, k).ok());
+        let selected = kept.map(|stmts| walk(&Parsed::Stmts(stmts), text, 0, lines));
+        proc_macro2::extra::invalidate_current_thread_spans();
+        let selected = selected.unwrap_or_default();
+        assert_eq!(selected.exprs, whole.exprs, "{text}");
+        assert_eq!(selected.bindings, whole.bindings, "{text}");
+    }
+
+    #[test]
+    fn contributing_statements_change_nothing() {
+        for text in [
+            // An alias of a constant, through a capture only.
+            "let a = f(1);\nlet base = BASE;\nconst BASE: &str = \"https://q\";\nlet u = format!(\"{base}/api/2.0/fo/scan/\");",
+            // A later non-string definition shadows a string.
+            "let base = \"https://q\"; let n = 1; let base = g(1); let u = format!(\"{base}/api/2.0/fo/scan/\");",
+            "let base = \"https://q\"; if a { } let base = g(1); get(base + \"/api/2.0/fo/scan/\");",
+            // No literal in the statements that build the string.
+            "const A: &str = \"/api/\"; let x = f(2); let b = A; let c = b.to_string() + B; const B: &str = \"2.0/fo/scan/\"; get(c);",
+            "const A: &str = \"/api/\"; let p = [A, V].concat(); let q = concat!(A, V); const V: &str = \"2.0\";",
+            "let r#type = \"/x/\"; let z = g(r#type); let u = format!(\"{r#type}/api/2.0/fo/scan/\");",
+            // Blocks followed by statements, and blocks that continue.
+            "if a > 1 { return None; } let u = \"/api/2.0/fo/scan/\"; if b { } let v = g(2);",
+            "let v = if a { \"/api/\" } else { \"/pcrs/\" }; let w = match k { 1 => { f(1) } _ => 2 }; let x = S { a: 1 }.b;",
+            "loop { break; } let u = B; fn f() -> &'static str { \"/api/\" } const B: &str = \"/api/2.0/\";",
+            "let Some(v) = opt else { return; }; let u = \"/api/2.0/fo/scan/\"; v",
+            // Items, macros, attributes and doc comments between statements.
+            "/// doc /api/2.0/fo/\nlet a = g(1);\n#[cfg(test)] let q = 1;\nmacro_rules! m { () => { let z = \"/m/\"; }; }\nlet u = vec![\"/api/2.0/fo/scan/\"];",
+            "struct P; impl P { const C: &str = \"/api/2.0/\"; } let u = P::C.to_string() + \"fo/scan/\"; let n = t.len();",
+            "let a = 1; let b = 2;",
+        ] {
+            same_as_whole(text);
+        }
+    }
+
+    #[test]
+    fn contributing_statements_random_snippets() {
+        let stmts = [
+            "let a = f(1);",
+            "let b = a;",
+            "let base = BASE;",
+            "let base = g(2);",
+            "let mut u = base;",
+            "const BASE: &str = \"https://qualysapi.qualys.com\";",
+            "static V: &str = \"2.0\";",
+            "let v = V;",
+            "if a > 3 { return None; }",
+            "if b { let base = \"/x/\"; }",
+            "let u = format!(\"{base}/api/{v}/fo/scan/\");",
+            "get(base + \"/api/2.0/fo/asset/\");",
+            "get(u);",
+            "let w = [base, v].join(\"/\");",
+            "let c = concat!(BASE, \"/api/\");",
+            "let s = S { x: base };",
+            "fn h() -> String { format!(\"{}/pcrs/1.0/\", BASE) }",
+            "match a { 1 => { g(base) } _ => {} }",
+            "for x in y { let v = x; }",
+            "let t = (1, 2).0;",
+            "// a comment /api/2.0/fo/\n",
+            "let z = b.to_string() + &v;",
+        ];
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..300 {
+            let n = 1 + (next() % 12) as usize;
+            let text: Vec<&str> = (0..n)
+                .map(|_| stmts[(next() % stmts.len() as u64) as usize])
+                .collect();
+            same_as_whole(&text.join("\n"));
+        }
+    }
+
     #[test]
     fn shebang_file_parses_as_a_file() {
         let text = "#!/usr/bin/env rust-script\nconst V: &str = \"2.0\";\nfn main() { get(format!(\"/api/{V}/fo/scan/\")); }\n";

@@ -9,6 +9,7 @@
 //! single [`HOLE`] character.
 
 pub mod assemble;
+pub mod fold;
 pub mod lexer;
 pub mod markup;
 pub mod rust;

@@ -25,6 +25,7 @@ use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{BinOp, Expr as SynExpr, Lit, Member, Stmt, Token};
 
+use super::fold::{self, Weight};
 use super::{Binding, Expr, Extracted, Language, Seg};
 use crate::finding::FindingKind;
 
@@ -545,6 +546,37 @@ struct Walker<'t, 'ast> {
     macro_depth: u32,
 }
 
+/// An expression being built, its folded part kept bounded (see
+/// [`fold`]): `const A1: &str = concat!(A0, A0);` doubles at every line.
+struct Building {
+    expr: Expr,
+    weight: Weight,
+}
+
+impl Default for Building {
+    fn default() -> Building {
+        Building {
+            expr: Expr::new(FindingKind::Call),
+            weight: Weight::default(),
+        }
+    }
+}
+
+impl Building {
+    fn push(&mut self, seg: Seg) {
+        self.weight.add(&seg);
+        self.expr.push(seg);
+        if self.weight.over() {
+            fold::cut(&mut self.expr.segs);
+            self.weight = Weight::of(&self.expr.segs);
+        }
+    }
+
+    fn done(self) -> Expr {
+        self.expr
+    }
+}
+
 /// State of one evaluation: anchors of the nodes it used, recursion depth.
 #[derive(Default)]
 struct Acc {
@@ -926,7 +958,7 @@ impl Walker<'_, '_> {
                 acc.anchors.push(a);
             }
         }
-        let mut out = Expr::new(FindingKind::Call);
+        let mut out = Building::default();
         for (op, part) in operands.iter().zip(parts) {
             match part {
                 Some(x) => x.segs.into_iter().for_each(|s| out.push(s)),
@@ -936,7 +968,7 @@ impl Walker<'_, '_> {
                 }
             }
         }
-        Some(out)
+        Some(out.done())
     }
 
     /// `[a, b].concat()` and `[a, b].join("/")`.
@@ -962,7 +994,7 @@ impl Walker<'_, '_> {
         if let Some(a) = self.anchor(m.method.span()) {
             acc.anchors.push(a);
         }
-        let mut out = Expr::new(FindingKind::Call);
+        let mut out = Building::default();
         for (k, (el, v)) in parts.into_iter().enumerate() {
             if k > 0 {
                 if let Some(sep) = &sep {
@@ -977,7 +1009,7 @@ impl Walker<'_, '_> {
                 }
             }
         }
-        Some(out)
+        Some(out.done())
     }
 
     fn eval_macro(&mut self, mac: &syn::Macro, acc: &mut Acc) -> Option<Expr> {
@@ -1000,13 +1032,13 @@ impl Walker<'_, '_> {
         let out = match kind {
             MacroKind::Other => return None,
             MacroKind::Concat => {
-                let mut out = Expr::new(FindingKind::Call);
+                let mut out = Building::default();
                 for arg in args {
                     self.operand(arg, acc, true)
                         .into_iter()
                         .for_each(|s| out.push(s));
                 }
-                out
+                out.done()
             }
             MacroKind::Format(at) => {
                 let list: Vec<&SynExpr> = args.iter().collect();
@@ -1046,8 +1078,8 @@ impl Walker<'_, '_> {
         }
         let value = fmt.value.as_str();
         let v = value.as_bytes();
-        let mut out = Expr::new(FindingKind::Call);
-        let piece = |out: &mut Expr, from: usize, to: usize| {
+        let mut out = Building::default();
+        let piece = |out: &mut Building, from: usize, to: usize| {
             if let Some(text) = value.get(from..to).filter(|t| !t.is_empty()) {
                 out.push(Seg::literal(text, fmt.src.map(|s| s + from), fmt.site));
             }
@@ -1104,7 +1136,7 @@ impl Walker<'_, '_> {
             }
         }
         piece(&mut out, from, v.len());
-        out
+        out.done()
     }
 
     /// An inline `{name}` capture at byte `at` of the format string.
@@ -1340,13 +1372,21 @@ fn skip_quoted(b: &[u8], open: usize) -> usize {
     b.len()
 }
 
+/// Keywords that nest an expression or a type without brackets: `return
+/// return x`, `x as u8 as u16`, `} else if`, `let` chains, `&mut dyn`.
+const NESTING_KEYWORDS: &[&[u8]] = &[
+    b"return", b"break", b"yield", b"become", b"box", b"as", b"else", b"let", b"in", b"move",
+    b"async", b"unsafe", b"const", b"static", b"dyn", b"impl", b"mut", b"ref", b"raw", b"do",
+];
+
 /// Finds comments, skipping string, char, byte and raw string literals and
 /// lifetimes, and estimates the nesting depth.
 ///
-/// The estimate bounds how deeply `syn` would recurse: every open bracket
-/// is a level, and operators nest without brackets (`|| || x`, `*const
-/// *const T`, `a + b + c`), so each level also counts the operator
-/// characters of its current statement or list item.
+/// The estimate bounds how deeply `syn` would recurse (and `syn::visit`, and
+/// the tree's drop): every open bracket is a level, and operators and
+/// some keywords nest without brackets (`|| || x`, `*const *const T`, `a +
+/// b + c`, `return return x`), so each level also counts the operator
+/// characters and such keywords of its current statement or list item.
 fn scan_comments(text: &str) -> Scan {
     let b = text.as_bytes();
     let n = b.len();
@@ -1427,11 +1467,17 @@ fn scan_comments(text: &str) -> Scan {
                 }
                 i += 1;
                 // A block followed by a name or an attribute ends a statement
-                // or a match arm (`A => { .. } B => ..`, `} else {`).
+                // or a match arm (`A => { .. } B => ..`), but not before
+                // `else`: an `else if` chain is one nested expression.
                 let ends_statement = c == b'}'
-                    && match b[i..].iter().find(|c| !c.is_ascii_whitespace()) {
+                    && match b[i..].iter().position(|c| !c.is_ascii_whitespace()) {
                         None => true,
-                        Some(&n) => is_ident_byte(n) || n == b'#',
+                        Some(k) => {
+                            let rest = &b[i + k..];
+                            (is_ident_byte(rest[0]) || rest[0] == b'#')
+                                && !(rest.starts_with(b"else")
+                                    && !rest.get(4).copied().is_some_and(is_ident_byte))
+                        }
                     };
                 if ends_statement {
                     if let Some(top) = levels.last_mut() {
@@ -1456,7 +1502,16 @@ fn scan_comments(text: &str) -> Scan {
                     (b"r" | b"br" | b"cr", Some(b'#' | b'"')) => skip_raw(b, j).unwrap_or(j),
                     (b"b" | b"c", Some(b'"')) => skip_quoted(b, j),
                     (b"b", Some(b'\'')) => skip_char_or_lifetime(text, j),
-                    _ => j,
+                    (word, _) => {
+                        if NESTING_KEYWORDS.contains(&word) {
+                            if let Some(top) = levels.last_mut() {
+                                *top += 1;
+                                sum += 1;
+                                max_nesting = max_nesting.max(sum);
+                            }
+                        }
+                        j
+                    }
                 };
             }
             _ => {
@@ -2161,6 +2216,35 @@ mod tests {
         ] {
             let _ = run(&text);
         }
+        // Keywords nest without brackets too (a stack overflow would abort
+        // the whole process: these must be caught before `syn`). The URL is
+        // found either way.
+        let url = "let u = \"/api/2.0/fo/scan/\";";
+        for text in [
+            format!("fn f() {{ {url} {}1; }}", "return ".repeat(150_000)),
+            format!("{url}\n{}1;", "return ".repeat(150_000)),
+            format!("fn f() {{ {url} let x = 1{}; }}", " as u8".repeat(100_000)),
+            format!(
+                "fn f() {{ {url} if a {{ }}{} }}",
+                " else if a { }".repeat(100_000)
+            ),
+            format!(
+                "fn f() {{ {url} loop {{ {}1; }} }}",
+                "break ".repeat(100_000)
+            ),
+            format!("fn f() {{ {url} let x = a{}; }}", ".b()".repeat(100_000)),
+            format!(
+                "fn f() {{ {url} let x: {}u8 = 1; }}",
+                "&mut ".repeat(100_000)
+            ),
+            format!(
+                "fn f() {{ {url} let x = {}a; }}",
+                "move || ".repeat(100_000)
+            ),
+        ] {
+            let x = run(&text);
+            assert!(texts(&x).iter().any(|t| t == "/api/2.0/fo/scan/"));
+        }
         // Moderately long chains still parse.
         let text = format!(
             "fn f() {{ let x = {}\"/api/2.0/fo/scan/\"; }}",
@@ -2168,6 +2252,41 @@ mod tests {
         );
         let x = run(&text);
         assert_eq!(texts(&x).len(), 1);
+    }
+
+    #[test]
+    fn folded_constants_are_bounded() {
+        // Each line doubles: 20 lines would be a million pieces.
+        for step in [
+            "const A{i}: &str = concatcp!(A{p}, A{p});",
+            "static A{i}: Lazy<String> = Lazy::new(|| format!(\"{A{p}}{A{p}}\"));",
+            "const A{i}: &str = [A{p}, A{p}].concat();",
+        ] {
+            let mut text = String::from("const A0: &str = \"https://h/api/2.0/fo/scan/\";\n");
+            for i in 1..=20 {
+                let line = step
+                    .replace("{i}", &i.to_string())
+                    .replace("{p}", &(i - 1).to_string());
+                text.push_str(&line);
+                text.push('\n');
+            }
+            let x = run(&text);
+            for e in x.exprs.iter().chain(x.bindings.iter().map(|b| &b.value)) {
+                let folded = e.segs.iter().filter(|s| s.via.is_some()).count();
+                assert!(folded <= fold::MAX_FOLDED_PIECES, "{step}: {folded}");
+            }
+            let last = x
+                .bindings
+                .iter()
+                .find(|b| b.name == "A20")
+                .map(|b| b.value.text());
+            let last = last.unwrap_or_default();
+            assert!(
+                last.starts_with("https://h/api/2.0/fo/scan/https://h/"),
+                "{step}: {last}"
+            );
+            assert!(last.contains(HOLE), "{step}");
+        }
     }
 
     #[test]

@@ -249,7 +249,20 @@ fn scan_file(path: &Path, opts: &ScanOptions, matcher: &Matcher) -> FileResult {
                 ..FileResult::default()
             };
         }
-        let result = scan_bytes(path, &bytes, opts, matcher);
+        // One file's failure must not lose the run: a panic in an
+        // extractor becomes a notice about that file.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            scan_bytes(path, &bytes, opts, matcher)
+        }))
+        .unwrap_or_else(|_| FileResult {
+            scanned: true,
+            notice: Some(Notice {
+                path: display_path(path),
+                message: "not scanned: internal error while reading this file (please report it)"
+                    .into(),
+            }),
+            ..FileResult::default()
+        });
         if bytes.capacity() > 4 * 1024 * 1024 {
             // Do not keep a huge buffer alive after one big file.
             *bytes = Vec::new();

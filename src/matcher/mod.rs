@@ -73,14 +73,20 @@ impl<'r> Matcher<'r> {
         // another vendor's `/api/v1/` does not send a file to the parser.
         let mut literals: Vec<prefilter::Literal> = Vec::new();
         let plain = |text: String| prefilter::Literal { text, next: None };
+        // The bytes a version can start with, per root, in one pass over
+        // the rules (a user's rule files may hold tens of thousands).
+        let mut version_starts: std::collections::HashMap<&str, Vec<u8>> =
+            std::collections::HashMap::new();
+        for rule in rules.rules() {
+            let next = version_starts.entry(rule.endpoint.root()).or_default();
+            match rule.endpoint.segments.get(1) {
+                Some(Segment::Literal(s)) => next.extend(s.bytes().next()),
+                _ => next.push(b'{'),
+            }
+        }
         for root in rules.roots() {
             let mut next: Vec<u8> = b"\"'`{$%#<[(+\\".to_vec();
-            for rule in rules.rules().iter().filter(|r| r.endpoint.root() == root) {
-                match rule.endpoint.segments.get(1) {
-                    Some(Segment::Literal(s)) => next.extend(s.bytes().next()),
-                    _ => next.push(b'{'),
-                }
-            }
+            next.extend(version_starts.remove(root.as_str()).unwrap_or_default());
             next.sort_unstable();
             next.dedup();
             literals.push(prefilter::Literal {
@@ -103,10 +109,12 @@ impl<'r> Matcher<'r> {
             .collect();
         starts.sort_unstable();
         starts.dedup();
+        let mut seen: std::collections::HashSet<String> =
+            literals.iter().map(|l| l.text.clone()).collect();
         for s in starts {
             for q in ['"', '\''] {
                 let text = format!("{q}{s}/");
-                if !literals.iter().any(|l| l.text == text) {
+                if seen.insert(text.clone()) {
                     literals.push(plain(text));
                 }
             }
@@ -124,11 +132,12 @@ impl<'r> Matcher<'r> {
                 }
             }
         }
-        // A full DFA: the fastest search, and the pattern sets are small.
+        // A full DFA: the fastest search, and the pattern sets are small
+        // (unless a user's rules bring thousands of roots).
         let build = |pats: &[String]| {
             AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostFirst)
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .kind(Some(prefilter::automaton_kind(pats.len())))
                 .build(pats)
                 .expect("invariant: literal patterns always build")
         };

@@ -27,6 +27,18 @@ use aho_corasick::{
 /// fingerprint (up to three bytes) plus one to confirm it cheaply.
 const PREFIX_LEN: usize = 4;
 
+/// The automaton for `patterns` literals: a full DFA (the fastest search)
+/// for the usual few dozen; past a few thousand (a user's rule files with
+/// as many roots) its memory grows too fast, and the contiguous NFA, about
+/// as fast on short texts, is used.
+pub fn automaton_kind(patterns: usize) -> AhoCorasickKind {
+    if patterns <= 2_000 {
+        AhoCorasickKind::DFA
+    } else {
+        AhoCorasickKind::ContiguousNFA
+    }
+}
+
 /// One literal of the prefilter.
 #[derive(Clone, Debug)]
 pub struct Literal {
@@ -68,7 +80,7 @@ impl Prefilter {
         let automaton = |start: StartKind| {
             AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostFirst)
-                .kind(Some(AhoCorasickKind::DFA))
+                .kind(Some(automaton_kind(texts.len())))
                 .start_kind(start)
                 .build(&texts)
                 .expect("invariant: literal patterns always build")

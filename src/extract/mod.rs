@@ -14,6 +14,7 @@ pub mod lexer;
 pub mod markup;
 pub mod rust;
 pub mod structured;
+pub mod window;
 
 use crate::finding::FindingKind;
 
@@ -218,11 +219,16 @@ impl Language {
 /// and bindings that hold no `/`, which can be no endpoint, relative
 /// endpoint piece or base (see [`assemble::extract_code_for_scan`]).
 pub fn extract_for_scan(lang: Language, text: &str) -> Extracted {
+    extract_for_scan_at(lang, text, 0)
+}
+
+/// [`extract_for_scan`] of a piece of a file that starts at byte `base`.
+pub fn extract_for_scan_at(lang: Language, text: &str, base: usize) -> Extracted {
     match lang {
         Language::Rust | Language::Json | Language::Yaml | Language::Markdown | Language::Text => {
-            extract(lang, text, 0)
+            extract(lang, text, base)
         }
-        _ => assemble::extract_code_for_scan(lang, text, 0),
+        _ => assemble::extract_code_for_scan(lang, text, base),
     }
 }
 

@@ -50,6 +50,9 @@ pub struct Matcher<'r> {
     roots: AhoCorasick,
     /// Rejects files that cannot hold an endpoint, before any parsing.
     prefilter: prefilter::Prefilter,
+    /// Every literal path segment after a version (`fo`, `scan`, …): a
+    /// relative endpoint piece holds one.
+    pieces: AhoCorasick,
     /// Canonical paths that are strict prefixes of some endpoint (bases).
     prefixes: std::collections::HashSet<String>,
     /// The endpoint roots (`api`, `pcrs`, …), computed once.
@@ -119,6 +122,17 @@ impl<'r> Matcher<'r> {
                 }
             }
         }
+        let mut segments: Vec<&str> = rules
+            .rules()
+            .iter()
+            .flat_map(|r| r.endpoint.segments.iter().skip(2))
+            .filter_map(|s| match s {
+                Segment::Literal(s) => Some(s.as_str()),
+                Segment::Param(_) => None,
+            })
+            .collect();
+        segments.sort_unstable();
+        segments.dedup();
         let mut prefixes = std::collections::HashSet::new();
         for rule in rules.rules() {
             let segs = &rule.endpoint.segments;
@@ -160,6 +174,10 @@ impl<'r> Matcher<'r> {
             rules,
             roots: build(&roots),
             prefilter: prefilter::Prefilter::new(&literals),
+            pieces: AhoCorasickBuilder::new()
+                .kind(Some(prefilter::automaton_kind(segments.len())))
+                .build(&segments)
+                .expect("invariant: literal patterns always build"),
             prefixes,
             root_names: rules.roots(),
             root_needles: rules
@@ -189,6 +207,24 @@ impl<'r> Matcher<'r> {
     /// Whether `bytes` may hold an endpoint (or a relative piece of one).
     pub fn prefilter(&self, bytes: &[u8]) -> bool {
         self.prefilter.is_match(bytes)
+    }
+
+    /// Whether an expression may hold an endpoint, a base or a relative
+    /// piece of one: it holds a `/root/` or a path segment of some
+    /// endpoint. A cheap sieve for files extracted in windows, where every
+    /// line of a log is an expression.
+    pub fn may_matter(&self, expr: &Expr) -> bool {
+        let text = expr.text();
+        self.root_needles
+            .iter()
+            .any(|n| n.find(text.as_bytes()).is_some())
+            || self.pieces.is_match(&text)
+    }
+
+    /// Where the prefilter's literals start in `bytes` (see
+    /// [`crate::extract::window`]).
+    pub fn prefilter_hits(&self, bytes: &[u8]) -> Vec<usize> {
+        self.prefilter.hits(bytes)
     }
 
     /// Whether a canonical path is a strict prefix of a known endpoint

@@ -181,7 +181,14 @@ pub fn scan_text(
     opts: &ScanOptions,
     matcher: &Matcher,
 ) -> (Vec<Finding>, Vec<Unresolved>, crossfile::FileMaterial) {
-    let extracted = extract::extract_for_scan(lang, text);
+    // A large file is extracted around the prefilter's hits only, a piece
+    // at a time: memory follows the pieces, not the file.
+    let extracted = if text.len() > extract::window::LARGE {
+        let hits = matcher.prefilter_hits(text.as_bytes());
+        extract::window::extract_around(lang, text, &hits, &|e| matcher.may_matter(e))
+    } else {
+        extract::extract_for_scan(lang, text)
+    };
     let index = LineIndex::new(text);
     let mut findings = Vec::new();
     let mut unresolved = Vec::new();

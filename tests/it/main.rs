@@ -5,5 +5,6 @@ mod cli;
 mod fix;
 mod fixtures;
 mod formats;
+mod hostile_scale;
 mod plan;
 mod rules;

@@ -20,9 +20,13 @@
 use std::io::Read;
 use std::path::Path;
 
-/// Largest `sunset.toml` or rule file sunset reads: 4 MiB (the bundled
-/// rules total well under 100 KiB).
+/// Largest `sunset.toml` sunset reads: 4 MiB.
 pub const CONFIG_MAX_BYTES: u64 = 4 << 20;
+
+/// Largest rule file sunset reads: 16 MiB, about 80,000 rules (the bundled
+/// rules total well under 100 KiB; an organisation's generated table may
+/// hold tens of thousands, and loading is linear in their number).
+pub const RULES_MAX_BYTES: u64 = 16 << 20;
 
 /// Largest ignore file (`.gitignore`, `.ignore`, `.git/info/exclude`)
 /// honoured: 4 MiB.

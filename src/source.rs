@@ -189,11 +189,20 @@ pub fn decode(bytes: &[u8]) -> (String, Encoding) {
     (d.into_text(), encoding)
 }
 
+/// Long lines are split into blocks of this many bytes for counting
+/// columns (see [`LineIndex::line_col`]).
+const COLUMN_BLOCK: usize = 1024;
+
 /// Line starts of a text, for byte offset ↔ (line, column). They are found
 /// on first use: most parsed files yield nothing to locate.
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: std::cell::OnceCell<Vec<usize>>,
+    /// For each long line asked about: the start of each block of about
+    /// [`COLUMN_BLOCK`] bytes and the chars before it (a minified line holds
+    /// thousands of findings; counting from the line start for each would
+    /// be quadratic).
+    blocks: std::cell::RefCell<std::collections::HashMap<usize, Vec<(usize, usize)>>>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -201,6 +210,7 @@ impl<'a> LineIndex<'a> {
         LineIndex {
             text,
             starts: std::cell::OnceCell::new(),
+            blocks: std::cell::RefCell::default(),
         }
     }
 
@@ -224,8 +234,28 @@ impl<'a> LineIndex<'a> {
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_boundary(self.text, offset.min(self.text.len()));
         let line = self.line_of(offset);
-        let col = self.text[self.starts()[line]..offset].chars().count() + 1;
-        (line + 1, col)
+        let start = self.starts()[line];
+        if offset - start <= COLUMN_BLOCK {
+            return (line + 1, self.text[start..offset].chars().count() + 1);
+        }
+        let mut blocks = self.blocks.borrow_mut();
+        let marks = blocks.entry(line).or_insert_with(|| {
+            let end = self.line_range(line).1;
+            let mut marks = vec![(start, 0)];
+            let (mut at, mut chars) = (start, 0);
+            while at + COLUMN_BLOCK < end {
+                let next = ceil_boundary(self.text, at + COLUMN_BLOCK);
+                chars += self.text[at..next].chars().count();
+                marks.push((next, chars));
+                at = next;
+            }
+            marks
+        });
+        let k = marks
+            .partition_point(|&(at, _)| at <= offset)
+            .saturating_sub(1);
+        let (at, chars) = marks[k];
+        (line + 1, chars + self.text[at..offset].chars().count() + 1)
     }
 
     /// Byte offset of 1-based `line` and 1-based `column` (in characters);
@@ -360,6 +390,30 @@ mod tests {
         let bytes = b"\xFF\xFEa\0b";
         let d = Decoded::new(bytes);
         assert_eq!(d.byte_range(bytes, 0, 1), None);
+    }
+
+    #[test]
+    fn columns_on_long_lines_match_a_plain_count() {
+        let mut t = String::from("x\n");
+        for i in 0..3000 {
+            t.push_str(if i % 7 == 0 { "é🦀/api;" } else { "ab/api;" });
+        }
+        t.push_str("\r\nend");
+        let ix = LineIndex::new(&t);
+        // Every char boundary, out of order, and past the end.
+        let mut offsets: Vec<usize> = (0..=t.len()).filter(|&o| t.is_char_boundary(o)).collect();
+        offsets.reverse();
+        offsets.push(t.len() + 10);
+        for o in offsets {
+            let o2 = o.min(t.len());
+            let line_start = t[..o2].rfind('\n').map_or(0, |k| k + 1);
+            let line = t[..o2].matches('\n').count() + 1;
+            assert_eq!(
+                ix.line_col(o),
+                (line, t[line_start..o2].chars().count() + 1),
+                "{o}"
+            );
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashMap;
 
+use super::fold::{self, Weight};
 use super::lexer::syntax::{Sigil, Syntax};
 use super::lexer::{fits_u32, lex_split, op, Lexed, Offset, Op, Part, Parts, Tok, Token};
 use super::{Binding, Expr, Extracted, Language, Seg, HOLE};
@@ -54,6 +55,11 @@ const DEFAULT_FNS: &[&str] = &[
     "env",
     "getProperty",
 ];
+
+/// Calls nested deeper than this (`f(g(h(…)))` with format or default
+/// functions, which the assembler parses recursively) are skipped as
+/// holes: a pathological file must not overflow the stack.
+const MAX_CALL_NESTING: u32 = 32;
 
 /// Tokens that end a statement in every language.
 fn is_terminator(t: &Tok) -> bool {
@@ -132,11 +138,37 @@ impl<'t> Piece<'t> {
     }
 }
 
-/// An [`Expr`] under construction (see [`Piece`]).
+impl fold::Piece for Piece<'_> {
+    fn text(&self) -> &str {
+        self.text
+    }
+
+    fn folded(&self) -> bool {
+        self.via.is_some()
+    }
+
+    fn site(&self) -> (usize, usize) {
+        self.site
+    }
+
+    fn slice(&self, a: usize, b: usize) -> Self {
+        slice_seg(self, a, b)
+    }
+
+    fn gap(site: (usize, usize)) -> Self {
+        Piece::hole(None, site)
+    }
+}
+
+/// An [`Expr`] under construction (see [`Piece`]). Pieces are added with
+/// [`Chain::push`] only, which keeps the folded part bounded (see
+/// [`fold`]).
 #[derive(Clone, Debug, Default)]
 struct Chain<'t> {
     segs: Vec<Piece<'t>>,
     kind: Option<FindingKind>,
+    /// The folded pieces and bytes of `segs`.
+    weight: Weight,
 }
 
 impl<'t> Chain<'t> {
@@ -144,11 +176,25 @@ impl<'t> Chain<'t> {
         Chain {
             segs: Vec::new(),
             kind: Some(kind),
+            weight: Weight::default(),
         }
     }
 
+    /// Appends a piece; cuts the chain when its folded part passes the
+    /// bound (amortised: a cut chain is well under it).
     fn push(&mut self, seg: Piece<'t>) {
+        self.weight.add(&seg);
         self.segs.push(seg);
+        if self.weight.over() {
+            fold::cut(&mut self.segs);
+            self.weight = Weight::of(&self.segs);
+        }
+    }
+
+    fn extend(&mut self, segs: impl IntoIterator<Item = Piece<'t>>) {
+        for seg in segs {
+            self.push(seg);
+        }
     }
 
     fn to_expr(&self) -> Expr {
@@ -204,6 +250,9 @@ fn assemble_with<O: Offset>(
         spare: Cell::default(),
         out: Extracted::default(),
         slash_only,
+        dead: Vec::new(),
+        nesting: Cell::new(0),
+        closers: std::cell::OnceCell::new(),
     };
     for c in comments {
         if slash_only && !c.text.contains('/') {
@@ -239,6 +288,14 @@ struct Assembler<'t, O: Offset> {
     out: Extracted,
     /// Keep only expressions and bindings with a `/` in their text.
     slash_only: bool,
+    /// Tokens known to start nothing (see [`Assembler::run`]); empty until
+    /// first needed.
+    dead: Vec<bool>,
+    /// How many argument lists [`Assembler::args`] is inside.
+    nesting: Cell<u32>,
+    /// For each opening bracket, the index of the bracket closing it (see
+    /// [`closers`]); built on first use.
+    closers: std::cell::OnceCell<Vec<u32>>,
 }
 
 impl<'t, O: Offset> Assembler<'t, O> {
@@ -302,14 +359,37 @@ impl<'t, O: Offset> Assembler<'t, O> {
                 {
                     i += 1
                 }
+                Tok::Str(_) | Tok::Ident(_) if self.dead.get(i) == Some(&true) => i += 1,
                 Tok::Str(_) | Tok::Ident(_) => {
-                    let (mut expr, next) = self.parse_expr(i, false);
+                    let mut heads = Vec::new();
+                    let (mut expr, next) = self.parse_chain(i, false, Some(&mut heads));
+                    if heads.len() > 1 && expr.segs.iter().all(Piece::is_hole) {
+                        self.mark_dead(&heads);
+                    }
                     if self.is_docstring(i, next) {
                         expr.kind = Some(FindingKind::Mention);
                     }
                     i = self.emit(expr, i, next);
                 }
                 _ => i += 1,
+            }
+        }
+    }
+
+    /// Marks the heads of the operands of a chain made only of holes (`a ||
+    /// b || c`, `x + y.z + w`): a chain started at any of them is the rest
+    /// of this one (the same operators follow, and an all-hole chain
+    /// continues the same way), made of holes too, so nothing would be
+    /// emitted. Without this, every name of an n-term chain parses the rest
+    /// of it: n² work. Only the names an operand is called by are heads,
+    /// not its arguments (`getenv("K")`), which are scanned as usual.
+    fn mark_dead(&mut self, heads: &[(usize, usize)]) {
+        if self.dead.is_empty() {
+            self.dead = vec![false; self.toks.len()];
+        }
+        for &(start, end) in heads {
+            for k in start..end.min(self.dead.len()) {
+                self.dead[k] = true;
             }
         }
     }
@@ -506,26 +586,50 @@ impl<'t, O: Offset> Assembler<'t, O> {
     /// Parses a concatenation chain starting at `i`. Returns the expression
     /// (empty when `i` does not start an operand) and the index after it.
     fn parse_expr(&self, i: usize, after_assign: bool) -> (Chain<'t>, usize) {
+        self.parse_chain(i, after_assign, None)
+    }
+
+    /// [`Assembler::parse_expr`], recording in `heads` the token range of
+    /// the name (or literal) each operand of the chain starts with.
+    fn parse_chain(
+        &self,
+        i: usize,
+        after_assign: bool,
+        mut heads: Option<&mut Vec<(usize, usize)>>,
+    ) -> (Chain<'t>, usize) {
+        let mut record = |n: usize, head_end: usize| {
+            if let Some(h) = heads.as_deref_mut() {
+                h.push((n, head_end));
+            }
+        };
         // Nested calls (arguments) find the spare list taken, and start
         // with a new one.
         let mut expr = Chain {
             segs: self.spare.take(),
             kind: Some(FindingKind::Call),
+            weight: Weight::default(),
         };
-        let Some(mut j) = self.operand(i, &mut expr, after_assign) else {
+        let Some((mut j, head_end)) = self.operand_head(i, &mut expr, after_assign) else {
             return (expr, i);
         };
+        record(i, head_end);
         loop {
             let k = j;
             if self.concat_op(k) {
                 let n = self.skip_newlines(k + 1);
-                match self.operand(n, &mut expr, false) {
-                    Some(next) => j = next,
+                match self.operand_head(n, &mut expr, false) {
+                    Some((next, head_end)) => {
+                        record(n, head_end);
+                        j = next;
+                    }
                     None => break,
                 }
             } else if matches!(self.tok(k), Some(Tok::Str(_))) && self.adjacency() {
-                match self.operand(k, &mut expr, false) {
-                    Some(next) => j = next,
+                match self.operand_head(k, &mut expr, false) {
+                    Some((next, head_end)) => {
+                        record(k, head_end);
+                        j = next;
+                    }
                     None => break,
                 }
             } else if (self.is_op(k, op!("||"))
@@ -535,8 +639,9 @@ impl<'t, O: Offset> Assembler<'t, O> {
             {
                 // `process.env.X || "https://…"`: the default is the value.
                 let mut alt = Chain::new(FindingKind::Call);
-                match self.operand(k + 1, &mut alt, false) {
-                    Some(next) => {
+                match self.operand_head(k + 1, &mut alt, false) {
+                    Some((next, head_end)) => {
+                        record(k + 1, head_end);
                         expr = alt;
                         j = next;
                     }
@@ -594,6 +699,18 @@ impl<'t, O: Offset> Assembler<'t, O> {
 
     /// Parses one operand at `i` into `expr`; returns the index after it.
     fn operand(&self, i: usize, expr: &mut Chain<'t>, after_assign: bool) -> Option<usize> {
+        self.operand_head(i, expr, after_assign)
+            .map(|(next, _)| next)
+    }
+
+    /// [`Assembler::operand`], also returning the end of its head: the
+    /// literal, or the (dotted) name before any call arguments.
+    fn operand_head(
+        &self,
+        i: usize,
+        expr: &mut Chain<'t>,
+        after_assign: bool,
+    ) -> Option<(usize, usize)> {
         let t = self.toks.get(i)?;
         match &t.tok {
             Tok::Str(parts) => {
@@ -611,7 +728,7 @@ impl<'t, O: Offset> Assembler<'t, O> {
                         } => self.interpolate(inner, (*start, *end), expr),
                     }
                 }
-                Some(i + 1)
+                Some((i + 1, i + 1))
             }
             Tok::Num(n) if after_assign => {
                 expr.push(Piece::literal(
@@ -619,7 +736,7 @@ impl<'t, O: Offset> Assembler<'t, O> {
                     Some(t.start.get()),
                     (t.start.get(), t.end.get()),
                 ));
-                Some(i + 1)
+                Some((i + 1, i + 1))
             }
             Tok::Ident(_) => {
                 let (name, end) = self.dotted(i, None);
@@ -648,7 +765,7 @@ impl<'t, O: Offset> Assembler<'t, O> {
                             }
                             expr.segs.extend(arg.segs);
                         }
-                        return Some(next);
+                        return Some((next, end));
                     }
                     if FORMAT_FNS.contains(&last) {
                         let (args, next) = self.args(end + 1);
@@ -661,8 +778,8 @@ impl<'t, O: Offset> Assembler<'t, O> {
                             return None;
                         }
                         let rest: Vec<Chain> = args.collect();
-                        expr.segs.extend(substitute(&fmt, &rest).segs);
-                        return Some(next);
+                        expr.extend(substitute(&fmt, &rest).segs);
+                        return Some((next, end));
                     }
                     // The full name ends with `environ.get` only if its last
                     // component is `get` (listed) or holds a `.` itself (a
@@ -680,7 +797,7 @@ impl<'t, O: Offset> Assembler<'t, O> {
                         match args.as_slice() {
                             [key, .., default] if !default.segs.is_empty() => {
                                 let _ = key;
-                                expr.segs.extend(default.segs.iter().cloned());
+                                expr.extend(default.segs.iter().cloned());
                             }
                             [key] => {
                                 let hole_name = key
@@ -692,7 +809,7 @@ impl<'t, O: Offset> Assembler<'t, O> {
                             }
                             _ => expr.push(Piece::hole(Some(name.clone()), span)),
                         }
-                        return Some(next);
+                        return Some((next, end));
                     }
                     return None;
                 }
@@ -721,7 +838,7 @@ impl<'t, O: Offset> Assembler<'t, O> {
                     }
                     None => expr.push(Piece::hole(Some(name), span)),
                 }
-                Some(end)
+                Some((end, end))
             }
             _ => None,
         }
@@ -860,9 +977,6 @@ impl<'t, O: Offset> Assembler<'t, O> {
         expr.push(Piece::hole(hole_name, span));
     }
 
-    /// Comma-separated arguments starting at `i` (just after `(`), up to
-    /// the matching `)`. Each argument is its concatenation chain (holes for
-    /// anything else).
     /// A name for an argument the assembler cannot read, so a later step
     /// can still tell which value fills it: the variable a call transforms
     /// (`strings.TrimLeft(path, "/")`, `str(kind)` → `path`, `kind`), else
@@ -916,13 +1030,59 @@ impl<'t, O: Offset> Assembler<'t, O> {
         Some(Cow::Borrowed(object))
     }
 
-    fn args(&self, mut i: usize) -> (Vec<Chain<'t>>, usize) {
+    /// Comma-separated arguments starting at `i` (just after `(`), up to
+    /// the matching `)`. Each argument is its concatenation chain (holes for
+    /// anything else).
+    ///
+    /// Past [`MAX_CALL_NESTING`] nested argument lists, the arguments are
+    /// skipped (none is returned), without recursion.
+    fn args(&self, i: usize) -> (Vec<Chain<'t>>, usize) {
+        let depth = self.nesting.get();
+        if depth >= MAX_CALL_NESTING {
+            return (Vec::new(), self.skip_args(i));
+        }
+        self.nesting.set(depth + 1);
+        let out = self.args_within(i);
+        self.nesting.set(depth);
+        out
+    }
+
+    /// Where the argument list starting at `i` ends, as [`Assembler::args`]
+    /// would find it.
+    fn skip_args(&self, mut i: usize) -> usize {
+        while let Some(t) = self.toks.get(i) {
+            match &t.tok {
+                Tok::Op(op!("(") | op!("[") | op!("{")) => i = self.after_group(i),
+                Tok::Op(op!(")") | op!("]") | op!("}")) => return i + 1,
+                tok if is_terminator(tok) => return i,
+                _ => i += 1,
+            }
+        }
+        i
+    }
+
+    /// The index after the bracket closing the one opened at `i` (the end
+    /// when none does).
+    fn after_group(&self, i: usize) -> usize {
+        let closers = self.closers.get_or_init(|| closers(self.toks));
+        match closers.get(i) {
+            Some(&c) if c != u32::MAX => c as usize + 1,
+            _ => self.toks.len(),
+        }
+    }
+
+    fn args_within(&self, mut i: usize) -> (Vec<Chain<'t>>, usize) {
         let mut args = Vec::new();
         let mut depth = 0usize;
         let mut current = Chain::new(FindingKind::Call);
         let mut started = false;
         while let Some(t) = self.toks.get(i) {
             match &t.tok {
+                // Nothing inside a nested group is looked at: jump over it
+                // (a pathological nest would make every level walk it).
+                Tok::Op(op!("(") | op!("[") | op!("{")) if self.toks.len() < u32::MAX as usize => {
+                    i = self.after_group(i);
+                }
                 Tok::Op(op!("(") | op!("[") | op!("{")) => {
                     depth += 1;
                     i += 1;
@@ -968,6 +1128,26 @@ impl<'t, O: Offset> Assembler<'t, O> {
     }
 }
 
+/// For each opening bracket (any of `(`, `[`, `{`), the index of the next
+/// unmatched closing bracket of any kind after it, as a depth count pairs
+/// them; `u32::MAX` for other tokens and unclosed brackets.
+fn closers<O: Offset>(toks: &[Token<'_, O>]) -> Vec<u32> {
+    let mut out = vec![u32::MAX; toks.len()];
+    let mut open: Vec<usize> = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        match &t.tok {
+            Tok::Op(op!("(") | op!("[") | op!("{")) => open.push(i),
+            Tok::Op(op!(")") | op!("]") | op!("}")) => {
+                if let Some(o) = open.pop() {
+                    out[o] = u32::try_from(i).unwrap_or(u32::MAX);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Whether `text` holds the ASCII byte `b`. The texts asked about are
 /// names and pieces, mostly a few bytes long: a plain loop beats the call
 /// into `memchr` that `str::contains` makes.
@@ -1007,11 +1187,12 @@ fn substitute<'t>(fmt: &Chain<'t>, args: &[Chain<'t>]) -> Chain<'t> {
     let mut out = Chain {
         segs: Vec::new(),
         kind: fmt.kind,
+        weight: Weight::default(),
     };
     let mut next_arg = 0usize;
     for seg in &fmt.segs {
         if seg.is_hole() || seg.via.is_some() {
-            out.segs.push(seg.clone());
+            out.push(seg.clone());
             continue;
         }
         let text = seg.text;
@@ -1060,17 +1241,15 @@ fn substitute<'t>(fmt: &Chain<'t>, args: &[Chain<'t>]) -> Chain<'t> {
             match placeholder {
                 Some((end, index)) => {
                     if k > last {
-                        out.segs.push(slice_seg(seg, last, k));
+                        out.push(slice_seg(seg, last, k));
                     }
                     let idx = index.unwrap_or_else(|| {
                         next_arg += 1;
                         next_arg - 1
                     });
                     match args.get(idx) {
-                        Some(arg) if !arg.segs.is_empty() => {
-                            out.segs.extend(arg.segs.iter().cloned())
-                        }
-                        _ => out.segs.push(Piece::hole(None, seg.site)),
+                        Some(arg) if !arg.segs.is_empty() => out.extend(arg.segs.iter().cloned()),
+                        _ => out.push(Piece::hole(None, seg.site)),
                     }
                     k = end;
                     last = end;
@@ -1079,9 +1258,9 @@ fn substitute<'t>(fmt: &Chain<'t>, args: &[Chain<'t>]) -> Chain<'t> {
             }
         }
         if last == 0 {
-            out.segs.push(seg.clone());
+            out.push(seg.clone());
         } else if last < b.len() {
-            out.segs.push(slice_seg(seg, last, b.len()));
+            out.push(slice_seg(seg, last, b.len()));
         }
     }
     out
@@ -1211,6 +1390,82 @@ mod tests {
             }
         }
         assert!(ex.bindings.iter().any(|b| b.name == "API_VERSION"));
+    }
+
+    #[test]
+    fn hole_chains_are_parsed_once_and_their_arguments_still_scanned() {
+        // The default at the end of a chain of unknowns is found.
+        let t = texts(
+            Language::JavaScript,
+            "const u = a.b || c.d || e || 'https://h/api/2.0/fo/scan/';",
+        );
+        assert!(
+            t.contains(&"https://h/api/2.0/fo/scan/".to_string()),
+            "{t:?}"
+        );
+        // Keys of the calls in an all-hole chain are literals of their own.
+        let t = texts(
+            Language::Python,
+            "x = getenv('/api/2.0/fo/scan/') or getenv('/pcrs/1.0/x/') or y\n",
+        );
+        assert!(t.contains(&"/api/2.0/fo/scan/".to_string()), "{t:?}");
+        assert!(t.contains(&"/pcrs/1.0/x/".to_string()), "{t:?}");
+        // A long chain of unknowns: no expression, and a literal after it.
+        let mut src = String::from("c = a");
+        for _ in 0..5000 {
+            src.push_str(" || a.b");
+        }
+        src.push_str(";\nd = '/api/2.0/fo/scan/';\n");
+        let t = texts(Language::JavaScript, &src);
+        assert_eq!(t, vec!["/api/2.0/fo/scan/".to_string()]);
+    }
+
+    #[test]
+    fn folded_values_are_bounded() {
+        // Doubling: 20 lines would be a million pieces.
+        let mut src = String::from("a0 = 'https://h/api/2.0/fo/scan/'\n");
+        for i in 1..=20 {
+            src.push_str(&format!("a{i} = a{} + a{}\n", i - 1, i - 1));
+        }
+        let x = extract_code(Language::Python, &src, 0);
+        for e in x.exprs.iter().chain(x.bindings.iter().map(|b| &b.value)) {
+            let folded = e.segs.iter().filter(|s| s.via.is_some()).count();
+            assert!(folded <= fold::MAX_FOLDED_PIECES, "{folded}");
+        }
+        let last = x
+            .bindings
+            .iter()
+            .find(|b| b.name == "a20")
+            .map(|b| b.value.text());
+        let last = last.unwrap_or_default();
+        assert!(
+            last.starts_with("https://h/api/2.0/fo/scan/https://h/"),
+            "{last}"
+        );
+        assert!(last.contains(HOLE));
+        // Text written in the expression itself is never cut.
+        let long = "/x".repeat(5000);
+        let src = format!("u = base + '{long}' + '/api/2.0/fo/scan/'\n");
+        let t = texts(Language::Python, &src);
+        assert_eq!(t, vec![format!("{{}}{long}/api/2.0/fo/scan/")]);
+    }
+
+    #[test]
+    fn deep_calls_do_not_recurse_without_bound() {
+        let n = 50_000;
+        let src = format!(
+            "u = '/api/2.0/fo/scan/'\nx = {}'a'{}\n",
+            "format(".repeat(n),
+            ")".repeat(n)
+        );
+        let t = texts(Language::Python, &src);
+        assert!(t.contains(&"/api/2.0/fo/scan/".to_string()), "{t:?}");
+        // Shallow nesting still substitutes.
+        let t = texts(
+            Language::Go,
+            "u := fmt.Sprintf(\"%s/fo/scan/\", fmt.Sprintf(\"%s/api/%s\", base, \"2.0\"))",
+        );
+        assert!(t.contains(&"{}/api/2.0/fo/scan/".to_string()), "{t:?}");
     }
 
     #[test]

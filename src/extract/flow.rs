@@ -157,6 +157,7 @@ fn flow_with<O: Offset>(lang: Language, text: &str) -> Flow {
         lang,
         text,
         lexed: &lexed,
+        closers: closers(&lexed),
         out: Flow::default(),
     };
     scan.run();
@@ -167,7 +168,37 @@ struct Scanner<'a, 't, O: Offset> {
     lang: Language,
     text: &'t str,
     lexed: &'a Lexed<'t, O>,
+    /// For each opening bracket, the index of its closer (see [`closers`]).
+    closers: Vec<usize>,
     out: Flow,
+}
+
+/// For each token that opens a bracket, the index of the bracket of the
+/// same kind that closes it (each kind nests on its own); the number of
+/// tokens when none does, and for every other token. One pass, so that
+/// nested calls cost linear time, not a scan per level.
+fn closers<O: Offset>(lexed: &Lexed<'_, O>) -> Vec<usize> {
+    let n = lexed.toks.len();
+    let mut out = vec![n; n];
+    let mut open: [Vec<usize>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    for (i, t) in lexed.toks.iter().enumerate() {
+        match t.tok {
+            Tok::Op(Op::LParen) => open[0].push(i),
+            Tok::Op(Op::LBracket) => open[1].push(i),
+            Tok::Op(Op::LBrace) => open[2].push(i),
+            Tok::Op(Op::RParen) => pair(&mut out, &mut open[0], i),
+            Tok::Op(Op::RBracket) => pair(&mut out, &mut open[1], i),
+            Tok::Op(Op::RBrace) => pair(&mut out, &mut open[2], i),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn pair(out: &mut [usize], open: &mut Vec<usize>, close: usize) {
+    if let Some(o) = open.pop() {
+        out[o] = close;
+    }
 }
 
 impl<'a, 't, O: Offset> Scanner<'a, 't, O> {
@@ -203,25 +234,12 @@ impl<'a, 't, O: Offset> Scanner<'a, 't, O> {
     /// The index of the bracket closing the one opened at `open`, or the
     /// end of the tokens.
     fn close_of(&self, open: usize) -> usize {
-        let (o, c) = match self.tok(open) {
-            Some(Tok::Op(Op::LParen)) => (Op::LParen, Op::RParen),
-            Some(Tok::Op(Op::LBracket)) => (Op::LBracket, Op::RBracket),
-            _ => (Op::LBrace, Op::RBrace),
-        };
-        let mut depth = 0usize;
-        let mut i = open;
-        while i < self.lexed.toks.len() {
-            if self.is_op(i, o) {
-                depth += 1;
-            } else if self.is_op(i, c) {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    return i;
-                }
-            }
-            i += 1;
+        match self.tok(open) {
+            Some(Tok::Op(Op::LParen | Op::LBracket | Op::LBrace)) => self.closers[open],
+            // Not an opener: as if it opened a brace (the callers only ask
+            // at an opener).
+            _ => self.lexed.toks.len(),
         }
-        self.lexed.toks.len()
     }
 
     fn run(&mut self) {

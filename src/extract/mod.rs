@@ -10,12 +10,13 @@
 
 pub mod assemble;
 pub mod flow;
+pub mod fold;
 pub mod language;
 pub mod lexer;
 pub mod markup;
 pub mod rust;
-mod rust_prune;
 pub mod structured;
+pub mod window;
 
 use crate::model::FindingKind;
 
@@ -139,12 +140,17 @@ pub struct Extracted {
 /// and bindings that hold no `/`, which can be no endpoint, relative
 /// endpoint piece or base (see [`assemble::extract_code_for_scan`]).
 pub fn extract_for_scan(lang: Language, text: &str) -> Extracted {
-    let lang = lang.refine(text);
+    extract_for_scan_at(lang.refine(text), text, 0)
+}
+
+/// [`extract_for_scan`] of a piece of a file that starts at byte `base`
+/// (`lang` already refined on the whole file).
+pub fn extract_for_scan_at(lang: Language, text: &str, base: usize) -> Extracted {
     match lang {
         Language::Rust | Language::Json | Language::Yaml | Language::Markdown | Language::Text => {
-            extract(lang, text, 0)
+            extract(lang, text, base)
         }
-        _ => assemble::extract_code_for_scan(lang, text, 0),
+        _ => assemble::extract_code_for_scan(lang, text, base),
     }
 }
 

@@ -1,32 +1,32 @@
 //! Rust extraction with `syn`.
 //!
-//! The file is parsed with [`syn::parse_file`] (or, for a snippet such as a
-//! Markdown fence body, as a list of statements); string expressions are
-//! reconstructed from literals, `+` chains, `concat!`, the `format!` family
-//! and same-file `const` / `static` / `let` bindings. Comments, which `syn`
-//! drops, are found by a small scanner. When the text does not parse, the
-//! generic C-like extractor takes over, so a parse error never leaves a file
-//! unscanned.
-//!
-//! Statements that cannot contribute (most of a snippet of `let x =
-//! f(1);` and `if a > 3 { return None; }`) are skipped before `syn` parses
-//! the text; see `rust_prune`, which also shows that the result stays the
-//! same. `Strategy::Reference` keeps the plain way for the tests.
+//! The text is tokenized once and parsed as a file ([`syn::File`]) or, when
+//! it is not one (a snippet such as a Markdown fence body), as a list of
+//! statements; string expressions are reconstructed from literals, `+`
+//! chains, `concat!`, the `format!` family and same-file `const` / `static`
+//! / `let` bindings. Comments, which `syn` drops, are found by a small
+//! scanner. When the text does not parse, or nests deeper than `syn` can
+//! be trusted with, the generic C-like extractor takes over, so a parse
+//! error never leaves a file unscanned. Only files whose bytes passed the
+//! prefilter get here.
 //!
 //! Parsing and walking run on a helper thread with a large stack: `syn` and
 //! `syn::visit` recurse once per nesting level, and a pathological file must
-//! not overflow the stack of the caller (a rayon worker). The thread also
-//! owns `proc-macro2`'s span table, which therefore never grows across files.
+//! not overflow the stack of the caller (a walker thread). The nesting is
+//! estimated before parsing (see [`scan_comments`]) and bounded, since a
+//! stack overflow cannot be caught. The thread also owns `proc-macro2`'s
+//! span table, which therefore never grows across files.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
-use proc_macro2::{LineColumn, Span, TokenStream, TokenTree};
+use proc_macro2::{Delimiter, LineColumn, Span, TokenStream, TokenTree};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::{self, Visit};
 use syn::{BinOp, Expr as SynExpr, Lit, Member, Stmt, Token};
 
-use super::{rust_prune, Binding, Expr, Extracted, Language, Seg};
+use super::fold::{self, Weight};
+use super::{Binding, Expr, Extracted, Language, Seg};
 use crate::model::FindingKind;
 
 /// Stack of the parsing thread. Only the pages actually touched are
@@ -40,7 +40,7 @@ const STACK_SIZE: usize = 256 << 20;
 const MAX_NESTING: usize = 3000;
 
 /// The same bound when no thread could be started and `syn` runs on the
-/// caller's stack (2 MiB for a rayon worker).
+/// caller's stack (2 MiB for a walker thread).
 const INLINE_MAX_NESTING: usize = 100;
 
 /// Macro bodies nested deeper than this are scanned for literals instead of
@@ -54,22 +54,6 @@ const MAX_EVAL_DEPTH: u32 = 48;
 /// Extracts the string expressions, bindings and identifiers of a Rust
 /// file. `base` is added to every byte offset.
 pub fn extract(text: &str, base: usize) -> Extracted {
-    extract_with(text, base, Strategy::Fast)
-}
-
-/// How the text is turned into a syntax tree: both give the same result;
-/// [`Strategy::Reference`] is the plain, slower way, kept for tests.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Strategy {
-    /// Tokenize once (and skip statements that cannot matter, see
-    /// `rust_prune`).
-    Fast,
-    /// `syn::parse_file`, then the statements of a snippet.
-    #[cfg_attr(not(test), allow(dead_code))]
-    Reference,
-}
-
-fn extract_with(text: &str, base: usize, strategy: Strategy) -> Extracted {
     // `syn::parse_file` strips a BOM itself, which would shift the columns of
     // the first line; strip it here and account for it in the offsets.
     let (body, shift) = match text.strip_prefix('\u{feff}') {
@@ -80,7 +64,7 @@ fn extract_with(text: &str, base: usize, strategy: Strategy) -> Extracted {
     let parsed = if scan.max_nesting > MAX_NESTING {
         None
     } else {
-        parse_guarded(body, shift, scan.max_nesting, strategy)
+        parse_guarded(body, shift, scan.max_nesting)
     };
     match parsed {
         Some(mut out) => {
@@ -102,22 +86,17 @@ fn extract_with(text: &str, base: usize, strategy: Strategy) -> Extracted {
 
 /// Runs [`parse_and_walk`] on a thread with a large stack, catching panics.
 /// `None` when the text does not parse (or anything went wrong).
-fn parse_guarded(
-    body: &str,
-    shift: usize,
-    nesting: usize,
-    strategy: Strategy,
-) -> Option<Extracted> {
+fn parse_guarded(body: &str, shift: usize, nesting: usize) -> Option<Extracted> {
     std::thread::scope(|scope| {
         let spawned = std::thread::Builder::new()
             .name("sunset-rust-parse".into())
             .stack_size(STACK_SIZE)
-            .spawn_scoped(scope, || parse_and_walk(body, shift, strategy));
+            .spawn_scoped(scope, || parse_and_walk(body, shift));
         match spawned {
             Ok(handle) => handle.join().ok().flatten(),
             // No thread available: run here if shallow, still catching panics.
             Err(_) if nesting <= INLINE_MAX_NESTING => {
-                std::panic::catch_unwind(|| parse_and_walk(body, shift, strategy))
+                std::panic::catch_unwind(|| parse_and_walk(body, shift))
                     .ok()
                     .flatten()
             }
@@ -132,124 +111,220 @@ enum Parsed {
     Stmts(Vec<Stmt>),
 }
 
-fn parse_and_walk(body: &str, shift: usize, strategy: Strategy) -> Option<Extracted> {
-    let parsed = match strategy {
-        Strategy::Fast => parse_fast(body),
-        Strategy::Reference => parse_reference(body).map(|p| (p, BTreeSet::new())),
-    };
+fn parse_and_walk(body: &str, shift: usize) -> Option<Extracted> {
+    let mut lines = Lines::new(body);
     // The tree is dropped before the spans are invalidated.
-    let out = parsed.map(|(parsed, idents)| walk(&parsed, body, shift, idents));
+    let out = parse(body, &mut lines).map(|parsed| walk(&parsed, body, shift, lines));
     // Spans are plain numbers into a thread-local table; nothing refers to
     // them any more.
     proc_macro2::extra::invalidate_current_thread_spans();
     out
 }
 
-/// A whole file with [`syn::parse_file`], else the statements of a snippet.
-/// Tokenizes the text once for each attempt.
-fn parse_reference(body: &str) -> Option<Parsed> {
-    match syn::parse_file(body) {
-        Ok(file) => Some(Parsed::File(file)),
-        Err(_) => syn::parse::Parser::parse_str(syn::Block::parse_within, body)
-            .ok()
-            .filter(|stmts| !stmts.is_empty())
-            .map(Parsed::Stmts),
-    }
-}
-
-/// The same tree as [`parse_reference`], from a single tokenization (a
-/// snippet used to be tokenized twice: once for the failed file attempt,
-/// once for its statements), without the statements that cannot matter
-/// (see [`rust_prune`]). Also gives the identifiers the walker would have
-/// collected from those statements. `syn::parse_file` also strips a BOM and
-/// a shebang line; texts that start with either take the reference path.
-fn parse_fast(body: &str) -> Option<(Parsed, BTreeSet<String>)> {
-    if body.starts_with("#!") || body.starts_with('\u{feff}') {
-        return parse_reference(body).map(|p| (p, BTreeSet::new()));
+/// A whole file, else the statements of a snippet that can contribute (see
+/// [`contributing_statements`]), from one tokenization. A snippet fails the
+/// file grammar early, at its first top-level `let` or expression. `None`
+/// when the text is neither.
+fn parse(body: &str, lines: &mut Lines) -> Option<Parsed> {
+    if body.starts_with("#!") {
+        // `syn::parse_file` knows which `#!` lines are shebangs.
+        return match syn::parse_file(body) {
+            Ok(file) => Some(Parsed::File(file)),
+            Err(_) => syn::parse::Parser::parse_str(syn::Block::parse_within, body)
+                .ok()
+                .filter(|stmts| !stmts.is_empty())
+                .map(Parsed::Stmts),
+        };
     }
     let tokens: TokenStream = body.parse().ok()?;
-    let tokens = match rust_prune::plan(tokens) {
-        Err(tokens) => {
-            #[cfg(test)]
-            tests::count(0);
-            tokens
-        }
-        Ok(plan) => match parse_pruned(plan) {
-            Some(done) => {
-                #[cfg(test)]
-                tests::count(if matches!(done.0, Parsed::File(_)) {
-                    1
-                } else {
-                    2
-                });
-                return Some(done);
-            }
-            // Not sure: the whole text, tokenized anew (the pruned
-            // stream took the tokens; spans come out the same).
-            None => {
-                #[cfg(test)]
-                tests::count(3);
-                body.parse().ok()?
-            }
-        },
-    };
-    let parsed = match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(file) => Parsed::File(file),
-        Err(_) => syn::parse::Parser::parse2(syn::Block::parse_within, tokens)
-            .ok()
-            .filter(|stmts| !stmts.is_empty())
-            .map(Parsed::Stmts)?,
-    };
-    Some((parsed, BTreeSet::new()))
+    // The token stream is reference counted: the clone is cheap.
+    if let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) {
+        return Some(Parsed::File(file));
+    }
+    let kept = contributing_statements(tokens, body, lines)?;
+    syn::parse::Parser::parse2(syn::Block::parse_within, kept)
+        .ok()
+        .map(Parsed::Stmts)
 }
 
-/// The tree of the whole text from its pruned stream, when the dropped
-/// chunks show what the whole text parses as; `None` when unsure.
-fn parse_pruned(mut plan: rust_prune::Plan) -> Option<(Parsed, BTreeSet<String>)> {
-    use rust_prune::{Failure, Grammar};
-    let mut checker = rust_prune::Checker::default();
-    let mut idents = BTreeSet::new();
-    // A kept `let` at the top makes the text no file.
-    let file = match plan.has_let {
-        true => None,
-        false => syn::parse2::<syn::File>(plan.stream.clone()).ok(),
-    };
-    if let Some(file) = file {
-        if !rust_prune::blocks_confirmed(&plan, |v| v.visit_file(&file)) {
-            return None;
+/// The top-level statements of a snippet that can contribute a string or a
+/// binding, as one stream; `None` when the snippet is empty. `syn` is slow
+/// on statements, and most of a snippet (`let a = f(1); if a > 3 { return
+/// None; }`) contributes nothing.
+///
+/// A name *may hold a string* when a statement that defines it holds a
+/// string literal or refers to a name that may hold a string. Kept are the
+/// statements that hold a string literal, refer to a name that may hold a
+/// string, or define one (another definition may shadow it). A dropped
+/// statement therefore defines no string and can build none: every name it
+/// refers to evaluates to nothing (a hole, named by the expression, as it
+/// would be when not found), and the kept statements resolve every name
+/// that may hold a string exactly as in the whole snippet.
+///
+/// Statements are cut at top-level `;`, which always ends a statement or an
+/// item, and between a top-level block and a keyword that cannot continue
+/// an expression (`if a > 3 { … } let …`), so every piece is a run of whole
+/// statements and the kept pieces parse as they would in place. Names are over-approximated (a reference
+/// is any identifier, and any `{name}` capture inside a string literal; a
+/// definition is any identifier after `let`, `const` or `static`, past
+/// `mut` and `ref`): keeping too much costs time only.
+fn contributing_statements(
+    tokens: TokenStream,
+    body: &str,
+    lines: &mut Lines,
+) -> Option<TokenStream> {
+    /// One piece: its tokens, the names it defines and refers to.
+    #[derive(Default)]
+    struct Piece<'b> {
+        trees: Vec<TokenTree>,
+        strings: bool,
+        defines: Vec<&'b str>,
+        refers: Vec<&'b str>,
+    }
+    let mut pieces: Vec<Piece> = vec![Piece::default()];
+    // Whether the next identifier is a name being defined.
+    let mut definition = false;
+    let mut after_brace = false;
+    for tree in tokens {
+        if after_brace && starts_statement(&tree) {
+            pieces.push(Piece::default());
         }
-        match checker.idents(&plan.top, Grammar::Items, &mut idents) {
-            Ok(()) => {
-                checker
-                    .idents(&plan.nested, Grammar::Stmts, &mut idents)
-                    .ok()?;
-                return Some((Parsed::File(file), idents));
-            }
-            // A dropped chunk is no item: the text is no file.
-            Err(Failure::Invalid) => idents.clear(),
-            Err(Failure::Unsure) => return None,
+        let Some(piece) = pieces.last_mut() else {
+            break;
+        };
+        describe(&tree, body, lines, piece, &mut definition);
+        after_brace = matches!(&tree, TokenTree::Group(g) if g.delimiter() == Delimiter::Brace);
+        let ends = matches!(&tree, TokenTree::Punct(p) if p.as_char() == ';');
+        piece.trees.push(tree);
+        if ends {
+            pieces.push(Piece::default());
         }
     }
-    // The text is no file (a kept chunk or a dropped one is no item).
-    let stmts = plan.statements()?;
-    // Every dropped chunk is at least one statement.
-    if (stmts.is_empty() && plan.top.is_empty())
-        || !rust_prune::blocks_confirmed(&plan, |v| stmts.iter().for_each(|s| v.visit_stmt(s)))
-    {
+
+    /// A keyword that cannot continue an expression after a block: it
+    /// starts the next statement or item.
+    fn starts_statement(tree: &TokenTree) -> bool {
+        matches!(tree, TokenTree::Ident(i) if [
+            "let", "if", "fn", "for", "while", "loop", "struct", "enum", "impl", "use", "mod", "trait",
+        ].iter().any(|k| i == k))
+    }
+
+    /// Adds what `tree` holds to `piece`, without recursion.
+    fn describe<'b>(
+        tree: &TokenTree,
+        body: &'b str,
+        lines: &mut Lines,
+        piece: &mut Piece<'b>,
+        definition: &mut bool,
+    ) {
+        let mut stack: Vec<proc_macro2::token_stream::IntoIter> = Vec::new();
+        let mut next = Some(tree.clone());
+        loop {
+            let Some(tree) = next
+                .take()
+                .or_else(|| stack.last_mut().and_then(Iterator::next))
+            else {
+                if stack.pop().is_none() {
+                    break;
+                }
+                continue;
+            };
+            match &tree {
+                TokenTree::Group(g) => {
+                    *definition = false;
+                    stack.push(g.stream().into_iter());
+                }
+                TokenTree::Ident(_) | TokenTree::Literal(_) => {
+                    let Some(text) = lines.range(tree.span()).and_then(|(s, e)| body.get(s..e))
+                    else {
+                        continue;
+                    };
+                    if matches!(tree, TokenTree::Literal(_)) {
+                        *definition = false;
+                        // A string: `"…"`, `r"…"`, `b"…"`, `c"…"` (a char
+                        // literal may hold a `"` too; a doc comment reaches
+                        // here as a literal spanning the comment).
+                        let string = text.starts_with('"')
+                            || (text.starts_with(['r', 'b', 'c'])
+                                && !text.starts_with("b'")
+                                && text.contains('"'));
+                        if string {
+                            piece.strings = true;
+                            piece.refers.extend(captures(text));
+                        }
+                        continue;
+                    }
+                    let name = text.strip_prefix("r#").unwrap_or(text);
+                    match name {
+                        "let" | "const" | "static" => *definition = true,
+                        "mut" | "ref" => {}
+                        _ if *definition => {
+                            piece.defines.push(name);
+                            *definition = false;
+                        }
+                        _ => piece.refers.push(name),
+                    }
+                }
+                TokenTree::Punct(_) => *definition = false,
+            }
+        }
+    }
+
+    let mut referred_in: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, piece) in pieces.iter().enumerate() {
+        for &name in &piece.refers {
+            referred_in.entry(name).or_default().push(i);
+        }
+    }
+    // Names that may hold a string: defined by a piece with a string
+    // literal, or by a piece that refers to such a name. Each is followed
+    // once.
+    let mut kept: Vec<bool> = pieces.iter().map(|p| p.strings).collect();
+    let mut work: Vec<usize> = (0..pieces.len()).filter(|&i| kept[i]).collect();
+    let mut stringy: HashSet<&str> = HashSet::new();
+    while let Some(i) = work.pop() {
+        for &name in &pieces[i].defines {
+            if stringy.insert(name) {
+                for &j in referred_in.get(name).into_iter().flatten() {
+                    if !kept[j] {
+                        kept[j] = true;
+                        work.push(j);
+                    }
+                }
+            }
+        }
+    }
+    // Every other definition of those names too: it may shadow one.
+    for (k, piece) in kept.iter_mut().zip(&pieces) {
+        *k |= piece.defines.iter().any(|name| stringy.contains(name));
+    }
+    if pieces.iter().all(|p| p.trees.is_empty()) {
         return None;
     }
-    checker
-        .idents(&plan.top, Grammar::Stmts, &mut idents)
-        .ok()?;
-    checker
-        .idents(&plan.nested, Grammar::Stmts, &mut idents)
-        .ok()?;
-    Some((Parsed::Stmts(stmts), idents))
+    Some(
+        pieces
+            .into_iter()
+            .zip(kept)
+            .filter(|(_, kept)| *kept)
+            .flat_map(|(piece, _)| piece.trees)
+            .collect(),
+    )
 }
 
-/// Walks a tree; `idents` are added to the identifiers found.
-fn walk(parsed: &Parsed, body: &str, shift: usize, idents: BTreeSet<String>) -> Extracted {
-    let mut lines = Lines::new(body);
+/// The names of the `{name}` captures a string literal may hold (a
+/// superset: `{{name}}` is no capture).
+fn captures(literal: &str) -> impl Iterator<Item = &str> {
+    literal.split('{').skip(1).filter_map(|rest| {
+        let rest = rest.strip_prefix("r#").unwrap_or(rest);
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        (end > 0).then(|| &rest[..end])
+    })
+}
+
+/// Walks a tree.
+fn walk(parsed: &Parsed, body: &str, shift: usize, mut lines: Lines) -> Extracted {
     let mut collector = Collector {
         lines: &mut lines,
         shift,
@@ -277,7 +352,6 @@ fn walk(parsed: &Parsed, body: &str, shift: usize, idents: BTreeSet<String>) -> 
         in_progress: vec![false; n],
         consumed: HashSet::new(),
         exprs: Vec::new(),
-        idents,
         macro_depth: 0,
     };
     match parsed {
@@ -298,7 +372,9 @@ fn walk(parsed: &Parsed, body: &str, shift: usize, idents: BTreeSet<String>) -> 
     Extracted {
         exprs: walker.exprs,
         bindings,
-        idents: walker.idents.into_iter().collect(),
+        // Left empty, as for the generic lexer: the cross-file resolver
+        // reads the names a file refers to from its text.
+        idents: Vec::new(),
     }
 }
 
@@ -466,9 +542,39 @@ struct Walker<'t, 'ast> {
     /// of the nodes already part of an emitted expression.
     consumed: HashSet<usize>,
     exprs: Vec<Expr>,
-    idents: BTreeSet<String>,
     /// How many macro bodies enclose the node being visited.
     macro_depth: u32,
+}
+
+/// An expression being built, its folded part kept bounded (see
+/// [`fold`]): `const A1: &str = concat!(A0, A0);` doubles at every line.
+struct Building {
+    expr: Expr,
+    weight: Weight,
+}
+
+impl Default for Building {
+    fn default() -> Building {
+        Building {
+            expr: Expr::new(FindingKind::Call),
+            weight: Weight::default(),
+        }
+    }
+}
+
+impl Building {
+    fn push(&mut self, seg: Seg) {
+        self.weight.add(&seg);
+        self.expr.push(seg);
+        if self.weight.over() {
+            fold::cut(&mut self.expr.segs);
+            self.weight = Weight::of(&self.expr.segs);
+        }
+    }
+
+    fn done(self) -> Expr {
+        self.expr
+    }
 }
 
 /// State of one evaluation: anchors of the nodes it used, recursion depth.
@@ -852,7 +958,7 @@ impl Walker<'_, '_> {
                 acc.anchors.push(a);
             }
         }
-        let mut out = Expr::new(FindingKind::Call);
+        let mut out = Building::default();
         for (op, part) in operands.iter().zip(parts) {
             match part {
                 Some(x) => x.segs.into_iter().for_each(|s| out.push(s)),
@@ -862,7 +968,7 @@ impl Walker<'_, '_> {
                 }
             }
         }
-        Some(out)
+        Some(out.done())
     }
 
     /// `[a, b].concat()` and `[a, b].join("/")`.
@@ -888,7 +994,7 @@ impl Walker<'_, '_> {
         if let Some(a) = self.anchor(m.method.span()) {
             acc.anchors.push(a);
         }
-        let mut out = Expr::new(FindingKind::Call);
+        let mut out = Building::default();
         for (k, (el, v)) in parts.into_iter().enumerate() {
             if k > 0 {
                 if let Some(sep) = &sep {
@@ -903,7 +1009,7 @@ impl Walker<'_, '_> {
                 }
             }
         }
-        Some(out)
+        Some(out.done())
     }
 
     fn eval_macro(&mut self, mac: &syn::Macro, acc: &mut Acc) -> Option<Expr> {
@@ -926,13 +1032,13 @@ impl Walker<'_, '_> {
         let out = match kind {
             MacroKind::Other => return None,
             MacroKind::Concat => {
-                let mut out = Expr::new(FindingKind::Call);
+                let mut out = Building::default();
                 for arg in args {
                     self.operand(arg, acc, true)
                         .into_iter()
                         .for_each(|s| out.push(s));
                 }
-                out
+                out.done()
             }
             MacroKind::Format(at) => {
                 let list: Vec<&SynExpr> = args.iter().collect();
@@ -972,8 +1078,8 @@ impl Walker<'_, '_> {
         }
         let value = fmt.value.as_str();
         let v = value.as_bytes();
-        let mut out = Expr::new(FindingKind::Call);
-        let piece = |out: &mut Expr, from: usize, to: usize| {
+        let mut out = Building::default();
+        let piece = |out: &mut Building, from: usize, to: usize| {
             if let Some(text) = value.get(from..to).filter(|t| !t.is_empty()) {
                 out.push(Seg::literal(text, fmt.src.map(|s| s + from), fmt.site));
             }
@@ -1030,12 +1136,11 @@ impl Walker<'_, '_> {
             }
         }
         piece(&mut out, from, v.len());
-        out
+        out.done()
     }
 
     /// An inline `{name}` capture at byte `at` of the format string.
     fn capture(&mut self, name: &str, fmt: &LitInfo, at: usize, acc: &mut Acc) -> Vec<Seg> {
-        self.idents.insert(name.to_string());
         let site = match fmt.src {
             Some(s) => (s + at, s + at + name.len()),
             None => fmt.site,
@@ -1173,19 +1278,6 @@ fn hole_name(e: &SynExpr) -> Option<String> {
     None
 }
 
-/// The identifier an expression refers to, for `Extracted::idents`: the
-/// last segment of a path, a named field.
-pub(super) fn expr_ident(e: &SynExpr) -> Option<&syn::Ident> {
-    match e {
-        SynExpr::Path(p) => p.path.segments.last().map(|s| &s.ident),
-        SynExpr::Field(f) => match &f.member {
-            Member::Named(id) => Some(id),
-            Member::Unnamed(_) => None,
-        },
-        _ => None,
-    }
-}
-
 impl<'a> Visit<'a> for Walker<'_, '_> {
     fn visit_attribute(&mut self, a: &'a syn::Attribute) {
         if a.path().is_ident("doc") {
@@ -1241,9 +1333,6 @@ impl<'a> Visit<'a> for Walker<'_, '_> {
             }
             _ => {}
         }
-        if let Some(id) = expr_ident(e) {
-            self.idents.insert(unraw(&id.to_string()));
-        }
         visit::visit_expr(self, e);
     }
 }
@@ -1283,13 +1372,21 @@ fn skip_quoted(b: &[u8], open: usize) -> usize {
     b.len()
 }
 
+/// Keywords that nest an expression or a type without brackets: `return
+/// return x`, `x as u8 as u16`, `} else if`, `let` chains, `&mut dyn`.
+const NESTING_KEYWORDS: &[&[u8]] = &[
+    b"return", b"break", b"yield", b"become", b"box", b"as", b"else", b"let", b"in", b"move",
+    b"async", b"unsafe", b"const", b"static", b"dyn", b"impl", b"mut", b"ref", b"raw", b"do",
+];
+
 /// Finds comments, skipping string, char, byte and raw string literals and
 /// lifetimes, and estimates the nesting depth.
 ///
-/// The estimate bounds how deeply `syn` would recurse: every open bracket
-/// is a level, and operators nest without brackets (`|| || x`, `*const
-/// *const T`, `a + b + c`), so each level also counts the operator
-/// characters of its current statement or list item.
+/// The estimate bounds how deeply `syn` would recurse (and `syn::visit`, and
+/// the tree's drop): every open bracket is a level, and operators and
+/// some keywords nest without brackets (`|| || x`, `*const *const T`, `a +
+/// b + c`, `return return x`), so each level also counts the operator
+/// characters and such keywords of its current statement or list item.
 fn scan_comments(text: &str) -> Scan {
     let b = text.as_bytes();
     let n = b.len();
@@ -1370,11 +1467,17 @@ fn scan_comments(text: &str) -> Scan {
                 }
                 i += 1;
                 // A block followed by a name or an attribute ends a statement
-                // or a match arm (`A => { .. } B => ..`, `} else {`).
+                // or a match arm (`A => { .. } B => ..`), but not before
+                // `else`: an `else if` chain is one nested expression.
                 let ends_statement = c == b'}'
-                    && match b[i..].iter().find(|c| !c.is_ascii_whitespace()) {
+                    && match b[i..].iter().position(|c| !c.is_ascii_whitespace()) {
                         None => true,
-                        Some(&n) => is_ident_byte(n) || n == b'#',
+                        Some(k) => {
+                            let rest = &b[i + k..];
+                            let is_else = rest.starts_with(b"else")
+                                && !rest.get(4).copied().is_some_and(is_ident_byte);
+                            (is_ident_byte(rest[0]) || rest[0] == b'#') && !is_else
+                        }
                     };
                 if ends_statement {
                     if let Some(top) = levels.last_mut() {
@@ -1399,7 +1502,16 @@ fn scan_comments(text: &str) -> Scan {
                     (b"r" | b"br" | b"cr", Some(b'#' | b'"')) => skip_raw(b, j).unwrap_or(j),
                     (b"b" | b"c", Some(b'"')) => skip_quoted(b, j),
                     (b"b", Some(b'\'')) => skip_char_or_lifetime(text, j),
-                    _ => j,
+                    (word, _) => {
+                        if NESTING_KEYWORDS.contains(&word) {
+                            if let Some(top) = levels.last_mut() {
+                                *top += 1;
+                                sum += 1;
+                                max_nesting = max_nesting.max(sum);
+                            }
+                        }
+                        j
+                    }
                 };
             }
             _ => {
@@ -1573,9 +1685,8 @@ mod tests {
             &text[seg.site.0..seg.site.1],
             "\"https://qualysapi.qualys.com/api/2.0/fo/scan/?action=list\""
         );
-        // `let r` binds a non-string: no binding; idents collected.
+        // `let r` binds a non-string: no binding.
         assert!(x.bindings.is_empty());
-        assert!(x.idents.contains(&"client".to_string()));
     }
 
     #[test]
@@ -1590,7 +1701,6 @@ mod tests {
         assert_eq!(b.name, "SCAN_PATH");
         assert_eq!(b.offset, text.find("SCAN_PATH").unwrap_or(0));
         assert_eq!(b.value.text(), "/api/2.0/fo/scan/");
-        assert!(x.idents.contains(&"SCAN_PATH".to_string()));
     }
 
     #[test]
@@ -1640,7 +1750,6 @@ mod tests {
         assert_eq!(&text[hole.site.0..hole.site.1], "base");
         // The constant's own literal is an expression too.
         assert!(texts(&x).contains(&"2.0".to_string()));
-        assert!(x.idents.contains(&"API_VERSION".to_string()));
     }
 
     #[test]
@@ -1927,6 +2036,154 @@ mod tests {
     }
 
     #[test]
+    fn snippet_of_benchmark_shape_resolves_names() {
+        // Filler statements, an alias of a constant defined later, items
+        // between statements: one tokenization, parsed as statements.
+        let text = "let a = f(1);\nif a > 3 { return None; }\nlet base = BASE;\nconst BASE: &str = \"https://q.example\";\nfn g() {}\nlet u = format!(\"{base}/api/2.0/fo/scan/\");\n";
+        let x = run(text);
+        assert_eq!(
+            find(&x, "/fo/scan/").text(),
+            "https://q.example/api/2.0/fo/scan/"
+        );
+        let names: Vec<&str> = x.bindings.iter().map(|b| b.name.as_str()).collect();
+        assert_eq!(names, vec!["base", "BASE", "u"]);
+        // The same statements inside a function are a file.
+        let file = format!("fn main() {{\n{text}}}\n");
+        let y = run(&file);
+        assert_eq!(
+            find(&y, "/fo/scan/").text(),
+            "https://q.example/api/2.0/fo/scan/"
+        );
+        // Neither a file nor statements: the generic lexer.
+        let z = run("let u = \"/api/2.0/fo/scan/\"; fn (");
+        assert_eq!(texts(&z), vec!["/api/2.0/fo/scan/"]);
+    }
+
+    /// The statements of a snippet, all parsed and walked (what
+    /// [`contributing_statements`] must not change).
+    fn whole_snippet(text: &str) -> Option<Extracted> {
+        std::thread::Builder::new()
+            .stack_size(STACK_SIZE)
+            .spawn({
+                let text = text.to_string();
+                move || {
+                    let stmts =
+                        syn::parse::Parser::parse_str(syn::Block::parse_within, &text).ok()?;
+                    let out = walk(&Parsed::Stmts(stmts), &text, 0, Lines::new(&text));
+                    proc_macro2::extra::invalidate_current_thread_spans();
+                    Some(out)
+                }
+            })
+            .ok()?
+            .join()
+            .ok()
+            .flatten()
+    }
+
+    /// Where a snippet parses whole, parsing only its contributing
+    /// statements gives the same expressions and bindings.
+    fn same_as_whole(text: &str) {
+        // A file takes the other way.
+        if syn::parse_file(text).is_ok() {
+            return;
+        }
+        let Some(whole) = whole_snippet(text) else {
+            return;
+        };
+        let mut lines = Lines::new(text);
+        let tokens: TokenStream = text.parse().unwrap_or_default();
+        let kept = contributing_statements(tokens, text, &mut lines);
+        let kept = kept.and_then(|k| syn::parse::Parser::parse2(syn::Block::parse_within, k).ok());
+        let selected = kept.map(|stmts| walk(&Parsed::Stmts(stmts), text, 0, lines));
+        proc_macro2::extra::invalidate_current_thread_spans();
+        let selected = selected.unwrap_or_default();
+        assert_eq!(selected.exprs, whole.exprs, "{text}");
+        assert_eq!(selected.bindings, whole.bindings, "{text}");
+    }
+
+    #[test]
+    fn contributing_statements_change_nothing() {
+        for text in [
+            // An alias of a constant, through a capture only.
+            "let a = f(1);\nlet base = BASE;\nconst BASE: &str = \"https://q\";\nlet u = format!(\"{base}/api/2.0/fo/scan/\");",
+            // A later non-string definition shadows a string.
+            "let base = \"https://q\"; let n = 1; let base = g(1); let u = format!(\"{base}/api/2.0/fo/scan/\");",
+            "let base = \"https://q\"; if a { } let base = g(1); get(base + \"/api/2.0/fo/scan/\");",
+            // No literal in the statements that build the string.
+            "const A: &str = \"/api/\"; let x = f(2); let b = A; let c = b.to_string() + B; const B: &str = \"2.0/fo/scan/\"; get(c);",
+            "const A: &str = \"/api/\"; let p = [A, V].concat(); let q = concat!(A, V); const V: &str = \"2.0\";",
+            "let r#type = \"/x/\"; let z = g(r#type); let u = format!(\"{r#type}/api/2.0/fo/scan/\");",
+            // Blocks followed by statements, and blocks that continue.
+            "if a > 1 { return None; } let u = \"/api/2.0/fo/scan/\"; if b { } let v = g(2);",
+            "let v = if a { \"/api/\" } else { \"/pcrs/\" }; let w = match k { 1 => { f(1) } _ => 2 }; let x = S { a: 1 }.b;",
+            "loop { break; } let u = B; fn f() -> &'static str { \"/api/\" } const B: &str = \"/api/2.0/\";",
+            "let Some(v) = opt else { return; }; let u = \"/api/2.0/fo/scan/\"; v",
+            // Items, macros, attributes and doc comments between statements.
+            "/// doc /api/2.0/fo/\nlet a = g(1);\n#[cfg(test)] let q = 1;\nmacro_rules! m { () => { let z = \"/m/\"; }; }\nlet u = vec![\"/api/2.0/fo/scan/\"];",
+            "struct P; impl P { const C: &str = \"/api/2.0/\"; } let u = P::C.to_string() + \"fo/scan/\"; let n = t.len();",
+            "let a = 1; let b = 2;",
+        ] {
+            same_as_whole(text);
+        }
+    }
+
+    #[test]
+    fn contributing_statements_random_snippets() {
+        let stmts = [
+            "let a = f(1);",
+            "let b = a;",
+            "let base = BASE;",
+            "let base = g(2);",
+            "let mut u = base;",
+            "const BASE: &str = \"https://qualysapi.qualys.com\";",
+            "static V: &str = \"2.0\";",
+            "let v = V;",
+            "if a > 3 { return None; }",
+            "if b { let base = \"/x/\"; }",
+            "let u = format!(\"{base}/api/{v}/fo/scan/\");",
+            "get(base + \"/api/2.0/fo/asset/\");",
+            "get(u);",
+            "let w = [base, v].join(\"/\");",
+            "let c = concat!(BASE, \"/api/\");",
+            "let s = S { x: base };",
+            "fn h() -> String { format!(\"{}/pcrs/1.0/\", BASE) }",
+            "match a { 1 => { g(base) } _ => {} }",
+            "for x in y { let v = x; }",
+            "let t = (1, 2).0;",
+            "// a comment /api/2.0/fo/\n",
+            "let z = b.to_string() + &v;",
+        ];
+        let mut state: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..300 {
+            let n = 1 + (next() % 12) as usize;
+            let text: Vec<&str> = (0..n)
+                .map(|_| stmts[(next() % stmts.len() as u64) as usize])
+                .collect();
+            same_as_whole(&text.join("\n"));
+        }
+    }
+
+    #[test]
+    fn shebang_file_parses_as_a_file() {
+        let text = "#!/usr/bin/env rust-script\nconst V: &str = \"2.0\";\nfn main() { get(format!(\"/api/{V}/fo/scan/\")); }\n";
+        let x = run(text);
+        assert_eq!(find(&x, "/fo/scan/").text(), "/api/2.0/fo/scan/");
+        assert_eq!(
+            find(&x, "/fo/scan/").segs[1]
+                .via
+                .as_ref()
+                .map(|v| v.0.as_str()),
+            Some("V")
+        );
+    }
+
+    #[test]
     fn parse_failure_falls_back() {
         let text = "fn broken( {\n    let u = \"/api/2.0/fo/scan/\"; // see /api/2.0/fo/asset/\n";
         let x = run(text);
@@ -1959,6 +2216,35 @@ mod tests {
         ] {
             let _ = run(&text);
         }
+        // Keywords nest without brackets too (a stack overflow would abort
+        // the whole process: these must be caught before `syn`). The URL is
+        // found either way.
+        let url = "let u = \"/api/2.0/fo/scan/\";";
+        for text in [
+            format!("fn f() {{ {url} {}1; }}", "return ".repeat(150_000)),
+            format!("{url}\n{}1;", "return ".repeat(150_000)),
+            format!("fn f() {{ {url} let x = 1{}; }}", " as u8".repeat(100_000)),
+            format!(
+                "fn f() {{ {url} if a {{ }}{} }}",
+                " else if a { }".repeat(100_000)
+            ),
+            format!(
+                "fn f() {{ {url} loop {{ {}1; }} }}",
+                "break ".repeat(100_000)
+            ),
+            format!("fn f() {{ {url} let x = a{}; }}", ".b()".repeat(100_000)),
+            format!(
+                "fn f() {{ {url} let x: {}u8 = 1; }}",
+                "&mut ".repeat(100_000)
+            ),
+            format!(
+                "fn f() {{ {url} let x = {}a; }}",
+                "move || ".repeat(100_000)
+            ),
+        ] {
+            let x = run(&text);
+            assert!(texts(&x).iter().any(|t| t == "/api/2.0/fo/scan/"));
+        }
         // Moderately long chains still parse.
         let text = format!(
             "fn f() {{ let x = {}\"/api/2.0/fo/scan/\"; }}",
@@ -1966,6 +2252,41 @@ mod tests {
         );
         let x = run(&text);
         assert_eq!(texts(&x).len(), 1);
+    }
+
+    #[test]
+    fn folded_constants_are_bounded() {
+        // Each line doubles: 20 lines would be a million pieces.
+        for step in [
+            "const A{i}: &str = concatcp!(A{p}, A{p});",
+            "static A{i}: Lazy<String> = Lazy::new(|| format!(\"{A{p}}{A{p}}\"));",
+            "const A{i}: &str = [A{p}, A{p}].concat();",
+        ] {
+            let mut text = String::from("const A0: &str = \"https://h/api/2.0/fo/scan/\";\n");
+            for i in 1..=20 {
+                let line = step
+                    .replace("{i}", &i.to_string())
+                    .replace("{p}", &(i - 1).to_string());
+                text.push_str(&line);
+                text.push('\n');
+            }
+            let x = run(&text);
+            for e in x.exprs.iter().chain(x.bindings.iter().map(|b| &b.value)) {
+                let folded = e.segs.iter().filter(|s| s.via.is_some()).count();
+                assert!(folded <= fold::MAX_FOLDED_PIECES, "{step}: {folded}");
+            }
+            let last = x
+                .bindings
+                .iter()
+                .find(|b| b.name == "A20")
+                .map(|b| b.value.text());
+            let last = last.unwrap_or_default();
+            assert!(
+                last.starts_with("https://h/api/2.0/fo/scan/https://h/"),
+                "{step}: {last}"
+            );
+            assert!(last.contains(HOLE), "{step}");
+        }
     }
 
     #[test]
@@ -2045,7 +2366,6 @@ mod tests {
             let base = (next() % 50) as usize;
             let x = extract(&text, base);
             check_offsets(&text, base, &x);
-            same_as_reference(&text);
         }
         // Valid programs cut at every char boundary.
         let program = "const B: &str = \"https://x/api/2.0/\"; // c\nfn f(h: &str) -> String { let v = \"1.0\"; format!(\"{h}/pcrs/{v}/posture/{}\", B) + concat!(\"a\", 1) }\n";
@@ -2053,258 +2373,6 @@ mod tests {
             let text = &program[..i];
             let x = extract(text, 3);
             check_offsets(text, 3, &x);
-            same_as_reference(text);
-        }
-    }
-
-    /// Rust-ish snippets and files for comparing the fast extraction with
-    /// the reference one: statements with literals, `let`s aliasing other
-    /// `let`s, constants, `+` chains, macros, nested blocks, functions and
-    /// impls, `if` / `else if` chains, comments, and a sprinkle of invalid
-    /// code.
-    mod rustish {
-        use proptest::prelude::*;
-
-        const NAMES: &[&str] = &[
-            "a", "b", "base", "url", "ver", "BASE", "V", "x", "r#type", "None", "host",
-        ];
-        const LITS: &[&str] = &[
-            "\"/api/2.0/fo/scan/\"",
-            "\"https://qualysapi.qualys.com\"",
-            "\"{base}/api/{ver}/fo/asset/\"",
-            "\"{}/api/2.0/fo/report/\"",
-            "\"2.0\"",
-            "\"a\\n{x}\\u{7b}url}\"",
-            "r#\"/pcrs/{a}\"#",
-            "b\"/api/2.0/\"",
-            "\"{r#type}/x\"",
-        ];
-
-        fn name() -> impl Strategy<Value = String> {
-            proptest::sample::select(NAMES).prop_map(str::to_string)
-        }
-
-        fn lit() -> impl Strategy<Value = String> {
-            proptest::sample::select(LITS).prop_map(str::to_string)
-        }
-
-        fn expr() -> impl Strategy<Value = String> {
-            let leaf = prop_oneof![
-                3 => lit(),
-                3 => name(),
-                1 => (0u32..5000).prop_map(|n| n.to_string()),
-                1 => name().prop_map(|n| format!("{n}.to_string()")),
-                1 => (name(), 0u32..100).prop_map(|(n, k)| format!("{n}_f({k})")),
-                1 => name().prop_map(|n| format!("cfg.{n}")),
-                1 => Just("env!(\"QUALYS_URL\")".to_string()),
-            ];
-            leaf.prop_recursive(3, 24, 4, |inner| {
-                prop_oneof![
-                    (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} + {b}")),
-                    (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a} > {b}")),
-                    (lit(), proptest::collection::vec(inner.clone(), 0..3)).prop_map(
-                        |(f, a)| format!(
-                            "format!({f}{})",
-                            a.iter().map(|x| format!(", {x}")).collect::<String>()
-                        )
-                    ),
-                    proptest::collection::vec(inner.clone(), 0..3)
-                        .prop_map(|a| format!("concat!({})", a.join(", "))),
-                    proptest::collection::vec(inner.clone(), 1..3)
-                        .prop_map(|a| format!("[{}].concat()", a.join(", "))),
-                    proptest::collection::vec(inner.clone(), 1..3)
-                        .prop_map(|a| format!("[{}].join(\"/\")", a.join(", "))),
-                    (name(), inner.clone()).prop_map(|(n, a)| format!("{n}({a})")),
-                    inner.clone().prop_map(|a| format!("{{ {a} }}")),
-                    inner.clone().prop_map(|a| format!("&{a}")),
-                    (inner.clone(), inner.clone())
-                        .prop_map(|(a, b)| format!("if x > 3 {{ {a} }} else {{ {b} }}")),
-                    (name(), inner.clone(), inner.clone())
-                        .prop_map(|(n, a, b)| format!("match {n} {{ 1 => {a}, _ => {{ {b} }} }}")),
-                    (name(), inner.clone()).prop_map(|(n, a)| format!("S {{ {n}: {a} }}")),
-                    inner.clone().prop_map(|a| format!("Lazy::new(|| {a})")),
-                ]
-            })
-        }
-
-        fn constant() -> impl Strategy<Value = String> {
-            proptest::sample::select(&["BASE", "V", "URL", "A", "r#TYPE", "_"][..])
-                .prop_map(str::to_string)
-        }
-
-        /// Statements that cannot matter by themselves.
-        fn inert_stmt() -> impl Strategy<Value = String> {
-            prop_oneof![
-                3 => (name(), 0u32..9999).prop_map(|(n, k)| format!("let {n} = {n}_g({k});")),
-                3 => (name(), 0u32..9999).prop_map(|(n, k)| format!("if {n} > {k} {{ return None; }}")),
-                1 => (name(), name()).prop_map(|(n, m)| format!("{n}.{m} = {m};")),
-                1 => (name(), name()).prop_map(|(n, m)| format!("let {n} = {m};")),
-                1 => (name(), name()).prop_map(|(n, m)| format!("let {n}: u32 = {m}.len();")),
-                1 => Just("let Some(v) = opt else { return; };".to_string()),
-                1 => Just("let t = (1, 2).0;".to_string()),
-                1 => Just("struct P;".to_string()),
-                1 => Just("use a::{b, c};".to_string()),
-                1 => Just(";".to_string()),
-                1 => Just("loop { break; }".to_string()),
-                1 => Just("if a > 1 { } else { b_g(2); }".to_string()),
-                1 => Just("match a { _ => {} }".to_string()),
-                1 => Just("{ }".to_string()),
-                1 => Just("while a { }".to_string()),
-                1 => Just("for p in q { }".to_string()),
-                1 => Just("fn e() { }".to_string()),
-            ]
-        }
-
-        fn valid_stmt() -> impl Strategy<Value = String> {
-            prop_oneof![
-                6 => inert_stmt(),
-                4 => (name(), expr()).prop_map(|(n, e)| format!("let {n} = {e};")),
-                1 => (name(), expr()).prop_map(|(n, e)| format!("let mut {n}: &str = {e};")),
-                2 => (constant(), expr()).prop_map(|(n, e)| format!("const {n}: &str = {e};")),
-                1 => (constant(), expr()).prop_map(|(n, e)| format!("static {}: &str = {e};", n.replace('_', "U"))),
-                2 => expr().prop_map(|e| format!("get({e});")),
-                1 => expr().prop_map(|e| format!("{e};")),
-                1 => Just("// note /api/2.0/fo/scan/\n".to_string()),
-                1 => Just("/* block {x} */".to_string()),
-                1 => Just("/// doc /api/2.0/fo/\n".to_string()),
-                1 => Just("x += \"/a\";".to_string()),
-                1 => Just("#[cfg(test)] let q = 1;".to_string()),
-                1 => Just("macro_rules! m { ($x:expr) => { $x }; }".to_string()),
-            ]
-        }
-
-        /// Invalid in some or every context.
-        fn odd_stmt() -> impl Strategy<Value = String> {
-            prop_oneof![
-                Just("let = ;".to_string()),
-                Just("match x { A => 1; B => 2 }".to_string()),
-                Just("fn(".to_string()),
-                Just("1 2;".to_string()),
-                Just("#![allow(x)]".to_string()),
-                Just("struct Q { a: u8; b: u8 }".to_string()),
-                Just("let self = base;".to_string()),
-                Just("get(self.x + cfg.self);".to_string()),
-                Just("let big = t.99999999999;".to_string()),
-                Just("y".to_string()),
-                Just("y { }".to_string()),
-                Just("a - { 1 }".to_string()),
-                Just("match a { _ => {} }.b()".to_string()),
-                Just("S { x: 1 }".to_string()),
-                Just("let u = { 1 }".to_string()),
-                Just("static _: &str = BASE;".to_string()),
-                Just("const _: &str = \"/api/2.0/\";".to_string()),
-                Just("impl S { let z = 1; }".to_string()),
-            ]
-        }
-
-        fn simple_stmt() -> impl Strategy<Value = String> {
-            prop_oneof![40 => valid_stmt(), 1 => odd_stmt()]
-        }
-
-        fn stmts() -> impl Strategy<Value = Vec<String>> {
-            let leaf = proptest::collection::vec(simple_stmt(), 0..5);
-            leaf.prop_recursive(3, 40, 6, |inner| {
-                proptest::collection::vec(
-                    prop_oneof![
-                        12 => simple_stmt().prop_map(|s| vec![s]),
-                        // Statements where items belong.
-                        1 => proptest::collection::vec(simple_stmt(), 1..3).prop_map(|b| vec![format!("impl S {{ {} }}", b.join(" "))]),
-                        1 => proptest::collection::vec(simple_stmt(), 1..3).prop_map(|b| vec![format!("mod m {{ {} }}", b.join(" "))]),
-                        1 => inner.clone().prop_map(|b| vec![format!("{{ {} }}", b.join(" "))]),
-                        1 => (name(), inner.clone()).prop_map(|(n, b)| vec![format!("fn {n}_h(v: &str) -> String {{ {} }}", b.join("\n"))]),
-                        1 => (inner.clone(), inner.clone(), inner.clone()).prop_map(|(a, b, c)| vec![format!(
-                            "if a > 1 {{ {} }} else if b {{ {} }} else {{ {} }}",
-                            a.join(" "), b.join(" "), c.join(" ")
-                        )]),
-                        1 => (expr(), inner.clone()).prop_map(|(e, b)| vec![format!(
-                            "impl S {{ const C: &str = {e}; fn m(&self) {{ {} }} type X = u8; }}",
-                            b.join(" ")
-                        )]),
-                        1 => (expr(), inner.clone()).prop_map(|(e, b)| vec![format!(
-                            "trait T {{ const D: &str = {e}; fn t(&self) {{ {} }} }}",
-                            b.join(" ")
-                        )]),
-                        1 => inner.clone().prop_map(|b| vec![format!("fn t() {{ {} }}", b.join(" "))]),
-                        1 => inner.clone().prop_map(|b| vec![format!("let z = {{ {} }};", b.join(" "))]),
-                        1 => inner.clone().prop_map(|b| vec![format!("let v = match k {{ 1 => {{ {} }} _ => 2 }};", b.join(" "))]),
-                        1 => inner.clone().prop_map(|b| vec![format!("let c = |z| {{ {} }};", b.join(" "))]),
-                        1 => inner.clone().prop_map(|b| vec![format!("println!(\"{{}}\", {{ {} }});", b.join(" "))]),
-                    ],
-                    0..6,
-                )
-                .prop_map(|v| v.concat())
-            })
-        }
-
-        /// A snippet of statements or a file of items.
-        pub fn text() -> impl Strategy<Value = String> {
-            prop_oneof![
-                stmts().prop_map(|s| s.join("\n")),
-                (stmts(), stmts()).prop_map(|(a, b)| format!(
-                    "const BASE: &str = \"https://qualysapi.qualys.com\";\n{}\nfn main() {{\n{}\n}}\n",
-                    a.join("\n"), b.join("\n")
-                )),
-                stmts().prop_map(|s| format!("fn main() {{\n{}\n}}\n", s.join("\n"))),
-            ]
-        }
-    }
-
-    /// How often the fast path kept everything (0), pruned a file (1) or
-    /// a snippet (2), or was unsure (3).
-    pub(super) static PATHS: [std::sync::atomic::AtomicUsize; 4] =
-        [const { std::sync::atomic::AtomicUsize::new(0) }; 4];
-
-    pub(super) fn count(k: usize) {
-        PATHS[k].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    }
-
-    fn same_as_reference(text: &str) {
-        let fast = extract_with(text, 7, Strategy::Fast);
-        let reference = extract_with(text, 7, Strategy::Reference);
-        assert_eq!(fast, reference, "text: {text:?}");
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
-        #[test]
-        fn fast_extraction_equals_reference(text in rustish::text()) {
-            same_as_reference(&text);
-        }
-    }
-
-    /// Runs `n` generated texts through both paths; the counts of
-    /// [`PATHS`] before and after.
-    fn run_generated(n: usize) -> ([usize; 4], [usize; 4]) {
-        use proptest::strategy::{Strategy as _, ValueTree};
-        let load = || {
-            PATHS
-                .each_ref()
-                .map(|c| c.load(std::sync::atomic::Ordering::Relaxed))
-        };
-        let before = load();
-        let mut runner = proptest::test_runner::TestRunner::deterministic();
-        for _ in 0..n {
-            let text = rustish::text()
-                .new_tree(&mut runner)
-                .map(|t| t.current())
-                .unwrap_or_default();
-            same_as_reference(&text);
-        }
-        (before, load())
-    }
-
-    /// `SUNSET_RUSTISH_CASES=30000 cargo test --lib pruning_is_exercised`
-    /// for a longer run.
-    #[test]
-    fn pruning_is_exercised() {
-        let n = std::env::var("SUNSET_RUSTISH_CASES")
-            .ok()
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(300);
-        let (before, after) = run_generated(n);
-        // Pruned files and snippets, and pruning given up.
-        for k in 1..4 {
-            assert!(after[k] > before[k], "{before:?} {after:?}");
         }
     }
 
@@ -2332,119 +2400,18 @@ mod tests {
         }
     }
 
-    /// Every `.rs` file under `SUNSET_RUST_CORPUS` (say, the cargo registry)
-    /// extracts the same both ways.
-    #[test]
-    #[ignore]
-    fn real_code_same_as_reference() {
-        let Some(root) = std::env::var_os("SUNSET_RUST_CORPUS") else {
-            return;
-        };
-        let mut dirs = vec![std::path::PathBuf::from(root)];
-        while let Some(dir) = dirs.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    if let Ok(text) = std::fs::read_to_string(&path) {
-                        let fast = extract_with(&text, 0, Strategy::Fast);
-                        let reference = extract_with(&text, 0, Strategy::Reference);
-                        assert!(fast == reference, "{}", path.display());
-                    }
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn pruning_tricky_cases() {
-        for text in [
-            // A `let` aliasing a constant, without a literal of its own.
-            "const BASE: &str = \"https://q.example\";\nfn f() { let n = g(1); let base = BASE; if n > 3 { return None; } get(format!(\"{base}/api/2.0/fo/scan/\")); }",
-            "let a = f(1);\nlet base = BASE;\nlet u = format!(\"{base}/api/2.0/fo/scan/\");",
-            // A non-string `let` shadowing a constant the kept code uses.
-            "const X: &str = \"/api/\"; fn f() { let X = g(1); h(X + \"2.0/fo/scan/\"); }",
-            // The kept code refers to a dropped `let` through a capture only.
-            "let host = lookup(3);\nif a > 1 { return None; }\nlet u = format!(\"{host}/api/2.0/fo/scan/\");",
-            "let r#type = lookup(3);\nlet u = format!(\"{r#type}/api/2.0/fo/scan/\");",
-            "const _: u8 = 1; let u = format!(\"{_}/api/2.0/fo/scan/\");",
-            // Chunks cut at a brace.
-            "if a > 1 { return None; } let u = \"/api/2.0/fo/scan/\"; if b { } let v = g(2);",
-            "y { } let u = \"/api/2.0/fo/scan/\";",
-            "let u = \"/api/2.0/fo/scan/\"; y { } let v = 1;",
-            "a - { 1 } let u = \"/api/2.0/fo/scan/\";",
-            "if a { } let u = \"/api/\"; (b, c) = d;",
-            "let u = \"/x/\"; if a { } let v = 2; - 1;",
-            // `let … else`, trailing expressions, empty statements.
-            "let Some(v) = opt else { return; }; let u = \"/api/2.0/fo/scan/\"; ; v",
-            "fn f() -> u32 { let u = \"/api/2.0/fo/scan/\"; g(u); x.len() }",
-            // Inner attributes stay first; dropped chunks before one.
-            "#![allow(x)] let a = f(1); let u = \"/api/2.0/fo/scan/\";",
-            "let a = f(1); #![allow(x)] let u = \"/api/2.0/fo/scan/\";",
-            "fn f() { let a = g(1); #![allow(x)] let u = \"/api/2.0/fo/scan/\"; }",
-            // Braces with `;` that are no blocks.
-            "impl S { const C: &str = \"/api/2.0/fo/scan/\"; fn m(&self) { let a = g(1); } type T = u8; }",
-            "impl S { let a = g(1); const C: &str = \"/api/\"; }",
-            "trait T { const D: &str = \"/api/\"; fn t(&self); fn u(&self) { let q = r(1); } }",
-            "let s = S { a: 1; }; let u = \"/api/\";",
-            "match x { A => 1; B => \"/api/\" }",
-            "struct Q { a: u8; b: u8 } const U: &str = \"/api/\";",
-            "extern \"C\" { fn e(); static E: u8; } const U: &str = \"/api/\";",
-            // Macro bodies are left alone.
-            "macro_rules! m { () => { let a = 1; let b = \"/api/\"; }; } fn f() { m!(); }",
-            "fn f() { vec![{ let a = 1; a }, 2]; let u = \"/api/\"; }",
-            // Items as a file, and a file that is only statements.
-            "use a::b; struct P; fn f() { let a = g(1); } const U: &str = \"/api/2.0/fo/scan/\";",
-            "let a = f(1); let b = g(2);",
-            "struct P; let a = f(1);",
-            "fn f() { let a = g(1); let b = h(2); }",
-            // Top-level `let name = "…";` are built without syn.
-            "let r#type = \"/api/\"; let None = \"/x/\"; let s = \"a\"sfx; let u = format!(\"{type}{None}\");",
-            "let a = \"/api/\";\r\nlet b = \"x\r\ny\";\nlet c = b\"/z/\"; let d = r\"/r/\";",
-            "if a { } let u = \"/api/\"; let v = \"/w/\";",
-            "y { } let u = \"/api/\";",
-            "let u = \"/api/\"; let self = \"/x/\";",
-            "let u = \"/api/\"; let _ = \"/x/\"; let mut m = \"/m/\";",
-            "fn f() {} let u = \"/api/\"; struct S;",
-            // Tuple indices are checked by value.
-            "let t = x.99999999999; let u = \"/api/\";",
-            "let t = x.1; let u = \"/api/\";",
-        ] {
-            same_as_reference(text);
-        }
-        // A chain of definitions found one link per pass.
-        let mut text = String::from("let x0 = c(1);\n");
-        for i in 1..20 {
-            text.push_str(&format!("let x{i} = x{};\nlet y{i} = d({i});\n", i - 1));
-        }
-        text.push_str("let u = format!(\"{x19}/api/2.0/fo/scan/\");\n");
-        same_as_reference(&text);
-        let x = extract("let a = f(1);\nlet base = BASE;\nconst BASE: &str = \"https://q.example\";\nlet u = format!(\"{base}/api/2.0/fo/scan/\");", 0);
-        assert_eq!(
-            find(&x, "/fo/scan/").text(),
-            "https://q.example/api/2.0/fo/scan/"
-        );
-        assert!(x.idents.contains(&"f".to_string()), "{:?}", x.idents);
-    }
-
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
         #[test]
         fn arbitrary_text_never_panics(text in "\\PC{0,200}", base in 0usize..1000) {
             let x = extract(&text, base);
             check_offsets(&text, base, &x);
-            same_as_reference(&text);
         }
 
         #[test]
         fn rustish_text_never_panics(text in "(fn f\\(\\) \\{|let [a-z]+ = |\"[^\"]{0,10}\"|r#\"|'[a-z]|format!\\(|\\{[a-z0-9:?]*\\}|[(){}\\[\\];,+]|//[^\n]{0,10}\n|/\\*|\\*/|é|🦀| ){0,40}") {
             let x = extract(&text, 0);
             check_offsets(&text, 0, &x);
-            same_as_reference(&text);
         }
     }
 }

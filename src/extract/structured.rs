@@ -38,7 +38,8 @@ const PROSE_KEYS: &[&str] = &[
 /// Keys whose whole subtree is a mention (saved example responses).
 const MENTION_TREE_KEYS: &[&str] = &["response", "responses", "description"];
 
-/// Deeper nesting than this is tracked by a counter only.
+/// Deeper nesting than this is tracked by a counter only; strings there are
+/// still scanned, without their keys.
 const MAX_DEPTH: usize = 2048;
 
 pub(crate) fn is_prose_key(key: &str) -> bool {
@@ -347,6 +348,26 @@ impl JParser<'_> {
         JString { segs, text, start }
     }
 
+    /// A string nested deeper than [`MAX_DEPTH`]: its key and context are
+    /// not tracked, but it is still scanned, as a value of the deepest
+    /// tracked context (a mention inside a mention tree, else a call).
+    fn deep_string(&mut self, start: usize, end: usize, cstart: usize, cend: usize) {
+        let js = self.string(start, end, cstart, cend);
+        if js.text.is_empty() {
+            return;
+        }
+        template_idents(&js.text, &mut self.out.idents);
+        let kind = if self.in_mention() {
+            FindingKind::Mention
+        } else {
+            FindingKind::Call
+        };
+        self.out.exprs.push(Expr {
+            segs: js.segs,
+            kind: Some(kind),
+        });
+    }
+
     fn in_mention(&self) -> bool {
         self.stack.last().is_some_and(|f| f.mention)
     }
@@ -623,6 +644,7 @@ impl JParser<'_> {
                     cend,
                 } => {
                     if self.overflow > 0 {
+                        self.deep_string(start, end, cstart, cend);
                         continue;
                     }
                     let js = self.string(start, end, cstart, cend);
@@ -1402,6 +1424,21 @@ mod tests {
         let _ = extract_json(&deep, 0);
         let deep2 = "{\"a\":".repeat(100_000);
         let _ = extract_json(&deep2, 0);
+        // Strings past the tracked depth are still scanned (keys are no
+        // longer told from values there), in the deepest tracked context.
+        for (key, kind) in [
+            ("a", FindingKind::Call),
+            ("responses", FindingKind::Mention),
+        ] {
+            let deep = format!(
+                "{{\"{key}\": {}{{\"k\": \"https://h/api/2.0/fo/scan/\"}}{}}}",
+                "[".repeat(5000),
+                "]".repeat(5000)
+            );
+            let x = extract_json(&deep, 0);
+            assert!(texts(&x, kind).contains(&"https://h/api/2.0/fo/scan/".to_string()));
+            check_srcs(&deep, 0, &x);
+        }
         let stray = "[".repeat(3000) + &"}".repeat(1_000_000);
         let _ = extract_json(&stray, 0);
         let nested_cells = "{\"cell_type\":\"raw\",\"source\":[\"x\",".repeat(50_000);

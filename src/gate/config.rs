@@ -240,7 +240,7 @@ fn check_rule_paths(
             }
             // Checked now, to point at the entry; the rule loader reads it
             // with the same limits.
-            readfile::check_regular(p, readfile::CONFIG_MAX_BYTES).map_err(|e| {
+            readfile::check_regular(p, readfile::RULES_MAX_BYTES).map_err(|e| {
                 error(
                     format!("cannot use rule file {}: {e}", crate::display::path(p)),
                     None,

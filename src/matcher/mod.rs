@@ -57,6 +57,9 @@ pub struct Matcher<'r> {
     roots: AhoCorasick,
     /// Rejects files that cannot hold an endpoint, before any parsing.
     prefilter: prefilter::Prefilter,
+    /// Every literal path segment after a version (`fo`, `scan`, …): a
+    /// relative endpoint piece holds one.
+    pieces: AhoCorasick,
     /// Canonical paths that are strict prefixes of some endpoint (bases).
     prefixes: std::collections::HashSet<String>,
     /// The endpoint roots (`api`, `pcrs`, …), computed once.
@@ -79,14 +82,20 @@ impl<'r> Matcher<'r> {
         // another vendor's `/api/v1/` does not send a file to the parser.
         let mut literals: Vec<prefilter::Literal> = Vec::new();
         let plain = |text: String| prefilter::Literal { text, next: None };
+        // The bytes a version can start with, per root, in one pass over
+        // the rules (a user's rule files may hold tens of thousands).
+        let mut version_starts: std::collections::HashMap<&str, Vec<u8>> =
+            std::collections::HashMap::new();
+        for rule in rules.rules() {
+            let next = version_starts.entry(rule.endpoint.root()).or_default();
+            match rule.endpoint.segments.get(1) {
+                Some(Segment::Literal(s)) => next.extend(s.bytes().next()),
+                _ => next.push(b'{'),
+            }
+        }
         for root in rules.roots() {
             let mut next: Vec<u8> = b"\"'`{$%#<[(+\\".to_vec();
-            for rule in rules.rules().iter().filter(|r| r.endpoint.root() == root) {
-                match rule.endpoint.segments.get(1) {
-                    Some(Segment::Literal(s)) => next.extend(s.bytes().next()),
-                    _ => next.push(b'{'),
-                }
-            }
+            next.extend(version_starts.remove(root.as_str()).unwrap_or_default());
             next.sort_unstable();
             next.dedup();
             literals.push(prefilter::Literal {
@@ -109,14 +118,27 @@ impl<'r> Matcher<'r> {
             .collect();
         starts.sort_unstable();
         starts.dedup();
+        let mut seen: std::collections::HashSet<String> =
+            literals.iter().map(|l| l.text.clone()).collect();
         for s in starts {
             for q in ['"', '\''] {
                 let text = format!("{q}{s}/");
-                if !literals.iter().any(|l| l.text == text) {
+                if seen.insert(text.clone()) {
                     literals.push(plain(text));
                 }
             }
         }
+        let mut segments: Vec<&str> = rules
+            .rules()
+            .iter()
+            .flat_map(|r| r.endpoint.segments.iter().skip(2))
+            .filter_map(|s| match s {
+                Segment::Literal(s) => Some(s.as_str()),
+                Segment::Param(_) => None,
+            })
+            .collect();
+        segments.sort_unstable();
+        segments.dedup();
         let mut prefixes = std::collections::HashSet::new();
         for rule in rules.rules() {
             let segs = &rule.endpoint.segments;
@@ -130,11 +152,12 @@ impl<'r> Matcher<'r> {
                 }
             }
         }
-        // A full DFA: the fastest search, and the pattern sets are small.
+        // A full DFA: the fastest search, and the pattern sets are small
+        // (unless a user's rules bring thousands of roots).
         let build = |pats: &[String]| {
             AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostFirst)
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .kind(Some(prefilter::automaton_kind(pats.len())))
                 .build(pats)
                 .expect("invariant: literal patterns always build")
         };
@@ -157,6 +180,10 @@ impl<'r> Matcher<'r> {
             rules,
             roots: build(&roots),
             prefilter: prefilter::Prefilter::new(&literals),
+            pieces: AhoCorasickBuilder::new()
+                .kind(Some(prefilter::automaton_kind(segments.len())))
+                .build(&segments)
+                .expect("invariant: literal patterns always build"),
             prefixes,
             root_names: rules.roots(),
             root_needles: rules
@@ -224,6 +251,24 @@ impl<'r> Matcher<'r> {
     /// Whether `bytes` may hold an endpoint (or a relative piece of one).
     pub fn prefilter(&self, bytes: &[u8]) -> bool {
         self.prefilter.is_match(bytes)
+    }
+
+    /// Whether an expression may hold an endpoint, a base or a relative
+    /// piece of one: it holds a `/root/` or a path segment of some
+    /// endpoint. A cheap sieve for files extracted in windows, where every
+    /// line of a log is an expression.
+    pub fn may_matter(&self, expr: &Expr) -> bool {
+        let text = expr.text();
+        self.root_needles
+            .iter()
+            .any(|n| n.find(text.as_bytes()).is_some())
+            || self.pieces.is_match(&text)
+    }
+
+    /// Where the prefilter's literals start in `bytes` (see
+    /// [`crate::extract::window`]).
+    pub fn prefilter_hits(&self, bytes: &[u8]) -> Vec<usize> {
+        self.prefilter.hits(bytes)
     }
 
     /// Whether a canonical path is a strict prefix of a known endpoint

@@ -27,6 +27,18 @@ use aho_corasick::{
 /// fingerprint (up to three bytes) plus one to confirm it cheaply.
 const PREFIX_LEN: usize = 4;
 
+/// The automaton for `patterns` literals: a full DFA (the fastest search)
+/// for the usual few dozen; past a few thousand (a user's rule files with
+/// as many roots) its memory grows too fast, and the contiguous NFA, about
+/// as fast on short texts, is used.
+pub fn automaton_kind(patterns: usize) -> AhoCorasickKind {
+    if patterns <= 2_000 {
+        AhoCorasickKind::DFA
+    } else {
+        AhoCorasickKind::ContiguousNFA
+    }
+}
+
 /// One literal of the prefilter.
 #[derive(Clone, Debug)]
 pub struct Literal {
@@ -68,7 +80,7 @@ impl Prefilter {
         let automaton = |start: StartKind| {
             AhoCorasickBuilder::new()
                 .match_kind(MatchKind::LeftmostFirst)
-                .kind(Some(AhoCorasickKind::DFA))
+                .kind(Some(automaton_kind(texts.len())))
                 .start_kind(start)
                 .build(&texts)
                 .expect("invariant: literal patterns always build")
@@ -106,27 +118,36 @@ impl Prefilter {
     /// Whether `bytes` holds one of the literals (with an allowed byte
     /// after it where that is restricted).
     pub fn is_match(&self, bytes: &[u8]) -> bool {
-        let mut at = 0;
+        self.find_from(bytes, 0).is_some()
+    }
+
+    /// Where the first accepted literal at or after `at` starts.
+    pub fn find_from(&self, bytes: &[u8], mut at: usize) -> Option<usize> {
         while at < bytes.len() {
             let start = match &self.candidates {
-                Candidates::Packed(searcher) => {
-                    match searcher.find_in(bytes, aho_corasick::Span::from(at..bytes.len())) {
-                        Some(m) => m.start(),
-                        None => return false,
-                    }
-                }
-                Candidates::Automaton(ac) => match ac.find(Input::new(bytes).range(at..)) {
-                    Some(m) => m.start(),
-                    None => return false,
-                },
-                Candidates::Nothing => return false,
+                Candidates::Packed(searcher) => searcher
+                    .find_in(bytes, aho_corasick::Span::from(at..bytes.len()))?
+                    .start(),
+                Candidates::Automaton(ac) => ac.find(Input::new(bytes).range(at..))?.start(),
+                Candidates::Nothing => return None,
             };
             if self.accepts_at(bytes, start) {
-                return true;
+                return Some(start);
             }
             at = start + 1;
         }
-        false
+        None
+    }
+
+    /// Where every accepted literal starts (overlapping ones included).
+    pub fn hits(&self, bytes: &[u8]) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        while let Some(hit) = self.find_from(bytes, at) {
+            out.push(hit);
+            at = hit + 1;
+        }
+        out
     }
 
     /// Whether a whole literal starts at `start` and is accepted there.
@@ -244,6 +265,18 @@ mod tests {
             let expected = naive(&lits, &bytes);
             prop_assert_eq!(Prefilter::new(&lits).is_match(&bytes), expected);
             prop_assert_eq!(Prefilter::with_automaton(&lits).is_match(&bytes), expected);
+            let every: Vec<usize> = (0..bytes.len())
+                .filter(|&i| {
+                    lits.iter().any(|l| {
+                        bytes[i..].starts_with(l.text.as_bytes())
+                            && l.next.as_ref().is_none_or(|allowed| {
+                                bytes.get(i + l.text.len()).is_some_and(|b| allowed.contains(b))
+                            })
+                    })
+                })
+                .collect();
+            prop_assert_eq!(Prefilter::new(&lits).hits(&bytes), every.clone());
+            prop_assert_eq!(Prefilter::with_automaton(&lits).hits(&bytes), every);
         }
     }
 }

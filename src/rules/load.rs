@@ -485,10 +485,11 @@ fn expand(path: &Path) -> Result<Vec<PathBuf>, RuleError> {
     Ok(files)
 }
 
-/// A rule file: a regular file of at most 4 MiB, read without blocking
-/// (see [`crate::readfile`]).
+/// A rule file: a regular file of at most
+/// [`crate::readfile::RULES_MAX_BYTES`], read without blocking (see
+/// [`crate::readfile`]).
 fn read(path: &Path) -> Result<String, RuleError> {
-    crate::readfile::regular_to_string(path, crate::readfile::CONFIG_MAX_BYTES).map_err(|error| {
+    crate::readfile::regular_to_string(path, crate::readfile::RULES_MAX_BYTES).map_err(|error| {
         if error.is_not_found() {
             RuleError::NotFound {
                 path: path.to_path_buf(),

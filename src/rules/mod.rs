@@ -263,10 +263,14 @@ impl RuleSet {
     /// one (a user's file overrides a bundled rule by id).
     pub fn from_rules(rules: Vec<Rule>) -> RuleSet {
         let mut by_id: Vec<Rule> = Vec::with_capacity(rules.len());
+        let mut slots: HashMap<String, usize> = HashMap::with_capacity(rules.len());
         for rule in rules {
-            match by_id.iter_mut().find(|r| r.id == rule.id) {
-                Some(slot) => *slot = rule,
-                None => by_id.push(rule),
+            match slots.get(&rule.id) {
+                Some(&slot) => by_id[slot] = rule,
+                None => {
+                    slots.insert(rule.id.clone(), by_id.len());
+                    by_id.push(rule);
+                }
             }
         }
         let mut set = RuleSet {

@@ -240,7 +240,14 @@ pub fn scan_text(
     text: &str,
     matcher: &Matcher,
 ) -> TextScan {
-    let extracted = extract::extract_for_scan(lang, text);
+    // A large file is extracted around the prefilter's hits only, a piece
+    // at a time: memory follows the pieces, not the file.
+    let extracted = if text.len() > extract::window::LARGE {
+        let hits = matcher.prefilter_hits(text.as_bytes());
+        extract::window::extract_around(lang.refine(text), text, &hits, &|e| matcher.may_matter(e))
+    } else {
+        extract::extract_for_scan(lang, text)
+    };
     let index = LineIndex::new(text);
     let mut findings = Vec::new();
     let mut unresolved = Vec::new();
@@ -568,7 +575,20 @@ fn scan_file(path: &Path, opts: &ScanOptions, matcher: &Matcher) -> FileResult {
                 ..FileResult::default()
             };
         }
-        let result = scan_bytes(path, &bytes, opts, matcher);
+        // One file's failure must not lose the run: a panic in an
+        // extractor becomes a notice about that file.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            scan_bytes(path, &bytes, opts, matcher)
+        }))
+        .unwrap_or_else(|_| FileResult {
+            scanned: true,
+            notice: Some(Notice {
+                path: display_path(path),
+                message: "not scanned: internal error while reading this file (please report it)"
+                    .into(),
+            }),
+            ..FileResult::default()
+        });
         if bytes.capacity() > 4 * 1024 * 1024 {
             // Do not keep a huge buffer alive after one big file.
             *bytes = Vec::new();

@@ -10,6 +10,7 @@ mod fixtures;
 mod flow;
 mod formats;
 mod hostile;
+mod hostile_scale;
 mod layers;
 mod libraries;
 mod plan;

@@ -24,7 +24,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::fixes::FixPlan;
 use super::role::Role;
-use super::{make_finding, FindingFacts, Location};
+use super::{make_finding, FindingFacts, Pending};
 use crate::extract::flow::{Flow, Value};
 use crate::extract::{Expr, Seg};
 use crate::matcher::{Matcher, Outcome};
@@ -36,6 +36,12 @@ const MAX_DEPTH: usize = 5;
 /// Most values tried for one hole, and most fillings of one template.
 const MAX_VALUES: usize = 128;
 const MAX_FILLINGS: usize = 256;
+
+/// Whether a request wrapper may read a relative path from a key of this
+/// name (any case).
+pub fn is_path_key(name: &str) -> bool {
+    PATH_KEYS.iter().any(|k| k.eq_ignore_ascii_case(name))
+}
 
 /// Key names a request wrapper reads a relative path from.
 const PATH_KEYS: &[&str] = &[
@@ -69,14 +75,14 @@ pub struct Template {
     pub pieces: Vec<Piece>,
     /// Byte offset of the expression (for the function it sits in).
     pub offset: usize,
-    pub location: Location,
+    pub location: Pending,
 }
 
 /// A literal value written in a file, where it is.
 #[derive(Clone, Debug)]
 pub struct Written {
     pub text: String,
-    pub location: Location,
+    pub location: Pending,
 }
 
 /// A key-value pair a request wrapper may read (`path: "scan/"`).
@@ -379,8 +385,7 @@ impl<'f> Resolver<'f> {
             return out;
         }
         // 5. The value of a key a request wrapper reads.
-        let key = name.to_ascii_lowercase();
-        if PATH_KEYS.contains(&key.as_str()) {
+        if is_path_key(name) {
             for (g, gf) in self.files.iter().enumerate() {
                 for kv in gf.keys.iter().filter(|k| k.key.eq_ignore_ascii_case(name)) {
                     out.push(Cand {
@@ -539,17 +544,18 @@ pub fn resolve(files: &[FileFlow], matcher: &Matcher, direct: &[Finding]) -> Flo
                         .flatten()
                         .filter_map(|c| c.site.as_ref())
                         .find(|s| s.2);
-                    let (at_file, location) = match passed {
-                        Some((g, w, _)) => (*g, w.location.clone()),
-                        None => (fi, t.location.clone()),
+                    let (at_file, pending) = match passed {
+                        Some((g, w, _)) => (*g, &w.location),
+                        None => (fi, &t.location),
                     };
                     let path = &files[at_file].path;
-                    if reported.contains(&(path.as_str(), location.line, hit.rule.id.as_str())) {
+                    if reported.contains(&(path.as_str(), pending.line, hit.rule.id.as_str())) {
                         continue;
                     }
-                    if !seen.insert((path.clone(), location.line, hit.rule.id.clone())) {
+                    if !seen.insert((path.clone(), pending.line, hit.rule.id.clone())) {
                         continue;
                     }
+                    let location = pending.locate();
                     let mut origins = Vec::new();
                     resolved.insert((f.path.clone(), t.location.line));
                     if at_file != fi || location.line != t.location.line {

@@ -81,6 +81,8 @@ struct FileResult {
     kept_source: Option<libs::Kept>,
     /// A code file the prefilter turned away (for [`second_look`]).
     unfiltered: Option<PathBuf>,
+    /// A code file whose flow was deferred (see [`Material::Deferred`]).
+    deferred: Option<PathBuf>,
 }
 
 /// Scans the roots with the rules. The result is time-free: every use of a
@@ -94,6 +96,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Scan {
     let scanned = AtomicUsize::new(0);
     let parsed = AtomicUsize::new(0);
     let skipped: Mutex<BTreeMap<SkipReason, usize>> = Mutex::new(BTreeMap::new());
+    let candidates: Mutex<Vec<(PathBuf, Recall)>> = Mutex::new(Vec::new());
     let excluded = walk::walk(&opts.roots, &opts.walk, |entry| {
         let result = match entry {
             walk::Entry::File { path, .. } => scan_file(&path, opts, &matcher),
@@ -114,6 +117,19 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Scan {
                 ..FileResult::default()
             },
         };
+        let mut result = result;
+        // Most code files are only candidates for a second look: their
+        // paths go to a list of their own, not a whole result each.
+        let recall = result
+            .unfiltered
+            .take()
+            .map(|p| (p, Recall::Unfiltered))
+            .or_else(|| result.deferred.take().map(|p| (p, Recall::Deferred)));
+        if let Some(r) = recall {
+            if let Ok(mut c) = candidates.lock() {
+                c.push(r);
+            }
+        }
         let interesting = !result.findings.is_empty()
             || !result.unresolved.is_empty()
             || !result.unknown.is_empty()
@@ -122,8 +138,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Scan {
             || result.flow.is_some()
             || result.suppression_comments.is_some()
             || result.kept_manifest.is_some()
-            || result.kept_source.is_some()
-            || result.unfiltered.is_some();
+            || result.kept_source.is_some();
         scanned.fetch_add(usize::from(result.scanned), Ordering::Relaxed);
         parsed.fetch_add(usize::from(result.parsed), Ordering::Relaxed);
         if let Some(reason) = result.skipped {
@@ -158,7 +173,6 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Scan {
     let mut findings = Vec::new();
     let mut materials = Vec::new();
     let mut flows: Vec<flow::FileFlow> = Vec::new();
-    let mut unfiltered: Vec<PathBuf> = Vec::new();
     let mut suppression_comments = BTreeMap::new();
     let (mut manifests, mut sources) = (Vec::new(), Vec::new());
     let mut rel_of: std::collections::HashMap<String, String> = std::collections::HashMap::new();
@@ -175,13 +189,13 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Scan {
             materials.push(r.cross);
         }
         flows.extend(r.flow);
-        unfiltered.extend(r.unfiltered);
     }
     let (cross_findings, cross_unresolved) = crossfile::resolve(materials, &matcher, &findings);
     findings.extend(cross_findings);
     summary.unresolved.extend(cross_unresolved);
-    unfiltered.sort();
-    second_look(&unfiltered, &mut flows, opts, &matcher);
+    let mut candidates = candidates.into_inner().unwrap_or_default();
+    candidates.sort();
+    second_look(&candidates, &mut flows, opts, &matcher);
     // The flow step sees the files in path order, whatever order the
     // workers finished in.
     flows.sort_by(|a, b| a.path.cmp(&b.path));
@@ -229,6 +243,9 @@ pub struct TextScan {
     pub cross: crossfile::FileMaterial,
     /// Templates and value flow for the flow step.
     pub flow: Option<flow::FileFlow>,
+    /// Whether the file can supply values to templates elsewhere; the flow
+    /// step then reads it again (see [`second_look`]).
+    pub deferred: bool,
 }
 
 /// Scans one file's text that is already in memory (used by tests and by
@@ -287,42 +304,80 @@ pub fn scan_text(
     }
     let mut cross = crossfile::FileMaterial::collect(display, text, &index, &extracted, matcher);
     cross.role = role;
-    let flow = flow_material(
-        display, lang, role, text, &index, &extracted, &cross, matcher, false,
+    let material = flow_material(
+        display,
+        lang,
+        role,
+        text,
+        &index,
+        &extracted,
+        &cross,
+        matcher,
+        Want::Demand,
     );
+    let deferred = matches!(material, Material::Deferred);
+    let flow = match material {
+        Material::Flow(f) => Some(*f),
+        _ => None,
+    };
     TextScan {
         findings,
         unresolved,
         unknown,
         cross,
         flow,
+        deferred,
     }
 }
 
-/// Most files [`second_look`] reads, and the largest it reads.
+/// Most files the prefilter turned away that [`second_look`] reads, and
+/// the largest file it reads.
 const MAX_SECOND_LOOK: usize = 2000;
 const MAX_SECOND_LOOK_BYTES: u64 = 1024 * 1024;
 
-/// Code files the prefilter turned away that the flow step still needs:
-/// a helper that joins an imported base to its parameter holds no path
-/// (`BASE + path`), nor do its callers (`fo_post("/report/")`), nor a Go
-/// file of the package that only picks the version. Read again, in up to
-/// three rounds: files under the directory of a base or a template that
-/// name a base or a template's function, and every file of a Go
-/// template's package directory.
+/// Why [`second_look`] may read a file again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Recall {
+    /// The prefilter turned it away.
+    Unfiltered,
+    /// It was scanned, and can only supply values ([`Material::Deferred`]).
+    Deferred,
+}
+
+/// Code files whose flow the flow step still needs, read again.
+///
+/// Files the prefilter turned away: a helper that joins an imported base
+/// to its parameter holds no path (`BASE + path`), nor do its callers
+/// (`fo_post("/report/")`), nor a Go file of the package that only picks
+/// the version. Those under the directory of a base or a template that
+/// name a base or a template's function are read, and every file of a Go
+/// template's package directory, at most [`MAX_SECOND_LOOK`].
+///
+/// Deferred files, wherever they are, that name a base, a template's
+/// function or a name a template's hole reads.
+///
+/// In up to three rounds (a file read in one may hold a new template). A
+/// round reads a file only for what is new since the last one (a new
+/// directory, or new names), in parallel, and keeps the matches in path
+/// order, so the result does not depend on the threads.
 fn second_look(
-    unfiltered: &[PathBuf],
+    candidates: &[(PathBuf, Recall)],
     flows: &mut Vec<flow::FileFlow>,
     opts: &ScanOptions,
     matcher: &Matcher,
 ) {
-    if unfiltered.is_empty() || flows.is_empty() {
+    use rayon::prelude::*;
+    if candidates.is_empty() || flows.is_empty() {
         return;
     }
-    let mut done: std::collections::HashSet<&Path> = std::collections::HashSet::new();
-    let mut read = 0usize;
-    for _round in 0..3 {
+    let mut done: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+    let mut old_names: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut old_holes: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut old_dirs: Vec<(String, bool)> = Vec::new();
+    let mut unfiltered_read = 0usize;
+    for round in 0..3 {
         let mut names: Vec<String> = Vec::new();
+        let mut holes: Vec<String> = Vec::new();
         let mut dirs: Vec<(String, bool)> = Vec::new();
         for f in flows.iter() {
             for (name, _, _) in &f.bases {
@@ -332,71 +387,136 @@ fn second_look(
                 if let Some(func) = f.flow.function_at(t.offset) {
                     names.push(func.name.clone());
                 }
+                for piece in &t.pieces {
+                    if let flow::Piece::Hole(Some(name)) = piece {
+                        holes.push(name.clone());
+                    }
+                }
             }
             if !f.bases.is_empty() || !f.templates.is_empty() {
                 dirs.push((f.dir.clone(), f.package_dir && !f.templates.is_empty()));
             }
         }
-        names.sort();
-        names.dedup();
-        names.retain(|n| n.len() >= 3);
+        for list in [&mut names, &mut holes] {
+            list.sort();
+            list.dedup();
+            list.retain(|n| n.len() >= 3);
+        }
+        holes.retain(|h| names.binary_search(h).is_err());
         dirs.sort();
         dirs.dedup();
         if dirs.is_empty() {
             return;
         }
-        let finders: Vec<memchr::memmem::Finder> = names
-            .iter()
-            .map(|n| memchr::memmem::Finder::new(n.as_bytes()))
-            .collect();
-        let mut added = false;
-        for path in unfiltered {
-            if read >= MAX_SECOND_LOOK {
-                return;
-            }
-            if done.contains(path.as_path()) {
-                continue;
-            }
-            let display = display_path(path);
-            let file_dir = display.rsplit_once('/').map_or("", |(d, _)| d);
-            let under =
-                |d: &str| d.is_empty() || file_dir == d || file_dir.starts_with(&format!("{d}/"));
-            let same_package = dirs.iter().any(|(d, pkg)| *pkg && file_dir == d);
-            if !same_package && !dirs.iter().any(|(d, _)| under(d)) {
-                continue;
-            }
-            let ok = std::fs::symlink_metadata(path)
-                .is_ok_and(|m| m.is_file() && m.len() <= MAX_SECOND_LOOK_BYTES);
-            if !ok {
-                continue;
-            }
-            let Ok(bytes) = std::fs::read(path) else {
-                continue;
+        let finders =
+            |names: &mut dyn Iterator<Item = &String>| -> Vec<memchr::memmem::Finder<'static>> {
+                names
+                    .map(|n| memchr::memmem::Finder::new(n.as_bytes()).into_owned())
+                    .collect()
             };
-            if !same_package && !finders.iter().any(|f| f.find(&bytes).is_some()) {
-                continue;
+        let all = finders(&mut names.iter());
+        let new = finders(&mut names.iter().filter(|n| !old_names.contains(*n)));
+        let all_holes = finders(&mut holes.iter());
+        let new_holes = finders(&mut holes.iter().filter(|n| !old_holes.contains(*n)));
+        let under_any = |dirs: &[(String, bool)], file_dir: &str| {
+            dirs.iter().any(|(d, _)| {
+                d.is_empty() || file_dir == d || file_dir.starts_with(&format!("{d}/"))
+            })
+        };
+        let package_of = |dirs: &[(String, bool)], file_dir: &str| {
+            dirs.iter().any(|(d, pkg)| *pkg && file_dir == d)
+        };
+        let budget = MAX_SECOND_LOOK.saturating_sub(unfiltered_read);
+        // What each file must be checked for this round: all names where
+        // it is new to the search, the new names where it was read before.
+        let matched: Vec<(&PathBuf, Recall, Vec<u8>)> = candidates
+            .par_iter()
+            .filter(|(path, recall)| {
+                !done.contains(path.as_path()) && (*recall == Recall::Deferred || budget > 0)
+            })
+            .filter_map(|(path, recall)| {
+                let display = display_path(path);
+                let file_dir = display.rsplit_once('/').map_or("", |(d, _)| d);
+                let same_package = package_of(&dirs, file_dir);
+                let was_package = package_of(&old_dirs, file_dir);
+                let wanted: Vec<&Vec<memchr::memmem::Finder>> = match recall {
+                    _ if same_package && !was_package => Vec::new(),
+                    Recall::Deferred if round == 0 => vec![&all, &all_holes],
+                    Recall::Deferred => vec![&new, &new_holes],
+                    Recall::Unfiltered => {
+                        let was_under = under_any(&old_dirs, file_dir);
+                        if !under_any(&dirs, file_dir) {
+                            return None;
+                        } else if !was_under {
+                            vec![&all]
+                        } else {
+                            vec![&new]
+                        }
+                    }
+                };
+                if !wanted.is_empty() && wanted.iter().all(|f| f.is_empty()) {
+                    return None;
+                }
+                let ok = std::fs::symlink_metadata(path)
+                    .is_ok_and(|m| m.is_file() && m.len() <= MAX_SECOND_LOOK_BYTES);
+                if !ok {
+                    return None;
+                }
+                let bytes = std::fs::read(path).ok()?;
+                let named = wanted.is_empty()
+                    || wanted
+                        .iter()
+                        .any(|fs| fs.iter().any(|f| f.find(&bytes).is_some()));
+                named.then_some((path, *recall, bytes))
+            })
+            .collect();
+        old_names.extend(names);
+        old_holes.extend(holes);
+        old_dirs = dirs;
+        // The budget counts unfiltered files in path order.
+        let mut kept = Vec::new();
+        for m in matched {
+            if m.1 == Recall::Unfiltered {
+                if unfiltered_read >= MAX_SECOND_LOOK {
+                    continue;
+                }
+                unfiltered_read += 1;
             }
-            done.insert(path.as_path());
-            read += 1;
-            let decoded = Decoded::new(&bytes);
-            let text = decoded.text.as_ref();
-            let lang = Language::of_path(path);
-            let role = role::Role::of(path, &opts.roots);
-            let extracted = extract::extract_for_scan(lang, text);
-            let index = LineIndex::new(text);
-            let cross =
-                crossfile::FileMaterial::collect(&display, text, &index, &extracted, matcher);
-            let material = flow_material(
-                &display, lang, role, text, &index, &extracted, &cross, matcher, true,
-            );
-            if let Some(f) = material {
-                flows.push(f);
-                added = true;
-            }
+            kept.push(m);
         }
-        if !added {
+        let added: Vec<flow::FileFlow> = kept
+            .par_iter()
+            .filter_map(|(path, _, bytes)| {
+                let display = display_path(path);
+                let decoded = Decoded::new(bytes);
+                let text = decoded.text.as_ref();
+                let lang = Language::of_path(path);
+                let role = role::Role::of(path, &opts.roots);
+                let extracted = extract::extract_for_scan(lang, text);
+                let index = LineIndex::new(text);
+                let cross =
+                    crossfile::FileMaterial::collect(&display, text, &index, &extracted, matcher);
+                match flow_material(
+                    &display,
+                    lang,
+                    role,
+                    text,
+                    &index,
+                    &extracted,
+                    &cross,
+                    matcher,
+                    Want::All,
+                ) {
+                    Material::Flow(f) => Some(*f),
+                    _ => None,
+                }
+            })
+            .collect();
+        done.extend(kept.iter().map(|(p, _, _)| (*p).clone()));
+        if added.is_empty() {
             return;
         }
+        flows.extend(added);
     }
 }
 
@@ -416,11 +536,12 @@ fn flow_material(
     extracted: &extract::Extracted,
     cross: &crossfile::FileMaterial,
     matcher: &Matcher,
-    force: bool,
-) -> Option<flow::FileFlow> {
+    want: Want,
+) -> Material {
     if !lang.is_code() {
-        return None;
+        return Material::None;
     }
+    let shared = std::cell::OnceCell::new();
     let templates: Vec<flow::Template> = extracted
         .exprs
         .iter()
@@ -431,7 +552,7 @@ fn flow_material(
             Some(flow::Template {
                 pieces,
                 offset: site.0,
-                location: locate(text, index, site),
+                location: Pending::capture(text, &shared, index, site),
             })
         })
         .collect();
@@ -442,12 +563,15 @@ fn flow_material(
         .filter_map(|b| {
             let seg = &b.value.segs[0];
             let src = seg.src?;
-            let is_path = seg.text.contains('/') && flow::fills_holes(&seg.text);
+            // Only keys a request wrapper reads are ever looked up.
+            let is_path = flow::is_path_key(&b.name)
+                && seg.text.contains('/')
+                && flow::fills_holes(&seg.text);
             is_path.then(|| flow::KeyValue {
                 key: b.name.clone(),
                 value: flow::Written {
                     text: seg.text.clone(),
-                    location: locate(text, index, (src, src + seg.text.len())),
+                    location: Pending::capture(text, &shared, index, (src, src + seg.text.len())),
                 },
             })
         })
@@ -459,8 +583,12 @@ fn flow_material(
             && w[3].is_ascii_digit()
             && matches!(w[4], b'"' | b'\'')
     });
-    if !force && templates.is_empty() && keys.is_empty() && cross.is_empty() && !quoted_version {
-        return None;
+    if want == Want::Demand && templates.is_empty() && keys.is_empty() && cross.bases.is_empty() {
+        return if cross.is_empty() && !quoted_version {
+            Material::None
+        } else {
+            Material::Deferred
+        };
     }
     let value_flow = extract::flow::flow(lang, text);
     // A helper joining a name and its own parameter (`BASE + path`,
@@ -489,7 +617,12 @@ fn flow_material(
         templates.push(flow::Template {
             pieces,
             offset: join.offset,
-            location: locate(text, index, (join.offset, join.end.max(join.offset + 1))),
+            location: Pending::capture(
+                text,
+                &shared,
+                index,
+                (join.offset, join.end.max(join.offset + 1)),
+            ),
         });
     }
     let mut literals = std::collections::HashMap::new();
@@ -503,7 +636,12 @@ fn flow_material(
             if literals.len() < MAX_FLOW_LITERALS && flow::fills_holes(s) {
                 literals.entry(*start).or_insert_with(|| flow::Written {
                     text: s.clone(),
-                    location: locate(text, index, (*start, (*end).max(*start + 1))),
+                    location: Pending::capture(
+                        text,
+                        &shared,
+                        index,
+                        (*start, (*end).max(*start + 1)),
+                    ),
                 });
             }
         }
@@ -540,6 +678,29 @@ fn flow_material(
         line_starts,
     })
     .filter(|f| !f.is_empty())
+    .map_or(Material::None, |f| Material::Flow(Box::new(f)))
+}
+
+/// What [`flow_material`] is asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Want {
+    /// During the walk: the flow of a file that asks for values (a
+    /// template, a key a wrapper reads, a base); a file that can only
+    /// supply them (calls, constants, a quoted version) is deferred.
+    Demand,
+    /// Everything the file has.
+    All,
+}
+
+/// A file's share of the flow step.
+enum Material {
+    None,
+    /// It can only supply values: the flow step reads it again if it names
+    /// what some template asks for (see [`second_look`]). Most such files
+    /// supply nothing, and keeping their flow for the whole run cost more
+    /// memory than the rest of the scan.
+    Deferred,
+    Flow(Box<flow::FileFlow>),
 }
 
 fn scan_file(path: &Path, opts: &ScanOptions, matcher: &Matcher) -> FileResult {
@@ -656,6 +817,7 @@ fn scan_bytes(path: &Path, bytes: &[u8], opts: &ScanOptions, matcher: &Matcher) 
         unknown,
         cross,
         flow,
+        deferred: is_deferred,
     } = scan_text(&display, lang, role, text, matcher);
     let comments = suppress::comments_in(text);
     let rel =
@@ -672,6 +834,7 @@ fn scan_bytes(path: &Path, bytes: &[u8], opts: &ScanOptions, matcher: &Matcher) 
             unknown,
             cross,
             flow,
+            deferred: is_deferred.then(|| path.to_path_buf()),
             suppression_comments: (!comments.is_empty()).then_some((display, comments)),
             ..FileResult::default()
         },
@@ -873,6 +1036,65 @@ pub(crate) fn locate(text: &str, index: &LineIndex, span: (usize, usize)) -> Loc
         end_column,
         snippet: redacted.text,
         snippet_span: span_in,
+    }
+}
+
+/// A [`Location`] whose snippet is not redacted yet. The flow step records
+/// many candidate places (every literal that may fill a template) and
+/// reports few; redaction is the costly part, so it runs only for those
+/// reported. A file up to [`SHARED_TEXT_MAX`] bytes is shared by all its
+/// pending locations (one copy of the text, never output unredacted); a
+/// larger one is located at once.
+#[derive(Clone, Debug)]
+pub struct Pending {
+    pub line: usize,
+    kind: PendingKind,
+}
+
+#[derive(Clone, Debug)]
+enum PendingKind {
+    Shared {
+        text: std::sync::Arc<str>,
+        span: (usize, usize),
+    },
+    Located(Location),
+}
+
+/// Largest file whose text the flow step keeps for its pending locations.
+const SHARED_TEXT_MAX: usize = 256 * 1024;
+
+impl Pending {
+    /// The location of `span` in `text`; `shared` holds the file's text
+    /// once made (see [`Pending`]).
+    pub(crate) fn capture(
+        text: &str,
+        shared: &std::cell::OnceCell<std::sync::Arc<str>>,
+        index: &LineIndex,
+        span: (usize, usize),
+    ) -> Pending {
+        if text.len() > SHARED_TEXT_MAX {
+            let location = locate(text, index, span);
+            return Pending {
+                line: location.line,
+                kind: PendingKind::Located(location),
+            };
+        }
+        let line = index.line_col(floor_boundary(text, span.0)).0;
+        Pending {
+            line,
+            kind: PendingKind::Shared {
+                text: shared.get_or_init(|| std::sync::Arc::from(text)).clone(),
+                span,
+            },
+        }
+    }
+
+    /// The location, its snippet redacted.
+    pub fn locate(&self) -> Location {
+        match &self.kind {
+            PendingKind::Located(location) => location.clone(),
+            PendingKind::Shared { text, span } => locate(text, &LineIndex::new(text), *span),
+        }
     }
 }
 

@@ -1025,7 +1025,10 @@ impl<'a, O: Offset> Lexer<'a, O> {
             return false;
         };
         let spaced = k > end;
-        if is_ident(d)
+        // Delimiters are ASCII punctuation: a byte of a multi-byte character
+        // would cut the text inside that character.
+        if !d.is_ascii()
+            || is_ident(d)
             || d.is_ascii_whitespace()
             || matches!(
                 d,
@@ -1047,7 +1050,7 @@ impl<'a, O: Offset> Lexer<'a, O> {
                 while matches!(self.b.get(k2), Some(b' ' | b'\t' | b'\r' | b'\n')) {
                     k2 += 1;
                 }
-                if let Some(&d2) = self.b.get(k2) {
+                if let Some(&d2) = self.b.get(k2).filter(|c| c.is_ascii_punctuation()) {
                     let (c2, _) = self.close_of(k2, d2);
                     second = Some((k2 + 1, c2));
                     stop = (c2 + 1).min(self.b.len());

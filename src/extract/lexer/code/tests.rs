@@ -65,6 +65,16 @@ fn perl_quote_operators() {
     // Unterminated: to the end, without panicking.
     let (s, _) = both(Language::Perl, "q(never closed");
     assert_eq!(s, ["never closed"]);
+    // A multi-byte character where a delimiter would be is not one (a
+    // fuzzed input once sliced the text inside `é` here).
+    for src in [
+        "s{a}\u{e9}b\u{e9}",
+        "s{a} \u{e9}x",
+        "q\u{e9}abc\u{e9}",
+        "tr{a}\u{20ac}",
+    ] {
+        both(Language::Perl, src);
+    }
 }
 
 #[test]

@@ -955,6 +955,16 @@ impl Language {
         if ext.is_empty() {
             return Language::Text;
         }
+        // `settings.py.example`, `qualys.ini.sample`, `app.conf.dist`: a copy
+        // to fill in is read as the file it becomes.
+        if TEMPLATE_SUFFIXES
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case(ext))
+        {
+            return path.file_stem().map_or(Language::Text, |stem| {
+                Language::of_path(std::path::Path::new(stem))
+            });
+        }
         ROWS.iter()
             .find(|r| r.extensions.iter().any(|e| e.eq_ignore_ascii_case(ext)))
             .map_or(Language::Text, |r| r.lang)
@@ -997,12 +1007,53 @@ impl Language {
     /// `self`, or for [`Language::Text`] the language of the text's `#!`
     /// line when it names one.
     pub fn refine(self, text: &str) -> Language {
-        if self == Language::Text && text.starts_with("#!") {
+        if self != Language::Text {
+            self
+        } else if text.starts_with("#!") {
             Language::of_shebang(text).unwrap_or(self)
+        } else if looks_like_key_values(text) {
+            Language::Ini
         } else {
             self
         }
     }
+}
+
+/// Suffixes of a file that is a template of another (`.env.example`).
+const TEMPLATE_SUFFIXES: &[&str] = &["sample", "example", "dist", "template"];
+
+/// Whether an extension-less text is a `KEY=value` settings file
+/// (`QualysConf.Sample`, `settings`): within its first lines, at least two
+/// assignments, and nothing else than assignments, `[sections]`, blank
+/// lines and `#`/`;` comments. One prose line makes it prose.
+fn looks_like_key_values(text: &str) -> bool {
+    let mut assignments = 0;
+    for line in text.lines().take(64) {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+            continue;
+        }
+        if line.starts_with('[') && line.ends_with(']') {
+            continue;
+        }
+        let Some((key, _)) = line.split_once('=') else {
+            return false;
+        };
+        let key = key.trim_end();
+        let key = key.strip_prefix("export ").unwrap_or(key);
+        let is_key = key
+            .bytes()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_')
+            && key
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'));
+        if !is_key {
+            return false;
+        }
+        assignments += 1;
+    }
+    assignments >= 2
 }
 
 /// Whether the file name `name` matches `pattern`: exact, or a prefix when
@@ -1120,6 +1171,12 @@ mod tests {
             ("qualys.ml", Language::Ml),
             ("Qualys.fs", Language::Ml),
             ("index.cfm", Language::Cfml),
+            ("settings.py.example", Language::Python),
+            ("qualys.ini.sample", Language::Ini),
+            ("app.conf.DIST", Language::Ini),
+            (".env.example", Language::Dotenv),
+            ("notes.sample", Language::Text),
+            ("Makefile.template", Language::Makefile),
         ];
         for (path, lang) in cases {
             assert_eq!(Language::of_path(Path::new(path)), lang, "{path}");
@@ -1136,6 +1193,24 @@ mod tests {
         assert_eq!(Language::of_fence("language-python"), Language::Python);
         assert_eq!(Language::of_fence("http"), Language::Text);
         assert_eq!(Language::of_fence(""), Language::Text);
+    }
+
+    #[test]
+    fn extensionless_settings_are_read_as_ini() {
+        let settings = "# Qualys settings\n\nAPIBaseURL=https://q.example\nAPIPath = api/2.0/fo/scan\n[more]\n; note\nexport TOKEN_NAME=x\n";
+        assert_eq!(Language::Text.refine(settings), Language::Ini);
+        // Must not: prose, one assignment, a line that is not one.
+        for text in [
+            "Call api/2.0/fo/scan to list scans.\nThen wait.\n",
+            "URL=https://q.example/api/2.0/fo/scan/\n",
+            "A=1\nB=2\nsee the guide for C\n",
+            "a b=1\nc=2\n",
+            "",
+        ] {
+            assert_eq!(Language::Text.refine(text), Language::Text, "{text:?}");
+        }
+        // A known language is never re-guessed.
+        assert_eq!(Language::Python.refine(settings), Language::Python);
     }
 
     #[test]

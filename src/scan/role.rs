@@ -74,41 +74,26 @@ pub fn is_test_path(path: &str) -> bool {
         Some((s, e)) => (s, e.to_ascii_lowercase()),
         None => (name, String::new()),
     };
-    let code = matches!(
-        ext.as_str(),
-        "py" | "go"
-            | "js"
-            | "jsx"
-            | "ts"
-            | "tsx"
-            | "mjs"
-            | "cjs"
-            | "rb"
-            | "java"
-            | "kt"
-            | "cs"
-            | "php"
-            | "rs"
-            | "ps1"
-            | "scala"
-            | "groovy"
-            | "swift"
-    );
-    if !code {
-        return false;
-    }
     let lower = stem.to_ascii_lowercase();
-    stem == "conftest"
-        || lower.starts_with("test_")
-        || lower.ends_with("_test")
-        || lower.ends_with("_tests")
-        || lower.ends_with("_spec")
-        || lower.ends_with(".test")
-        || lower.ends_with(".spec")
-        || lower.ends_with(".tests")
-        || stem.ends_with("Test")
-        || stem.ends_with("Tests")
-        || stem.ends_with("Spec")
+    // Each language's test runners by their default discovery patterns:
+    // pytest (`test_*.py`, `*_test.py`), `go test`, Jest/Mocha, RSpec and
+    // Minitest, JUnit/Surefire, PHPUnit, xUnit/NUnit, Pester. A Python
+    // script named `ApiTest.py` is no test to pytest: it is a script.
+    let snake =
+        || lower.starts_with("test_") || lower.ends_with("_test") || lower.ends_with("_tests");
+    let camel = || stem.ends_with("Test") || stem.ends_with("Tests") || stem.ends_with("Spec");
+    let dotted =
+        || lower.ends_with(".test") || lower.ends_with(".spec") || lower.ends_with(".tests");
+    match ext.as_str() {
+        "py" => stem == "conftest" || lower.starts_with("test_") || lower.ends_with("_test"),
+        "go" => lower.ends_with("_test"),
+        "js" | "jsx" | "ts" | "tsx" | "mjs" | "cjs" => dotted() || snake(),
+        "rb" => snake() || lower.ends_with("_spec"),
+        "java" | "kt" | "scala" | "groovy" | "cs" | "php" | "swift" => camel() || snake(),
+        "ps1" => dotted(),
+        "rs" => snake(),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -149,6 +134,10 @@ mod tests {
             "conftest.py",
             "fixtures/scan_list.xml",
             "testdata/response.json",
+            "scan_test.rb",
+            "Qualys.Tests.ps1",
+            "ScannerSpec.groovy",
+            "tests_client_test.rs",
         ] {
             assert!(is_test_path(p), "{p}");
         }
@@ -165,6 +154,10 @@ mod tests {
             "src/Testing.md",
             "docs/testing-guide.md",
             "protest_test.txt",
+            // Test-like names outside the language's runner conventions.
+            "QualysApiTest.py",
+            "scan_spec.py",
+            "client.spec.go",
         ] {
             assert!(!is_test_path(p), "{p}");
         }

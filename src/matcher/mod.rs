@@ -77,13 +77,19 @@ impl<'r> Matcher<'r> {
         // `APIFunction=api/2.0/fo/scan` too. Where a root may start a path
         // is decided at each match ([`Matcher::path_start`]).
         let roots: Vec<String> = rules.roots().into_iter().map(|r| format!("{r}/")).collect();
-        // The prefilter's literals. `/api/` counts only when followed by a
-        // byte a version, or code that supplies one, can start with, so
-        // another vendor's `/api/v1/` does not send a file to the parser.
+        // The prefilter's literals. Each has at least four bytes, the SIMD
+        // search's fingerprint (a three-byte one matches far more often and
+        // halves its speed), and they stay within its 64 prefixes.
         let mut literals: Vec<prefilter::Literal> = Vec::new();
-        let plain = |text: String| prefilter::Literal { text, next: None };
-        // The bytes a version can start with, per root, in one pass over
-        // the rules (a user's rule files may hold tens of thousands).
+        let plain = |text: String| prefilter::Literal {
+            text,
+            ..prefilter::Literal::default()
+        };
+        // `root/` counts only when followed by a byte a version, or code
+        // that supplies one, can start with, so another vendor's `/api/v1/`
+        // does not send a file to the parser. The bytes a version can start
+        // with, per root, in one pass over the rules (a user's rule files
+        // may hold tens of thousands).
         let mut version_starts: std::collections::HashMap<&str, Vec<u8>> =
             std::collections::HashMap::new();
         for rule in rules.rules() {
@@ -98,19 +104,45 @@ impl<'r> Matcher<'r> {
             next.extend(version_starts.remove(root.as_str()).unwrap_or_default());
             next.sort_unstable();
             next.dedup();
-            literals.push(prefilter::Literal {
-                text: format!("{root}/"),
-                next: Some(next),
-            });
-            literals.extend(["\"", "'"].iter().map(|q| plain(format!("/{root}{q}"))));
+            if root.len() >= 3 {
+                literals.push(prefilter::Literal {
+                    text: format!("{root}/"),
+                    next: Some(next),
+                    prev: None,
+                });
+                // `BASE + "/api"`: `api"` after a slash.
+                literals.extend(["\"", "'"].iter().map(|q| prefilter::Literal {
+                    text: format!("{root}{q}"),
+                    next: None,
+                    prev: Some(b"/".to_vec()),
+                }));
+            } else {
+                // A short root (`sm`) with the byte before it: a slash, a
+                // quote, the `=` of a setting or the blank of a YAML value.
+                for before in ["/", "\"", "'", "`", "=", " "] {
+                    literals.push(prefilter::Literal {
+                        text: format!("{before}{root}/"),
+                        next: Some(next.clone()),
+                        prev: None,
+                    });
+                }
+                literals.extend(["\"", "'"].iter().map(|q| plain(format!("/{root}{q}"))));
+            }
             literals.extend(["\"", "'"].iter().map(|q| plain(format!("{q}{root}{q}"))));
         }
         // Where a relative endpoint piece can start (`'scan/'`, `"fo/…"`,
-        // `'knowledge_base/vuln/'`): the segments after the version.
+        // `'knowledge_base/vuln/'`): the two segments after a version (a
+        // base ends with the version, or with the segment after it).
         let mut starts: Vec<&str> = rules
             .rules()
             .iter()
-            .flat_map(|r| r.endpoint.segments.iter().skip(2).take(2))
+            .flat_map(|r| {
+                let segs = &r.endpoint.segments;
+                let version = segs
+                    .iter()
+                    .position(|s| matches!(s, Segment::Literal(v) if is_version(v)));
+                version.map_or(&segs[..0], |v| &segs[v + 1..(v + 3).min(segs.len())])
+            })
             .filter_map(|s| match s {
                 Segment::Literal(s) => Some(s.as_str()),
                 Segment::Param(_) => None,
@@ -736,6 +768,37 @@ pub fn rewrite_path(original: &str, replacement: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bundled rules keep the prefilter on its SIMD path: at most 64
+    /// distinct four-byte prefixes (past that it falls back to a slower
+    /// automaton, still correct). A rule with new segments that breaks this
+    /// needs the literals rethought, not this test.
+    #[test]
+    fn bundled_rules_keep_the_prefilter_packed() {
+        let rules = crate::rules::load::load_bundled().expect("bundled rules");
+        let m = Matcher::new(&rules);
+        assert!(m.prefilter.is_packed());
+        // Bare and short roots, quoted roots and relative pieces.
+        for text in [
+            "u = \"api/2.0/fo/scan/\"",
+            "APIFunction=api/2.0/fo/scan",
+            "path: sm/v1/script",
+            "BASE + \"/api\" + v",
+            "u = '/sm/v1/script'",
+            "post(\"scan/\", data)",
+            "x = 'knowledge_base/vuln/'",
+        ] {
+            assert!(m.prefilter(text.as_bytes()), "{text}");
+        }
+        for text in [
+            "api\" alone",
+            "https://x.example/api/users",
+            "mysm/v1",
+            "'scanner'",
+        ] {
+            assert!(!m.prefilter(text.as_bytes()), "{text}");
+        }
+    }
 
     #[test]
     fn rewrite_keeps_shape() {

@@ -40,19 +40,39 @@ pub fn automaton_kind(patterns: usize) -> AhoCorasickKind {
 }
 
 /// One literal of the prefilter.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Literal {
     pub text: String,
-    /// For `/root/`: the bytes that may follow it for the file to count.
+    /// For `root/`: the bytes that may follow it for the file to count.
     pub next: Option<Vec<u8>>,
+    /// The bytes that must come just before it (`api"` after a `/`): the
+    /// byte is left out of the literal so that its first four bytes, the
+    /// SIMD fingerprint, are rarer than `/api`, which every path has.
+    pub prev: Option<Vec<u8>>,
+}
+
+impl Literal {
+    /// Whether this literal is accepted at `start` of `bytes`, where its
+    /// text was found.
+    fn accepts(&self, bytes: &[u8], start: usize, end: usize) -> bool {
+        self.next
+            .as_ref()
+            .is_none_or(|allowed| bytes.get(end).is_some_and(|b| allowed.contains(b)))
+            && self.prev.as_ref().is_none_or(|allowed| {
+                start
+                    .checked_sub(1)
+                    .and_then(|k| bytes.get(k))
+                    .is_some_and(|b| allowed.contains(b))
+            })
+    }
 }
 
 /// The compiled prefilter.
 #[derive(Debug)]
 pub struct Prefilter {
-    /// Per literal (same order as the automata's pattern ids): the bytes
-    /// allowed after it, when restricted.
-    next: Vec<Option<Vec<u8>>>,
+    /// The literals, in the automata's pattern order (for their checks of
+    /// the bytes around a match).
+    literals: Vec<Literal>,
     /// Whole-literal check at a candidate position.
     verify: AhoCorasick,
     candidates: Candidates,
@@ -109,7 +129,7 @@ impl Prefilter {
             }
         };
         Prefilter {
-            next: literals.iter().map(|l| l.next.clone()).collect(),
+            literals: literals.to_vec(),
             verify: automaton(StartKind::Anchored),
             candidates,
         }
@@ -156,15 +176,12 @@ impl Prefilter {
         let Some(m) = self.verify.find(input) else {
             return false;
         };
-        match &self.next[m.pattern().as_usize()] {
-            Some(allowed) => bytes.get(m.end()).is_some_and(|b| allowed.contains(b)),
-            None => true,
-        }
+        self.literals[m.pattern().as_usize()].accepts(bytes, start, m.end())
     }
 
     /// Which candidate search is in use (for tests).
     #[cfg(test)]
-    fn is_packed(&self) -> bool {
+    pub(crate) fn is_packed(&self) -> bool {
         matches!(self.candidates, Candidates::Packed(_))
     }
 
@@ -184,10 +201,15 @@ mod tests {
         let lit = |t: &str, next: Option<&[u8]>| Literal {
             text: t.to_string(),
             next: next.map(<[u8]>::to_vec),
+            prev: None,
         };
         vec![
             lit("/api/", Some(b"\"'{23")),
-            lit("/api\"", None),
+            Literal {
+                text: "api\"".to_string(),
+                next: None,
+                prev: Some(b"/".to_vec()),
+            },
             lit("\"api\"", None),
             lit("/x/", Some(b"1")),
             lit("\"scan/", None),
@@ -200,12 +222,7 @@ mod tests {
     fn naive(literals: &[Literal], bytes: &[u8]) -> bool {
         (0..bytes.len()).any(|i| {
             literals.iter().any(|l| {
-                bytes[i..].starts_with(l.text.as_bytes())
-                    && l.next.as_ref().is_none_or(|allowed| {
-                        bytes
-                            .get(i + l.text.len())
-                            .is_some_and(|b| allowed.contains(b))
-                    })
+                bytes[i..].starts_with(l.text.as_bytes()) && l.accepts(bytes, i, i + l.text.len())
             })
         })
     }
@@ -217,6 +234,9 @@ mod tests {
         assert!(p.is_match(b"u = '/api/2.0/fo/scan/'"));
         assert!(p.is_match(b"path: \"scan/\""));
         assert!(p.is_match(b"x/api\""));
+        // `api"` only after a slash.
+        assert!(!p.is_match(b"x api\""));
+        assert!(!p.is_match(b"api\""));
         assert!(!p.is_match(b"u = 'https://example.net/api/v1/scan'"));
         assert!(!p.is_match(b"/api/"));
         assert!(!p.is_match(b""));
@@ -236,7 +256,7 @@ mod tests {
         let many: Vec<Literal> = (0..100)
             .map(|i| Literal {
                 text: format!("'{i:03}k/"),
-                next: None,
+                ..Literal::default()
             })
             .collect();
         let p = Prefilter::new(&many);
@@ -250,7 +270,7 @@ mod tests {
         fn packed_and_automaton_agree_with_the_naive_search(
             pieces in proptest::collection::vec(
                 prop_oneof![
-                    Just(b"/api/".to_vec()), Just(b"/api\"".to_vec()), Just(b"\"api\"".to_vec()),
+                    Just(b"/api/".to_vec()), Just(b"/api\"".to_vec()), Just(b"api\"".to_vec()), Just(b"\"api\"".to_vec()),
                     Just(b"/x/".to_vec()), Just(b"\"scan/".to_vec()), Just(b"'scan/".to_vec()),
                     Just(b"\"fo/".to_vec()), Just(b"/ap".to_vec()), Just(b"\"sca".to_vec()),
                     Just(b"2".to_vec()), Just(b"1".to_vec()), Just(b"{".to_vec()),
@@ -268,10 +288,7 @@ mod tests {
             let every: Vec<usize> = (0..bytes.len())
                 .filter(|&i| {
                     lits.iter().any(|l| {
-                        bytes[i..].starts_with(l.text.as_bytes())
-                            && l.next.as_ref().is_none_or(|allowed| {
-                                bytes.get(i + l.text.len()).is_some_and(|b| allowed.contains(b))
-                            })
+                        bytes[i..].starts_with(l.text.as_bytes()) && l.accepts(&bytes, i, i + l.text.len())
                     })
                 })
                 .collect();

@@ -913,23 +913,18 @@ mod tests {
     }
 
     #[test]
-    fn fixtures_match_expectations() {
-        use crate::extract::structured::fixture_check::*;
-        let t = read("text/qualys-sync.conf");
+    fn fixtures_keep_their_spans_and_bindings() {
+        // What each fixture must yield is checked end to end by
+        // tests/it/fixtures.rs; here, that every piece points into the text.
+        use crate::extract::structured::read_fixture;
+        let t = read_fixture("text/qualys-sync.conf");
         let x = extract_text(&t, 0);
         check_srcs(&t, 0, &x);
-        assert_eq!(found(&t, &x, FindingKind::Call), inline_expectations(&t));
         assert!(x.bindings.iter().any(|b| b.name == "host_list_url"));
-
-        // Fences in code languages go to other extractors; the prose, inline
-        // spans, text fences and indented blocks are ours. Every planted
-        // call must be found; nothing else may be a call.
-        let t = read("markdown/runbook.md");
+        let t = read_fixture("markdown/runbook.md");
         let x = extract_markdown(&t, 0);
         check_srcs(&t, 0, &x);
-        assert_eq!(found(&t, &x, FindingKind::Call), inline_expectations(&t));
-        let m = found(&t, &x, FindingKind::Mention);
-        assert!(m.iter().any(|(l, _)| *l == 4), "{m:?}");
+        assert!(!x.exprs.is_empty());
     }
 
     fn garbage(seed: u64, n: usize) -> String {

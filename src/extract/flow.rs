@@ -263,6 +263,7 @@ impl<'a, 't, O: Offset> Scanner<'a, 't, O> {
                         continue;
                     }
                 }
+                Some(Tok::Ident("for" | "foreach")) => self.for_each(i),
                 Some(Tok::Ident(name)) if self.is_op(i + 1, Op::LParen) => {
                     let before = i.checked_sub(1).and_then(|k| self.ident(k));
                     if !NOT_CALLS.contains(name) && !before.is_some_and(|b| DEF_WORDS.contains(&b))
@@ -774,6 +775,61 @@ impl<'a, 't, O: Offset> Scanner<'a, 't, O> {
         }
     }
 
+    /// A loop over a literal collection binds its variable to each element:
+    /// `for t in ("unix", "windows"):`, `for (const t of ["a", "b"])`,
+    /// `foreach ($t in @("a", "b"))`. Only when every element is a plain
+    /// string literal; otherwise the variable is bound to an unknown value
+    /// (it is defined here, and nothing is guessed).
+    fn for_each(&mut self, at: usize) {
+        let mut k = at + 1;
+        if self.is_op(k, Op::LParen) {
+            k += 1;
+        }
+        if matches!(self.ident(k), Some("const" | "let" | "var" | "my")) {
+            k += 1;
+        }
+        let Some(name) = self.ident(k) else { return };
+        let name_at = k;
+        if !matches!(self.ident(k + 1), Some("in" | "of")) {
+            return;
+        }
+        k += 2;
+        // PowerShell's `@(`.
+        if self.is_op(k, Op::At) {
+            k += 1;
+        }
+        if !matches!(
+            self.tok(k),
+            Some(Tok::Op(Op::LParen | Op::LBracket | Op::LBrace))
+        ) {
+            return;
+        }
+        let close = self.close_of(k);
+        let mut values = Vec::new();
+        let mut e = k + 1;
+        while e < close {
+            let (v, next) = self.value(e);
+            let literal = matches!(v, Value::Str { .. });
+            let separated = next == close || self.is_op(next, Op::Comma);
+            if !literal || !separated || values.len() >= MAX_ALTERNATIVES {
+                values = vec![Value::Unknown];
+                break;
+            }
+            values.push(v);
+            e = next + 1;
+        }
+        if values.is_empty() {
+            return;
+        }
+        if self.out.assigns.len() < MAX_ITEMS {
+            self.out.assigns.push(Assign {
+                name: name.trim_start_matches('$').to_string(),
+                offset: self.start(name_at),
+                values,
+            });
+        }
+    }
+
     /// `v` when the value ends at token `next` (what follows cannot extend
     /// it: the end of the statement, a bracket, a separator, an
     /// alternative); [`Value::Unknown`] when more follows (`"a/" + b`).
@@ -971,6 +1027,44 @@ mod tests {
         assert!(f
             .function_at(t.find("version =").expect("at"))
             .is_some_and(|f| f.name == "pcrs"));
+    }
+
+    #[test]
+    fn loops_over_literal_collections_bind_their_variable() {
+        let cases = [
+            (
+                Language::Python,
+                "for auth_type in {\"unix\", \"windows\"}:\n    u = f\"x/{auth_type}/\"\n",
+            ),
+            (
+                Language::Python,
+                "for auth_type in (\"unix\", \"windows\"):\n    pass\n",
+            ),
+            (
+                Language::JavaScript,
+                "for (const auth_type of [\"unix\", \"windows\"]) { go(auth_type); }",
+            ),
+            (
+                Language::PowerShell,
+                "foreach ($auth_type in @(\"unix\", \"windows\")) { Go $auth_type }",
+            ),
+        ];
+        for (lang, t) in cases {
+            let f = flow(lang, t);
+            let a = f.assigns.iter().find(|a| a.name == "auth_type");
+            assert_eq!(
+                a.map(|a| strs(&a.values)),
+                Some(vec!["'unix'".to_string(), "'windows'".to_string()]),
+                "{lang:?} {t:?}"
+            );
+        }
+        // Must not guess: an element that is not a literal, or a collection
+        // that is a name.
+        let f = flow(Language::Python, "for t in [\"unix\", other]:\n    pass\n");
+        let a = f.assigns.iter().find(|a| a.name == "t").expect("bound");
+        assert_eq!(strs(&a.values), vec!["?"]);
+        let f = flow(Language::Python, "for t in kinds:\n    pass\n");
+        assert!(f.assigns.iter().all(|a| a.name != "t"));
     }
 
     #[test]

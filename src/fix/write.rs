@@ -33,7 +33,7 @@ pub fn apply(plan: &Plan, roots: &[PathBuf]) -> Vec<Outcome> {
 
 fn apply_file(file: &FilePlan, roots: &[PathBuf]) -> Result<(), String> {
     // The path may have been swapped for a symlink since planning.
-    let target = resolve_inside(Path::new(&file.display), roots)?;
+    let target = resolve_inside(&crate::source::path_of_display(&file.display), roots)?;
     if target != file.target {
         return Err(format!(
             "not written: the path now resolves to {}",

@@ -53,8 +53,8 @@ fn apply_file(file: &FilePlan, roots: &[PathBuf]) -> Result<(), String> {
     };
     let io = |what: &str, e: std::io::Error| format!("not written: {what}: {e}");
     let mut tmp = tempfile::Builder::new()
-        .prefix(".sunset-fix-")
-        .suffix(".tmp")
+        .prefix(crate::scan::walk::FIX_TEMP_PREFIX)
+        .suffix(crate::scan::walk::FIX_TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(|e| io("cannot create a temporary file beside it", e))?;
     tmp.write_all(&file.fixed)

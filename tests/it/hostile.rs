@@ -772,3 +772,75 @@ fn the_nearest_definition_of_a_base_wins_over_path_order() {
         vec!["https://qualysapi.qualys.com/api/2.0/fo/scan/".to_string()]
     );
 }
+
+// ---------------------------------------------------------------------------
+// Item 17: fix's temporary files.
+
+#[test]
+fn a_stale_fix_temp_file_is_never_scanned_nor_touched() {
+    // What a `fix --write` killed between writing its temporary copy and the
+    // rename leaves behind: a half-rewritten copy named `.sunset-fix-*.tmp`.
+    let call = "requests.get('https://qualysapi.qualys.com/api/2.0/fo/scan/?action=list')\n";
+    let dir = tree(&[
+        ("app.py", call),
+        ("src/.sunset-fix-Ab12Cd.tmp", call),
+        (".sunset-fix-x.tmp", call),
+        // Must-flag twins: names that only look alike.
+        ("src/.sunset-fixture.py", call),
+        ("src/sunset-fix-y.tmp", call),
+        ("src/.sunset-fix-z.tmp.py", call),
+    ]);
+    for hidden in [&["--hidden"][..], &[]] {
+        let o = audit_json(dir.path(), hidden);
+        assert_eq!(code(&o), 0, "{}", both(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+        let mut paths: Vec<&str> = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| f["path"].as_str().expect("path"))
+            .collect();
+        paths.sort();
+        let expected: &[&str] = if hidden.is_empty() {
+            &["app.py", "src/sunset-fix-y.tmp"]
+        } else {
+            &[
+                "app.py",
+                "src/.sunset-fix-z.tmp.py",
+                "src/.sunset-fixture.py",
+                "src/sunset-fix-y.tmp",
+            ]
+        };
+        assert_eq!(paths, expected, "{hidden:?}");
+    }
+    // fix --write rewrites the real file, leaves the stale copy alone and
+    // leaves no temporary file of its own.
+    let o = bounded(
+        dir.path(),
+        &[
+            "fix",
+            "--write",
+            "--unsafe",
+            "--as-of",
+            "2026-12-01",
+            "app.py",
+            "src",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", both(&o));
+    assert!(text(&std::fs::read(dir.path().join("app.py")).expect("read")).contains("/api/3.0/"));
+    assert_eq!(
+        text(&std::fs::read(dir.path().join("src/.sunset-fix-Ab12Cd.tmp")).expect("read")),
+        call
+    );
+    let temps: Vec<String> = std::fs::read_dir(dir.path().join("src"))
+        .expect("list")
+        .chain(std::fs::read_dir(dir.path()).expect("list"))
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".sunset-fix-") && n.ends_with(".tmp"))
+        .collect();
+    let mut temps = temps;
+    temps.sort();
+    assert_eq!(temps, [".sunset-fix-Ab12Cd.tmp", ".sunset-fix-x.tmp"]);
+}

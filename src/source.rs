@@ -29,6 +29,26 @@ pub fn is_binary(bytes: &[u8]) -> bool {
     memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
 }
 
+/// Whether bytes that [`is_binary`] calls binary look like UTF-16 text
+/// without a byte-order mark: in the first 8 KiB, nearly every byte at one
+/// parity is NUL and nearly none at the other (ASCII-range text in UTF-16LE
+/// or BE). UTF-32 (three NULs in four) and ordinary binaries do not match.
+pub fn looks_utf16_without_bom(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192) & !1];
+    let pairs = head.len() / 2;
+    if pairs < 4 {
+        return false;
+    }
+    let (mut even, mut odd) = (0usize, 0usize);
+    for p in head.chunks_exact(2) {
+        even += usize::from(p[0] == 0);
+        odd += usize::from(p[1] == 0);
+    }
+    let mostly = |n: usize| n * 10 >= pairs * 9;
+    let rarely = |n: usize| n * 10 <= pairs;
+    (mostly(odd) && rarely(even)) || (mostly(even) && rarely(odd))
+}
+
 const UTF8_BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 
 /// A decoded file and the way back to its bytes.
@@ -406,6 +426,25 @@ mod tests {
         assert_eq!(decode(b"caf\xE9\nx").1, Encoding::Lossy);
         assert_eq!(decode(b"\xEF\xBB\xBFcaf\xE9\nx").1, Encoding::Lossy);
         assert!(is_binary(b"\x89PNG\0\0"));
+        let le: Vec<u8> = "x = 'https://a/api/2.0/'\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let be: Vec<u8> = "x = 1\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert!(is_binary(&le) && looks_utf16_without_bom(&le));
+        assert!(looks_utf16_without_bom(&be));
+        // Not UTF-16: UTF-32, a PNG header, an ELF-like run of NULs, text.
+        let utf32: Vec<u8> = "x = 1\n"
+            .chars()
+            .flat_map(|c| (c as u32).to_le_bytes())
+            .collect();
+        assert!(!looks_utf16_without_bom(&utf32));
+        assert!(!looks_utf16_without_bom(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"));
+        assert!(!looks_utf16_without_bom(&[0u8; 64]));
+        assert!(!looks_utf16_without_bom(b"plain text here"));
         assert!(!is_binary(b"\xFF\xFEa\0"));
     }
 

@@ -844,3 +844,52 @@ fn a_stale_fix_temp_file_is_never_scanned_nor_touched() {
     temps.sort();
     assert_eq!(temps, [".sunset-fix-Ab12Cd.tmp", ".sunset-fix-x.tmp"]);
 }
+
+// ---------------------------------------------------------------------------
+// Item 18: nothing skipped silently.
+
+#[test]
+fn utf16_without_a_bom_is_a_skip_reason_of_its_own() {
+    let call = "requests.get('https://qualysapi.qualys.com/api/2.0/fo/scan/?action=list')\n";
+    let le: Vec<u8> = call.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let be: Vec<u8> = call.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    let mut bom = vec![0xFF, 0xFE];
+    bom.extend_from_slice(&le);
+    let dir = tree(&[
+        ("le.py", le.as_slice()),
+        ("be.py", be.as_slice()),
+        // Twins: a BOM makes it text that is scanned; a real binary stays
+        // "binary".
+        ("bom.py", bom.as_slice()),
+        (
+            "blob.py",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0https://qualysapi.qualys.com/api/2.0/fo/scan/"
+                .as_slice(),
+        ),
+    ]);
+    let o = audit_json(dir.path(), &[]);
+    assert_eq!(code(&o), 0, "{}", both(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(
+        v["summary"]["files_skipped"],
+        serde_json::json!({"binary": 1, "utf16_no_bom": 2}),
+        "{}",
+        text(&o.stdout)
+    );
+    let paths: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["path"].as_str().expect("path"))
+        .collect();
+    assert_eq!(paths, ["bom.py"]);
+    let o = bounded(
+        dir.path(),
+        &["audit", "--as-of", "2026-12-01", "-j", "2", "."],
+    );
+    let human = both(&o);
+    assert!(
+        human.contains("1 binary") && human.contains("2 UTF-16 without BOM"),
+        "{human}"
+    );
+}

@@ -9,8 +9,10 @@
 //! there. Tab and newline are escaped too (a path or a message is one
 //! line); [`escape_multiline`] keeps newlines for multi-line text.
 //!
-//! A literal backslash is kept as it is, so a name that contains the text
-//! `\u{1b}` reads the same as one holding an ESC; machine-readable formats
+//! Paths are escaped losslessly first ([`crate::source::display_path`]: a
+//! backslash doubled, invalid UTF-8 as `\xHH`), so in a path `\u{1b}` is
+//! always an escape and a name holding the text `\u{1b}` shows `\\u{1b}`.
+//! Other text keeps a literal backslash as it is; machine-readable formats
 //! (JSON, SARIF) carry the exact text.
 
 use std::borrow::Cow;
@@ -97,9 +99,11 @@ pub fn escape_terminal(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// A path for a message: lossy UTF-8, escaped.
+/// A path for a message: losslessly escaped (`\\` for a backslash,
+/// `\xHH` for a byte that is not UTF-8, see
+/// [`crate::source::display_path`]), then control characters escaped.
 pub fn path(p: &std::path::Path) -> String {
-    escape(&p.to_string_lossy()).into_owned()
+    escape(&crate::source::escaped_path(p)).into_owned()
 }
 
 /// Longest excerpt an error shows around its span.

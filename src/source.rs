@@ -29,6 +29,26 @@ pub fn is_binary(bytes: &[u8]) -> bool {
     memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
 }
 
+/// Whether bytes that [`is_binary`] calls binary look like UTF-16 text
+/// without a byte-order mark: in the first 8 KiB, nearly every byte at one
+/// parity is NUL and nearly none at the other (ASCII-range text in UTF-16LE
+/// or BE). UTF-32 (three NULs in four) and ordinary binaries do not match.
+pub fn looks_utf16_without_bom(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192) & !1];
+    let pairs = head.len() / 2;
+    if pairs < 4 {
+        return false;
+    }
+    let (mut even, mut odd) = (0usize, 0usize);
+    for p in head.chunks_exact(2) {
+        even += usize::from(p[0] == 0);
+        odd += usize::from(p[1] == 0);
+    }
+    let mostly = |n: usize| n * 10 >= pairs * 9;
+    let rarely = |n: usize| n * 10 <= pairs;
+    (mostly(odd) && rarely(even)) || (mostly(even) && rarely(odd))
+}
+
 const UTF8_BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 
 /// A decoded file and the way back to its bytes.
@@ -302,18 +322,91 @@ pub fn ceil_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// A path as the walker reached it, with no leading `./`. On Windows the
-/// separators become `/`; elsewhere a backslash is part of a file name and
-/// is kept (`back\slash.py` is not `back/slash.py`).
+/// A path as the walker reached it, with no leading `./`, as one lossless
+/// string: every report, baseline and message names a file this way.
+///
+/// A backslash in a name is written `\\` and a byte that is not UTF-8
+/// `\xHH`, so `back\slash.py` is never confused with `back/slash.py`, two
+/// names that differ only in invalid bytes never collide, and
+/// [`path_of_display`] gives the exact path back (what `fix` writes to). On
+/// Windows the separators become `/` (names there are always Unicode and
+/// cannot hold `/`).
 pub fn display_path(path: &Path) -> String {
-    let s = path.to_string_lossy();
-    #[cfg(windows)]
-    let s = s.replace('\\', "/");
+    let s = escaped_path(path);
     let mut s: &str = &s;
     while let Some(rest) = s.strip_prefix("./") {
         s = rest;
     }
     s.to_string()
+}
+
+/// `path` escaped as [`display_path`] does, leading `./` kept.
+#[cfg(unix)]
+pub fn escaped_path(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let bytes = path.as_os_str().as_bytes();
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c == '\\' {
+                out.push_str("\\\\");
+            } else {
+                out.push(c);
+            }
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `path` escaped as [`display_path`] does, leading `./` kept.
+#[cfg(not(unix))]
+pub fn escaped_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// The path a [`display_path`] string names: `\\` is a backslash, `\xHH`
+/// the byte HH; everything else stands for itself. The inverse of
+/// [`display_path`] (up to the dropped leading `./`).
+pub fn path_of_display(display: &str) -> std::path::PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        if !display.contains('\\') {
+            return std::path::PathBuf::from(display);
+        }
+        let bytes = display.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'\\' {
+                if bytes.get(i + 1) == Some(&b'\\') {
+                    out.push(b'\\');
+                    i += 2;
+                    continue;
+                }
+                if bytes.get(i + 1) == Some(&b'x') {
+                    let hex = display
+                        .get(i + 2..i + 4)
+                        .filter(|h| h.bytes().all(|c| c.is_ascii_hexdigit()));
+                    if let Some(b) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                        out.push(b);
+                        i += 4;
+                        continue;
+                    }
+                }
+            }
+            out.push(bytes[i]);
+            i += 1;
+        }
+        std::path::PathBuf::from(std::ffi::OsString::from_vec(out))
+    }
+    #[cfg(not(unix))]
+    {
+        std::path::PathBuf::from(display)
+    }
 }
 
 #[cfg(test)]
@@ -333,6 +426,25 @@ mod tests {
         assert_eq!(decode(b"caf\xE9\nx").1, Encoding::Lossy);
         assert_eq!(decode(b"\xEF\xBB\xBFcaf\xE9\nx").1, Encoding::Lossy);
         assert!(is_binary(b"\x89PNG\0\0"));
+        let le: Vec<u8> = "x = 'https://a/api/2.0/'\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let be: Vec<u8> = "x = 1\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert!(is_binary(&le) && looks_utf16_without_bom(&le));
+        assert!(looks_utf16_without_bom(&be));
+        // Not UTF-16: UTF-32, a PNG header, an ELF-like run of NULs, text.
+        let utf32: Vec<u8> = "x = 1\n"
+            .chars()
+            .flat_map(|c| (c as u32).to_le_bytes())
+            .collect();
+        assert!(!looks_utf16_without_bom(&utf32));
+        assert!(!looks_utf16_without_bom(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"));
+        assert!(!looks_utf16_without_bom(&[0u8; 64]));
+        assert!(!looks_utf16_without_bom(b"plain text here"));
         assert!(!is_binary(b"\xFF\xFEa\0"));
     }
 
@@ -435,6 +547,42 @@ mod tests {
     fn display_paths_keep_backslashes_off_windows() {
         assert_eq!(display_path(Path::new("./a/b.py")), "a/b.py");
         #[cfg(not(windows))]
-        assert_eq!(display_path(Path::new("back\\slash.py")), "back\\slash.py");
+        assert_eq!(
+            display_path(Path::new("back\\slash.py")),
+            "back\\\\slash.py"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn display_paths_are_lossless_and_map_back() {
+        use std::ffi::OsStr;
+        use std::os::unix::ffi::OsStrExt;
+        let cases: [&[u8]; 7] = [
+            b"a/b.py",
+            b"back\\slash.py",
+            b"bad\xff.py",
+            b"bad\xc3.py",
+            b"caf\xc3\xa9/\\x41\\\\.py",
+            b"\\xZZ\\x4",
+            b"trailing\\",
+        ];
+        let mut shown = Vec::new();
+        for raw in cases {
+            let p = Path::new(OsStr::from_bytes(raw));
+            let d = display_path(p);
+            assert_eq!(path_of_display(&d).as_os_str().as_bytes(), raw, "{d}");
+            shown.push(d);
+        }
+        assert_eq!(shown[1], "back\\\\slash.py");
+        assert_eq!(shown[2], "bad\\xFF.py");
+        assert_eq!(shown[4], "café/\\\\x41\\\\\\\\.py");
+        // `back\slash.py` and `back/slash.py` stay two files.
+        assert_ne!(display_path(Path::new("back/slash.py")), shown[1]);
+        // Distinct names, distinct displays.
+        let mut unique = shown.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), shown.len());
     }
 }

@@ -54,9 +54,12 @@ Nothing outside the scanned roots is written: a file that resolves outside them
 
 Exit status: 0 when the command ran, whether or not there was anything to fix
 (manual and held-back findings are listed on standard error); 1 when --write
-could not write a planned file (each is named: read-only, changed on disk since
-it was read, I/O error); 2 for a usage error, a broken rule file or a missing
-path.";
+left a file holding a rewrite unwritten (each is named: read-only, unreadable,
+unreachable, outside the roots, hard-linked, changed on disk since it was read,
+I/O error); 2 for a usage error, a broken rule file or a missing path.
+
+Paths are shown losslessly: a backslash in a name as \\\\, a byte that is not
+UTF-8 as \\xHH.";
 
 #[derive(Debug, Args)]
 pub struct FixArgs {
@@ -178,6 +181,9 @@ pub fn run(args: FixArgs) -> std::io::Result<ExitStatus> {
             }
         }
     }
+    // Files with a rewrite that planning refused (unreachable, unreadable,
+    // outside the roots, changed): not written either, named above.
+    failed += plan.refused.len();
     writeln!(
         err,
         "rewrote {} use(s) in {} file(s); {} file(s) not written; {summary_tail}",

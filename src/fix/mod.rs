@@ -108,11 +108,25 @@ pub struct Plan {
     pub held: Vec<Held>,
     /// Files left alone and why (unreadable, outside the roots, …).
     pub notices: Vec<Notice>,
+    /// Files holding a rewrite that cannot be fixed (each also has a
+    /// notice saying why): `fix --write` exits 1 when there is one.
+    pub refused: Vec<String>,
 }
 
 impl Plan {
     pub fn edit_count(&self) -> usize {
         self.files.iter().map(|f| f.edits.len()).sum()
+    }
+
+    /// Leaves `display` alone: it holds a rewrite that cannot be made.
+    fn refuse(&mut self, display: &str, message: String) {
+        self.notices.push(Notice {
+            path: display.to_string(),
+            message,
+        });
+        if self.refused.last().map(String::as_str) != Some(display) {
+            self.refused.push(display.to_string());
+        }
     }
 }
 
@@ -166,14 +180,12 @@ pub fn plan(report: &Report, roots: &[PathBuf], opts: &FixOptions) -> Plan {
         if fixable.is_empty() {
             continue;
         }
-        let reached = PathBuf::from(display);
+        // The display is lossless: it maps back to the exact path.
+        let reached = crate::source::path_of_display(display);
         let target = match resolve_inside(&reached, &canonical_roots) {
             Ok(t) => t,
             Err(message) => {
-                plan.notices.push(Notice {
-                    path: display.to_string(),
-                    message,
-                });
+                plan.refuse(display, message);
                 continue;
             }
         };
@@ -216,10 +228,7 @@ fn plan_file(
     let original = match std::fs::read(&target) {
         Ok(b) => b,
         Err(e) => {
-            plan.notices.push(Notice {
-                path: display.to_string(),
-                message: format!("not fixed: cannot read: {e}"),
-            });
+            plan.refuse(display, format!("not fixed: cannot read: {e}"));
             return;
         }
     };
@@ -235,15 +244,15 @@ fn plan_file(
                 .then(|| decoded.byte_range(&original, e.start, e.end - e.start))
                 .flatten();
             let Some(range) = range else {
-                plan.notices.push(Notice {
-                    path: display.to_string(),
-                    message: if still {
+                plan.refuse(
+                    display,
+                    if still {
                         "not fixed: the version touches bytes that cannot be re-encoded exactly"
                             .to_string()
                     } else {
                         "not fixed: the file changed since it was scanned".to_string()
                     },
-                });
+                );
                 return;
             };
             // The main rewrite is shown at the finding's own position (as

@@ -33,7 +33,7 @@ pub fn apply(plan: &Plan, roots: &[PathBuf]) -> Vec<Outcome> {
 
 fn apply_file(file: &FilePlan, roots: &[PathBuf]) -> Result<(), String> {
     // The path may have been swapped for a symlink since planning.
-    let target = resolve_inside(Path::new(&file.display), roots)?;
+    let target = resolve_inside(&crate::source::path_of_display(&file.display), roots)?;
     if target != file.target {
         return Err(format!(
             "not written: the path now resolves to {}",
@@ -53,8 +53,8 @@ fn apply_file(file: &FilePlan, roots: &[PathBuf]) -> Result<(), String> {
     };
     let io = |what: &str, e: std::io::Error| format!("not written: {what}: {e}");
     let mut tmp = tempfile::Builder::new()
-        .prefix(".sunset-fix-")
-        .suffix(".tmp")
+        .prefix(crate::scan::walk::FIX_TEMP_PREFIX)
+        .suffix(crate::scan::walk::FIX_TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(|e| io("cannot create a temporary file beside it", e))?;
     tmp.write_all(&file.fixed)

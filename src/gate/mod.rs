@@ -174,9 +174,9 @@ impl RelativePaths {
             .dir
             .as_ref()
             .and_then(|dir| {
-                let abs = std::fs::canonicalize(Path::new(path)).ok()?;
+                let abs = std::fs::canonicalize(crate::source::path_of_display(path)).ok()?;
                 let rel = abs.strip_prefix(dir).ok()?;
-                Some(rel.to_string_lossy().replace('\\', "/"))
+                Some(display_path(rel))
             })
             .unwrap_or_else(|| path.trim_start_matches("./").to_string());
         self.cache.insert(path.to_string(), relative.clone());

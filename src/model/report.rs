@@ -26,6 +26,9 @@ pub enum SkipReason {
     Unreadable,
     /// A symbolic link loop (with `--follow`).
     SymlinkLoop,
+    /// Looks like UTF-16 text without a byte-order mark (every other byte
+    /// NUL): not decoded, since without a BOM the byte order is a guess.
+    Utf16NoBom,
 }
 
 impl SkipReason {
@@ -37,6 +40,7 @@ impl SkipReason {
             SkipReason::Hidden => "hidden",
             SkipReason::Unreadable => "unreadable",
             SkipReason::SymlinkLoop => "symlink loop",
+            SkipReason::Utf16NoBom => "UTF-16 without BOM",
         }
     }
 }

@@ -181,12 +181,41 @@ fn relative_use(e: &Expr, text: &str, index: &LineIndex, matcher: &Matcher) -> O
     })
 }
 
+/// Steps between the directories of two files (`/`-separated display
+/// paths): up from `from`'s directory to the common ancestor, then down to
+/// `to`'s. Files in the same directory are 0 apart.
+pub fn dir_distance(from: &str, to: &str) -> usize {
+    let dirs = |p: &str| -> Vec<String> {
+        let mut v: Vec<String> = p.split('/').map(str::to_string).collect();
+        v.pop();
+        v
+    };
+    let (a, b) = (dirs(from), dirs(to));
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    (a.len() - common) + (b.len() - common)
+}
+
+/// Orders definitions competing for one use: nearest by directory distance
+/// from the using file, then by path (byte order), then by position. The
+/// order never depends on which worker finished first.
+pub fn nearest_first(using: &str, bases: &mut [&Base]) {
+    bases.sort_by(|x, y| {
+        (dir_distance(using, &x.path), x.path.as_bytes(), x.offset).cmp(&(
+            dir_distance(using, &y.path),
+            y.path.as_bytes(),
+            y.offset,
+        ))
+    });
+}
+
 /// Joins relative uses to bases across all files.
 pub fn resolve(
-    materials: Vec<FileMaterial>,
+    mut materials: Vec<FileMaterial>,
     matcher: &Matcher,
     direct: &[Finding],
 ) -> (Vec<Finding>, Vec<Unresolved>) {
+    // Files in path order, whatever order the workers finished in.
+    materials.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));
     let bases: Vec<&Base> = materials.iter().flat_map(|m| m.bases.iter()).collect();
     let mut findings = Vec::new();
     let mut unresolved = Vec::new();
@@ -205,7 +234,7 @@ pub fn resolve(
             if reported.contains(&(m.path.as_str(), u.location.line, u.location.column)) {
                 continue;
             }
-            let named: Vec<&Base> = match &u.base_name {
+            let mut named: Vec<&Base> = match &u.base_name {
                 Some(n) => {
                     let exact: Vec<&Base> =
                         bases.iter().copied().filter(|b| &b.name == n).collect();
@@ -229,6 +258,8 @@ pub fn resolve(
             if named.is_empty() {
                 continue;
             }
+            // Several definitions of the name: the nearest one is joined.
+            nearest_first(&m.path, &mut named);
             // Every candidate base must lead to the same endpoint.
             let mut outcome: Option<(&Base, &crate::rules::Rule, String)> = None;
             let mut ambiguous = false;

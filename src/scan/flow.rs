@@ -369,17 +369,25 @@ impl<'f> Resolver<'f> {
                 return out;
             }
         }
-        // 4. A versioned base defined elsewhere.
+        // 4. A versioned base defined elsewhere: the nearest first (by
+        // directory distance, then path, then line), so that the first
+        // filling, the one reported, never depends on thread timing.
+        let mut defined: Vec<(usize, &str, usize, usize, &String)> = Vec::new();
         for (g, gf) in self.files.iter().enumerate() {
             for (n, text, line) in &gf.bases {
                 if n == name {
-                    out.push(Cand {
-                        text: text.clone(),
-                        site: None,
-                        via: vec![(format!("base:{n}:{line}"), g, 0)],
-                    });
+                    let d = super::crossfile::dir_distance(&f.path, &gf.path);
+                    defined.push((d, gf.path.as_str(), *line, g, text));
                 }
             }
+        }
+        defined.sort_by(|x, y| (x.0, x.1.as_bytes(), x.2).cmp(&(y.0, y.1.as_bytes(), y.2)));
+        for (_, _, line, g, text) in defined {
+            out.push(Cand {
+                text: text.clone(),
+                site: None,
+                via: vec![(format!("base:{name}:{line}"), g, 0)],
+            });
         }
         if !out.is_empty() {
             return out;

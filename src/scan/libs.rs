@@ -80,7 +80,7 @@ pub fn imported_modules(sources: &[Kept]) -> Vec<Kept> {
                     continue;
                 }
                 let display = format!("{root}{rel}");
-                let path = std::path::Path::new(&display);
+                let path = &crate::source::path_of_display(&display);
                 let ok = std::fs::symlink_metadata(path)
                     .is_ok_and(|m| m.is_file() && m.len() <= MAX_IMPORTED_BYTES);
                 if !ok {

@@ -760,8 +760,15 @@ fn scan_file(path: &Path, opts: &ScanOptions, matcher: &Matcher) -> FileResult {
 
 fn scan_bytes(path: &Path, bytes: &[u8], opts: &ScanOptions, matcher: &Matcher) -> FileResult {
     if !opts.binary && source::is_binary(bytes) {
+        // Text in UTF-16 without a BOM is not silently lost among binaries:
+        // it has a skip reason of its own.
+        let reason = if source::looks_utf16_without_bom(bytes) {
+            SkipReason::Utf16NoBom
+        } else {
+            SkipReason::Binary
+        };
         return FileResult {
-            skipped: Some(SkipReason::Binary),
+            skipped: Some(reason),
             ..FileResult::default()
         };
     }

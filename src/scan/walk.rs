@@ -384,6 +384,21 @@ where
     }
 }
 
+/// The prefix and suffix of the temporary files `fix --write` creates
+/// beside a file before renaming them over it.
+pub const FIX_TEMP_PREFIX: &str = ".sunset-fix-";
+pub const FIX_TEMP_SUFFIX: &str = ".tmp";
+
+/// Whether `name` is one of `fix`'s temporary files. They are never
+/// scanned: one that a killed `fix` left behind holds a half-rewritten copy
+/// of a file and would report its calls twice (or, after a rename, never).
+pub fn is_fix_temp(name: &std::ffi::OsStr) -> bool {
+    let name = name.as_encoded_bytes();
+    name.len() >= FIX_TEMP_PREFIX.len() + FIX_TEMP_SUFFIX.len()
+        && name.starts_with(FIX_TEMP_PREFIX.as_bytes())
+        && name.ends_with(FIX_TEMP_SUFFIX.as_bytes())
+}
+
 fn walk_once<F>(
     roots: &[PathBuf],
     opts: &WalkOptions,
@@ -410,7 +425,9 @@ fn walk_once<F>(
                             tally.list(entry.path());
                         }
                     }
-                    if file_type.is_some_and(|t| t.is_file()) {
+                    if file_type.is_some_and(|t| t.is_file())
+                        && !entry.path().file_name().is_some_and(is_fix_temp)
+                    {
                         visit(Entry::File {
                             explicit: entry.depth() == 0,
                             path: entry.into_path(),

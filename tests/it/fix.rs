@@ -336,8 +336,10 @@ fn symlink_pointing_outside_the_root_is_not_written() {
     .expect("symlink");
     // --follow so the walker reads the link at all.
     let out = sunset(dir.path(), &["fix", "repo", "--write", "--follow"]);
-    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    // A file holding a rewrite was left alone: exit 1, and it is named.
+    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
     let err = text(&out.stderr);
+    assert!(err.contains("1 file(s) not written"), "{err}");
     assert!(
         err.contains("repo/link.py: not fixed: resolves to")
             && err.contains("outside the scanned roots"),
@@ -581,5 +583,70 @@ fn suppressed_lines_are_not_rewritten() {
     assert!(
         after.contains("'/api/3.0/fo/compliance/exception/?action=list')"),
         "the other is fixed: {after}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// R14: names that are not plain UTF-8 round-trip.
+// ---------------------------------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn backslash_and_non_utf8_names_are_reported_losslessly_and_fixed() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    const ONE: &str =
+        "u = requests.get('https://qualysapi.qualys.com/api/2.0/fo/compliance/exception/')\n";
+    let two = format!("x = 1\n{ONE}");
+    let dir = tree(&[("back/slash.py", two.as_str())]);
+    let back = dir.path().join("back\\slash.py");
+    std::fs::write(&back, ONE).expect("write");
+    let bad = dir.path().join(OsStr::from_bytes(b"bad\xff.py"));
+    std::fs::write(&bad, ONE).expect("write");
+
+    // Human output: each file by its own escaped name.
+    let out = sunset(dir.path(), &["audit", "--format", "concise", "."]);
+    let human = text(&out.stdout);
+    assert!(human.contains("back/slash.py:2:"), "{human}");
+    assert!(human.contains("back\\\\slash.py:1:"), "{human}");
+    assert!(human.contains("bad\\xFF.py:1:"), "{human}");
+    assert!(!human.contains('\u{fffd}'), "{human}");
+    // Machine output: the same lossless strings, three distinct paths.
+    let out = sunset(dir.path(), &["audit", "--format", "json", "."]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let mut paths: Vec<String> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["path"].as_str().expect("path").to_string())
+        .collect();
+    paths.sort();
+    assert_eq!(paths, ["back/slash.py", "back\\\\slash.py", "bad\\xFF.py"]);
+
+    // fix maps each display back to its exact file.
+    let out = sunset(dir.path(), &["fix", "--write", "."]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let fixed = |p: &Path| text(&std::fs::read(p).expect("read"));
+    assert_eq!(fixed(&back), ONE.replace("2.0", "3.0"));
+    assert_eq!(fixed(&bad), ONE.replace("2.0", "3.0"));
+    assert_eq!(
+        fixed(&dir.path().join("back/slash.py")),
+        two.replace("2.0", "3.0")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn plain_names_are_shown_unchanged() {
+    // Must-not-change twin: ordinary names, including non-ASCII UTF-8, are
+    // shown as they are, not escaped.
+    let body =
+        "u = requests.get('https://qualysapi.qualys.com/api/2.0/fo/compliance/exception/')\n";
+    let dir = tree(&[("café/ünï code.py", body)]);
+    let out = sunset(dir.path(), &["audit", "--format", "concise", "."]);
+    assert!(
+        text(&out.stdout).contains("café/ünï code.py:1:"),
+        "{}",
+        text(&out.stdout)
     );
 }

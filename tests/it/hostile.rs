@@ -590,3 +590,306 @@ fn fifos_devices_loops_and_unreadable_files_in_the_tree_are_skipped() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// R06: competing definitions of one base name.
+
+const REGION_HOSTS: [&str; 4] = [
+    "qualysapi.qualys.com",
+    "qualysapi.qualys.eu",
+    "qualysapi.qg2.apps.qualys.com",
+    "qualysapi.qg3.apps.qualys.com",
+];
+
+/// Four `regionN/settings.py` each defining `BASE` with another host (of
+/// different sizes, so workers finish them in varying order), a client
+/// that joins `BASE + 'scan/'`, and filler files to keep the workers busy.
+fn competing_bases(extra: &[(&str, String)]) -> tempfile::TempDir {
+    let mut files: Vec<(String, String)> = Vec::new();
+    for (i, host) in REGION_HOSTS.iter().enumerate() {
+        // The last region is the largest: read last by a lone worker,
+        // finished last among racing ones.
+        let filler: String = (0..[900, 10, 3000, 40][i])
+            .map(|j| format!("X{j} = {j}\n"))
+            .collect();
+        files.push((
+            format!("region{i}/settings.py"),
+            format!("BASE = \"https://{host}/api/2.0/fo/\"\n{filler}"),
+        ));
+    }
+    files.push((
+        "pkg/client.py".into(),
+        "from settings import BASE\n\ndef f(s):\n    return s.post(BASE + 'scan/', data={})\n"
+            .into(),
+    ));
+    for i in 0..300 {
+        files.push((
+            format!("pkg/filler{i}.py"),
+            "x = 1\n".repeat(1 + (i * 37) % 200),
+        ));
+    }
+    for (p, t) in extra {
+        files.push((p.to_string(), t.clone()));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    tree(&refs)
+}
+
+fn matched_of(o: &Output) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["matched"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn competing_bases_give_byte_identical_output_at_any_thread_count() {
+    let dir = competing_bases(&[]);
+    for format in ["json", "sarif"] {
+        let mut outputs = Vec::new();
+        for j in ["1", "2", "8", "1", "2", "8", "8", "2"] {
+            let o = bounded(
+                dir.path(),
+                &[
+                    "audit",
+                    "--as-of",
+                    "2026-11-23",
+                    "--format",
+                    format,
+                    "-j",
+                    j,
+                    ".",
+                ],
+            );
+            assert_eq!(code(&o), 0, "{}", both(&o));
+            outputs.push((j, o.stdout));
+        }
+        for (j, out) in &outputs[1..] {
+            assert!(
+                out == &outputs[0].1,
+                "{format} at -j{j} differs from -j1:\n{}\n---\n{}",
+                text(out),
+                text(&outputs[0].1)
+            );
+        }
+    }
+    // Equal distance (two steps each): the first path in byte order wins.
+    let o = audit_json(dir.path(), &[]);
+    assert_eq!(
+        matched_of(&o),
+        vec!["https://qualysapi.qualys.com/api/2.0/fo/scan/".to_string()]
+    );
+    // A baseline written by one run matches every other run.
+    let bl = dir.path().join("bl.json");
+    let o = bounded(
+        dir.path(),
+        &[
+            "check",
+            "--as-of",
+            "2026-11-23",
+            "--no-config",
+            "-j",
+            "2",
+            "--write-baseline",
+        ]
+        .into_iter()
+        .chain([bl.to_str().unwrap(), "."])
+        .collect::<Vec<_>>(),
+    );
+    assert!(bl.exists(), "{}", both(&o));
+    for j in ["1", "2", "8", "8", "2", "1", "8", "8"] {
+        let o = bounded(
+            dir.path(),
+            &[
+                "check",
+                "--as-of",
+                "2026-11-23",
+                "--no-config",
+                "--fail-on",
+                "eos",
+                "--fail-unconfirmed",
+                "--baseline",
+                bl.to_str().unwrap(),
+                "-j",
+                j,
+                ".",
+            ],
+        );
+        assert_eq!(
+            code(&o),
+            0,
+            "baselined call counted as new at -j{j}:\n{}",
+            both(&o)
+        );
+    }
+}
+
+#[test]
+fn the_nearest_definition_of_a_base_wins_over_path_order() {
+    // `pkg/settings.py` is in the client's own directory (distance 0); the
+    // region files sort before it but are two steps away.
+    let near = (
+        "pkg/settings.py",
+        "BASE = \"https://qualysapi.qg4.apps.qualys.com/api/2.0/fo/\"\n".to_string(),
+    );
+    let dir = competing_bases(&[near]);
+    for j in ["1", "8"] {
+        let o = bounded(
+            dir.path(),
+            &[
+                "audit",
+                "--as-of",
+                "2026-11-23",
+                "--format",
+                "json",
+                "-j",
+                j,
+                ".",
+            ],
+        );
+        assert_eq!(
+            matched_of(&o),
+            vec!["https://qualysapi.qg4.apps.qualys.com/api/2.0/fo/scan/".to_string()],
+            "-j{j}"
+        );
+    }
+    // Must-not-flag twin: a nearer value that is not a versioned base is
+    // not a candidate at all; the equally far regions decide, by path.
+    let plain = (
+        "pkg/settings.py",
+        "BASE = \"https://example.com/hello/\"\n".to_string(),
+    );
+    let dir = competing_bases(&[plain]);
+    let o = audit_json(dir.path(), &[]);
+    assert_eq!(
+        matched_of(&o),
+        vec!["https://qualysapi.qualys.com/api/2.0/fo/scan/".to_string()]
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Item 17: fix's temporary files.
+
+#[test]
+fn a_stale_fix_temp_file_is_never_scanned_nor_touched() {
+    // What a `fix --write` killed between writing its temporary copy and the
+    // rename leaves behind: a half-rewritten copy named `.sunset-fix-*.tmp`.
+    let call = "requests.get('https://qualysapi.qualys.com/api/2.0/fo/scan/?action=list')\n";
+    let dir = tree(&[
+        ("app.py", call),
+        ("src/.sunset-fix-Ab12Cd.tmp", call),
+        (".sunset-fix-x.tmp", call),
+        // Must-flag twins: names that only look alike.
+        ("src/.sunset-fixture.py", call),
+        ("src/sunset-fix-y.tmp", call),
+        ("src/.sunset-fix-z.tmp.py", call),
+    ]);
+    for hidden in [&["--hidden"][..], &[]] {
+        let o = audit_json(dir.path(), hidden);
+        assert_eq!(code(&o), 0, "{}", both(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+        let mut paths: Vec<&str> = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| f["path"].as_str().expect("path"))
+            .collect();
+        paths.sort();
+        let expected: &[&str] = if hidden.is_empty() {
+            &["app.py", "src/sunset-fix-y.tmp"]
+        } else {
+            &[
+                "app.py",
+                "src/.sunset-fix-z.tmp.py",
+                "src/.sunset-fixture.py",
+                "src/sunset-fix-y.tmp",
+            ]
+        };
+        assert_eq!(paths, expected, "{hidden:?}");
+    }
+    // fix --write rewrites the real file, leaves the stale copy alone and
+    // leaves no temporary file of its own.
+    let o = bounded(
+        dir.path(),
+        &[
+            "fix",
+            "--write",
+            "--unsafe",
+            "--as-of",
+            "2026-12-01",
+            "app.py",
+            "src",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", both(&o));
+    assert!(text(&std::fs::read(dir.path().join("app.py")).expect("read")).contains("/api/3.0/"));
+    assert_eq!(
+        text(&std::fs::read(dir.path().join("src/.sunset-fix-Ab12Cd.tmp")).expect("read")),
+        call
+    );
+    let temps: Vec<String> = std::fs::read_dir(dir.path().join("src"))
+        .expect("list")
+        .chain(std::fs::read_dir(dir.path()).expect("list"))
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".sunset-fix-") && n.ends_with(".tmp"))
+        .collect();
+    let mut temps = temps;
+    temps.sort();
+    assert_eq!(temps, [".sunset-fix-Ab12Cd.tmp", ".sunset-fix-x.tmp"]);
+}
+
+// ---------------------------------------------------------------------------
+// Item 18: nothing skipped silently.
+
+#[test]
+fn utf16_without_a_bom_is_a_skip_reason_of_its_own() {
+    let call = "requests.get('https://qualysapi.qualys.com/api/2.0/fo/scan/?action=list')\n";
+    let le: Vec<u8> = call.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let be: Vec<u8> = call.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    let mut bom = vec![0xFF, 0xFE];
+    bom.extend_from_slice(&le);
+    let dir = tree(&[
+        ("le.py", le.as_slice()),
+        ("be.py", be.as_slice()),
+        // Twins: a BOM makes it text that is scanned; a real binary stays
+        // "binary".
+        ("bom.py", bom.as_slice()),
+        (
+            "blob.py",
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0https://qualysapi.qualys.com/api/2.0/fo/scan/"
+                .as_slice(),
+        ),
+    ]);
+    let o = audit_json(dir.path(), &[]);
+    assert_eq!(code(&o), 0, "{}", both(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(
+        v["summary"]["files_skipped"],
+        serde_json::json!({"binary": 1, "utf16_no_bom": 2}),
+        "{}",
+        text(&o.stdout)
+    );
+    let paths: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["path"].as_str().expect("path"))
+        .collect();
+    assert_eq!(paths, ["bom.py"]);
+    let o = bounded(
+        dir.path(),
+        &["audit", "--as-of", "2026-12-01", "-j", "2", "."],
+    );
+    let human = both(&o);
+    assert!(
+        human.contains("1 binary") && human.contains("2 UTF-16 without BOM"),
+        "{human}"
+    );
+}

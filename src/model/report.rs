@@ -26,6 +26,9 @@ pub enum SkipReason {
     Unreadable,
     /// A symbolic link loop (with `--follow`).
     SymlinkLoop,
+    /// A report, baseline or patch sunset wrote (recognised by its
+    /// content): its URLs are records of findings, not uses.
+    OwnOutput,
 }
 
 impl SkipReason {
@@ -37,6 +40,7 @@ impl SkipReason {
             SkipReason::Hidden => "hidden",
             SkipReason::Unreadable => "unreadable",
             SkipReason::SymlinkLoop => "symlink loop",
+            SkipReason::OwnOutput => "sunset's own output",
         }
     }
 }

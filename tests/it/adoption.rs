@@ -1,0 +1,234 @@
+//! Adoption (issue 13): what a team meets in its first hour and in the
+//! shipped CI recipes. Each test fails on the behaviour the issue reports.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::util::{code, json, run_in, stderr, stdout, sunset, tree, AS_OF};
+
+/// A copy of `examples/` in a temp dir (as `<tmp>/examples`).
+fn examples_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.expect("walk examples");
+        let rel = entry.path().strip_prefix(&src).expect("below examples");
+        let to = dir.path().join("examples").join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).expect("mkdir");
+        } else if entry.file_type().is_file() {
+            std::fs::copy(entry.path(), &to).expect("copy");
+        }
+    }
+    dir
+}
+
+/// (path, line, column, rule, kind) of every finding in a JSON report.
+fn finding_keys(doc: &Value) -> Vec<(String, u64, u64, String, String)> {
+    doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().expect("path").to_string(),
+                f["line"].as_u64().expect("line"),
+                f["column"].as_u64().expect("column"),
+                f["rule"].as_str().expect("rule").to_string(),
+                f["kind"].as_str().expect("kind").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn audit_json(dir: &Path, path: &str) -> Value {
+    let o = run_in(dir, &["audit", "--format", "json", "--as-of", AS_OF, path]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    json(&o)
+}
+
+/// Issue 13, blocker: every report sunset writes into the tree is skipped
+/// on the next run (by content: the files are given names that say
+/// nothing), counted under `own_output`, and the findings stay the same.
+#[test]
+fn reports_written_into_the_tree_are_not_scanned_again() {
+    let dir = examples_copy();
+    let before = audit_json(dir.path(), "examples");
+    let keys = finding_keys(&before);
+    assert!(keys.len() > 10, "{keys:?}");
+
+    let outputs: &[(&[&str], &str)] = &[
+        (&["audit", "--format", "json"], "a"),
+        (&["audit", "--format", "sarif"], "b"),
+        (&["audit", "--format", "gitlab"], "c"),
+        (&["audit", "--format", "junit"], "d"),
+        (&["audit", "--format", "csv"], "e"),
+        (&["report", "--format", "markdown"], "f"),
+        (&["report", "--format", "html"], "g"),
+        (&["report", "--format", "csv"], "h"),
+        (&["check", "--no-config", "--write-baseline"], "i"),
+    ];
+    for (args, name) in outputs {
+        let file = format!("examples/out-{name}.txt");
+        let mut all: Vec<&str> = args.to_vec();
+        if args[0] == "check" {
+            all.push(&file);
+        } else {
+            all.extend(["-o", &file]);
+        }
+        all.extend(["--as-of", AS_OF, "examples"]);
+        let o = run_in(dir.path(), &all);
+        assert!(code(&o) < 2, "{all:?}: {}", stderr(&o));
+        assert!(dir.path().join(&file).is_file(), "{all:?} wrote nothing");
+    }
+
+    let after = audit_json(dir.path(), "examples");
+    assert_eq!(finding_keys(&after), keys);
+    assert_eq!(
+        after["summary"]["files_skipped"]["own_output"],
+        outputs.len(),
+        "{}",
+        after["summary"]
+    );
+    assert_eq!(
+        after["summary"]["files_scanned"], before["summary"]["files_scanned"],
+        "own output is not counted as scanned"
+    );
+    // Human output names the skip reason.
+    let o = run_in(
+        dir.path(),
+        &["audit", "--as-of", AS_OF, "--color", "never", "examples"],
+    );
+    assert!(
+        stdout(&o).contains(&format!("{} sunset's own output", outputs.len())),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// The must-not-flag twin: a file that quotes sunset's formats without
+/// being sunset output (a JSON document with another schema, another
+/// tool's SARIF) is scanned as usual.
+#[test]
+fn lookalikes_of_sunset_output_are_still_scanned() {
+    let url = "https://qualysapi.qualys.com/api/2.0/fo/scan/?action=list";
+    let dir = tree(&[
+        (
+            "other.json",
+            format!("{{\"name\": \"x\", \"schema\": \"sunset/1\", \"url\": \"{url}\"}}\n"),
+        ),
+        (
+            "semgrep.sarif",
+            format!(
+                "{{\"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\", \"runs\": [{{\"results\": [{{\"message\": {{\"text\": \"{url}\"}}}}], \"tool\": {{\"driver\": {{\"name\": \"semgrep\"}}}}}}]}}\n"
+            ),
+        ),
+        (
+            "migration.md",
+            format!("# Qualys API migration report\n\nWe call `{url}`.\n"),
+        ),
+    ]);
+    let doc = audit_json(dir.path(), ".");
+    let paths: Vec<String> = finding_keys(&doc).into_iter().map(|k| k.0).collect();
+    for f in ["other.json", "semgrep.sarif", "migration.md"] {
+        assert!(paths.iter().any(|p| p.ends_with(f)), "{f}: {paths:?}");
+    }
+    assert!(doc["summary"]["files_skipped"].get("own_output").is_none());
+}
+
+/// The `run:` script of the step with `id: <id>` in action.yml.
+fn action_step(id: &str) -> String {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml"))
+        .expect("action.yml");
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.trim() == format!("id: {id}"))
+        .unwrap_or_else(|| panic!("no step {id} in action.yml"));
+    let run = at
+        + lines[at..]
+            .iter()
+            .position(|l| l.trim() == "run: |")
+            .expect("run: | in the step");
+    let indent = lines[run].len() - lines[run].trim_start().len();
+    let mut script = String::new();
+    for l in &lines[run + 1..] {
+        let lead = l.len() - l.trim_start().len();
+        if !l.trim().is_empty() && lead <= indent {
+            break;
+        }
+        script.push_str(l.get(indent + 2..).unwrap_or(""));
+        script.push('\n');
+    }
+    script
+}
+
+/// What one run of the Action's gate step gave: the `exit-code` output
+/// and the annotations it printed.
+fn run_gate_step(dir: &Path, baseline: &str, paths: &str) -> (String, String) {
+    let runner = dir.join("runner-temp");
+    std::fs::create_dir_all(runner.join("sunset/bin")).expect("mkdir");
+    let link = runner.join("sunset/bin/sunset");
+    if !link.exists() {
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_sunset"), &link).expect("symlink");
+    }
+    let gh_output = dir.join("gh-output");
+    std::fs::write(&gh_output, "").expect("write");
+    let o = std::process::Command::new("bash")
+        .args(["-e", "-c", &action_step("gate")])
+        .current_dir(dir.join("workspace"))
+        .env("RUNNER_TEMP", &runner)
+        .env("GITHUB_OUTPUT", &gh_output)
+        .env("SUNSET_PATHS", paths)
+        .env("SUNSET_FAIL_ON", "")
+        .env("SUNSET_WARN_WITHIN", "")
+        .env("SUNSET_BASELINE", baseline)
+        .env("SUNSET_ARGS", "--as-of 2026-12-01")
+        .env("SUNSET_SARIF", "sunset.sarif")
+        .output()
+        .expect("bash");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let exit = std::fs::read_to_string(&gh_output).expect("read");
+    (exit.trim().to_string(), stdout(&o))
+}
+
+/// Issue 13, done-when: the Action's gate step, run twice in a row in the
+/// same workspace (it writes `sunset.sarif` there), gives the same verdict
+/// and the same annotations, with and without a baseline.
+#[cfg(unix)]
+#[test]
+fn the_actions_gate_step_gives_the_same_verdict_twice() {
+    let dir = examples_copy();
+    let ws = dir.path().join("workspace");
+    std::fs::rename(dir.path().join("examples"), &ws).expect("move");
+    let first = run_gate_step(dir.path(), "", ".");
+    assert_eq!(first.0, "exit-code=1");
+    assert!(ws.join("sunset.sarif").is_file());
+    let second = run_gate_step(dir.path(), "", ".");
+    assert_eq!(second, first);
+
+    // With a baseline of today's findings: passes, twice.
+    let o = sunset()
+        .current_dir(&ws)
+        .args(["check", "--no-config", "--as-of", "2026-12-01"])
+        .args(["--write-baseline", "sunset-baseline.json", "."])
+        .output()
+        .expect("run");
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let first = run_gate_step(dir.path(), "sunset-baseline.json", ".");
+    assert_eq!(first.0, "exit-code=0", "{}", first.1);
+    let second = run_gate_step(dir.path(), "sunset-baseline.json", ".");
+    assert_eq!(second, first);
+
+    // A repository whose only reference is a TODO comment passes twice.
+    let mention = tree(&[(
+        "workspace/app.py",
+        "# TODO: move off https://qualysapi.qualys.com/api/2.0/fo/scan/ before EOL\nprint('hi')\n",
+    )]);
+    let first = run_gate_step(mention.path(), "", ".");
+    assert_eq!(first.0, "exit-code=0", "{}", first.1);
+    let second = run_gate_step(mention.path(), "", ".");
+    assert_eq!(second, first);
+}

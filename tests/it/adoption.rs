@@ -232,3 +232,145 @@ fn the_actions_gate_step_gives_the_same_verdict_twice() {
     let second = run_gate_step(mention.path(), "", ".");
     assert_eq!(second, first);
 }
+
+const ACME_RULES: &str = r#"[[endpoint]]
+id = "acme-widgets-v1"
+name = "Widgets API"
+product = "Acme"
+category = "Inventory"
+endpoint = "/acme/1.0/widgets/"
+replacement = "/acme/2.0/widgets/"
+eol = "2026-12"
+source = { title = "Acme API changelog", date = "2026-01-15", evidence = "primary" }
+"#;
+
+const SAFE_CALL: &str =
+    "import requests\nrequests.post('https://qualysapi.qualys.com/api/2.0/fo/compliance/exception/', data={'action': 'list'})\n";
+
+/// A tree with a sunset.toml that excludes `vendor/` and adds a rule file.
+fn configured_tree() -> tempfile::TempDir {
+    tree(&[
+        (
+            "sunset.toml",
+            "exclude = [\"vendor/**\"]\nrules = [\"rules/acme.toml\"]\nfail-on = \"eol\"\n",
+        ),
+        ("rules/acme.toml", ACME_RULES),
+        ("app/client.py", SAFE_CALL),
+        (
+            "app/widgets.js",
+            "fetch('https://qualysapi.qualys.com/acme/1.0/widgets/?limit=5');\n",
+        ),
+        ("vendor/lib/old.py", SAFE_CALL),
+    ])
+}
+
+/// Sorted (path, rule) of a JSON report's findings.
+fn path_rules(doc: &Value) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = finding_keys(doc)
+        .into_iter()
+        .map(|k| (k.0.trim_start_matches("./").to_string(), k.3))
+        .collect();
+    v.sort();
+    v
+}
+
+/// Issue 13, major 1: `audit`, `check`, `report` and `fix` read the same
+/// sunset.toml the same way: the excluded `vendor/` is in none of them,
+/// the extra rule file's rule is in all of them, and `fix --write` leaves
+/// the excluded file alone.
+#[test]
+fn every_command_uses_the_same_sunset_toml() {
+    let dir = configured_tree();
+    let expected = vec![
+        (
+            "app/client.py".to_string(),
+            "qualys-compliance-exception-v2".to_string(),
+        ),
+        ("app/widgets.js".to_string(), "acme-widgets-v1".to_string()),
+    ];
+
+    let audit = audit_json(dir.path(), ".");
+    assert_eq!(path_rules(&audit), expected, "audit");
+
+    let o = run_in(
+        dir.path(),
+        &["check", "--format", "json", "--as-of", "2026-12-01", "."],
+    );
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert_eq!(path_rules(&json(&o)), expected, "check");
+
+    let o = run_in(
+        dir.path(),
+        &["report", "--format", "csv", "--as-of", AS_OF, "."],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let mut rows: Vec<(String, String)> = stdout(&o)
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            (
+                cells[2].trim_start_matches("./").to_string(),
+                cells[7].to_string(),
+            )
+        })
+        .collect();
+    rows.sort();
+    assert_eq!(rows, expected, "report");
+
+    let o = run_in(dir.path(), &["fix", "--as-of", AS_OF, "."]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let diff = stdout(&o);
+    assert!(diff.contains("app/client.py"), "{diff}");
+    assert!(!diff.contains("vendor"), "{diff}");
+    let o = run_in(dir.path(), &["fix", "--write", "--as-of", AS_OF, "."]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let vendor = std::fs::read_to_string(dir.path().join("vendor/lib/old.py")).expect("read");
+    assert_eq!(vendor, SAFE_CALL, "fix --write edited an excluded file");
+    let app = std::fs::read_to_string(dir.path().join("app/client.py")).expect("read");
+    assert!(app.contains("/api/3.0/fo/compliance/exception/"), "{app}");
+}
+
+/// The twin: `--no-config` works for every command, and then `vendor/`
+/// is scanned and the extra rule is unknown.
+#[test]
+fn no_config_works_for_every_command() {
+    let dir = configured_tree();
+    let doc = audit_json_with(dir.path(), &["--no-config"]);
+    let got = path_rules(&doc);
+    assert!(got.iter().any(|(p, _)| p == "vendor/lib/old.py"), "{got:?}");
+    assert!(!got.iter().any(|(_, r)| r == "acme-widgets-v1"), "{got:?}");
+    for cmd in [
+        &[
+            "check",
+            "--no-config",
+            "--as-of",
+            AS_OF,
+            "--format",
+            "concise",
+            ".",
+        ][..],
+        &["report", "--no-config", "--as-of", AS_OF, "."],
+        &["fix", "--no-config", "--as-of", AS_OF, "."],
+    ] {
+        let o = run_in(dir.path(), cmd);
+        assert!(code(&o) < 2, "{cmd:?}: {}", stderr(&o));
+        assert!(stdout(&o).contains("vendor"), "{cmd:?}: {}", stdout(&o));
+    }
+    // A broken sunset.toml stops every command the same way.
+    std::fs::write(dir.path().join("sunset.toml"), "exclude = 3\n").expect("write");
+    for cmd in ["audit", "check", "report", "fix"] {
+        let o = run_in(dir.path(), &[cmd, "."]);
+        assert_eq!(code(&o), 2, "{cmd}");
+        assert!(stderr(&o).contains("sunset.toml"), "{cmd}: {}", stderr(&o));
+    }
+}
+
+fn audit_json_with(dir: &Path, extra: &[&str]) -> Value {
+    let mut args = vec!["audit", "--format", "json", "--as-of", AS_OF];
+    args.extend_from_slice(extra);
+    args.push(".");
+    let o = run_in(dir, &args);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    json(&o)
+}

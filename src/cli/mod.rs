@@ -96,7 +96,9 @@ pub struct ScanArgs {
     /// Do not honour .gitignore, .ignore and git exclude files.
     #[arg(long)]
     pub no_ignore: bool,
-    /// Scan hidden files and directories too.
+    /// Scan hidden files and directories too (CI configuration such as
+    /// .github/, .gitlab-ci.yml or .circleci/ is scanned anyway; .git/
+    /// never is).
     #[arg(long)]
     pub hidden: bool,
     /// Follow symbolic links (loops are detected and reported).

@@ -374,3 +374,79 @@ fn audit_json_with(dir: &Path, extra: &[&str]) -> Value {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     json(&o)
 }
+
+const WORKFLOW: &str = "name: nightly\non: schedule\njobs:\n  scans:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          curl -s -u \"$QUALYS_USER:$QUALYS_PASS\" -H 'X-Requested-With: curl' \\\n            'https://qualysapi.qualys.com/api/2.0/fo/scan/?action=list'\n";
+
+/// A tree with CI configuration under dot-paths, git's own store and an
+/// ordinary hidden directory, all holding a legacy call.
+fn ci_tree() -> tempfile::TempDir {
+    let call = "curl 'https://qualysapi.qualys.com/api/2.0/fo/scan/?action=list'\n";
+    tree(&[
+        (".github/workflows/nightly.yml", WORKFLOW),
+        (".gitlab-ci.yml", &format!("scan:\n  script:\n    - {call}")),
+        (
+            ".circleci/config.yml",
+            &format!("jobs:\n  a:\n    steps:\n      - run: {call}"),
+        ),
+        (".git/config", &format!("[remote]\n  url = {call}")),
+        (".git/hooks/pre-push.sample", call),
+        (".git/logs/HEAD", call),
+        (".cache/run.sh", call),
+        ("app.py", "print('hello')\n"),
+    ])
+}
+
+/// Issue 13, major 2: CI configuration under well-known dot-paths is
+/// scanned by default, so a workflow with a legacy curl call fails
+/// `check`; `.git/` is never read, not even with `--hidden`; other hidden
+/// paths stay out unless `--hidden` (the twin).
+#[test]
+fn ci_dot_paths_are_scanned_and_git_never() {
+    let dir = ci_tree();
+    let o = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--as-of",
+            "2026-12-01",
+            "--format",
+            "concise",
+            ".",
+        ],
+    );
+    assert_eq!(code(&o), 1, "{}\n{}", stdout(&o), stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains(".github/workflows/nightly.yml:9:"), "{out}");
+
+    let doc = audit_json(dir.path(), ".");
+    let mut paths: Vec<String> = finding_keys(&doc)
+        .into_iter()
+        .map(|k| k.0.trim_start_matches("./").to_string())
+        .collect();
+    paths.dedup();
+    assert_eq!(
+        paths,
+        [
+            ".circleci/config.yml",
+            ".github/workflows/nightly.yml",
+            ".gitlab-ci.yml"
+        ]
+    );
+    assert_eq!(doc["summary"]["files_scanned"], 4, "{}", doc["summary"]);
+    assert_eq!(
+        doc["summary"]["files_skipped"]["hidden"], 1,
+        "{}",
+        doc["summary"]
+    );
+
+    // --hidden lets in .cache/, never .git/.
+    let doc = audit_json_with(dir.path(), &["--hidden", "--no-ignore"]);
+    let paths: Vec<String> = finding_keys(&doc).into_iter().map(|k| k.0).collect();
+    assert!(
+        paths.iter().any(|p| p.ends_with(".cache/run.sh")),
+        "{paths:?}"
+    );
+    assert!(!paths.iter().any(|p| p.contains(".git/")), "{paths:?}");
+    assert_eq!(doc["summary"]["files_scanned"], 5, "{}", doc["summary"]);
+}

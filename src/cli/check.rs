@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use std::io::Write;
+
 use clap::Args;
 
 use super::{print_error, CommonArgs, ExitStatus, Output, OutputArgs, ScanArgs, Setup};
@@ -170,12 +172,45 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Failed> {
         }
     }
     out.finish().map_err(reported)?;
+    // With the findings in a file, the terminal (a CI log) still says why
+    // the run passed or failed: the summary and verdict lines on stderr
+    // (semgrep does the same).
+    if let Some(file) = &args.out.output {
+        let stderr = std::io::stderr();
+        let tail = printer::human::HumanOptions {
+            color: args.out.color.enabled_for(&stderr),
+            show_unknown: false,
+            ..printer::human::HumanOptions::default()
+        };
+        let mut err = stderr.lock();
+        writeln!(
+            err,
+            "sunset: {} written to {}",
+            format_noun(args.out.format()),
+            crate::display::path(file)
+        )?;
+        printer::human::render_tail(&report, &tail, &mut err)?;
+    }
     let passed = report.gate.as_ref().is_some_and(|g| g.passed);
     Ok(if passed {
         ExitStatus::Success
     } else {
         ExitStatus::Failure
     })
+}
+
+/// What `--format` wrote, in words.
+fn format_noun(format: OutputFormat) -> &'static str {
+    match format {
+        OutputFormat::Human => "report",
+        OutputFormat::Json => "JSON report",
+        OutputFormat::Sarif => "SARIF report",
+        OutputFormat::Github => "GitHub annotations",
+        OutputFormat::Gitlab => "GitLab Code Quality report",
+        OutputFormat::Junit => "JUnit report",
+        OutputFormat::Concise => "findings",
+        OutputFormat::Csv => "CSV report",
+    }
 }
 
 /// The `sunset audit` command that lists every finding the gate judged.

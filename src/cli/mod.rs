@@ -338,11 +338,16 @@ impl ColorChoice {
     /// standard output: a terminal, honouring `NO_COLOR`, `CLICOLOR`,
     /// `CLICOLOR_FORCE` and `TERM=dumb` (the same decision clap makes).
     pub fn enabled(self) -> bool {
+        self.enabled_for(&std::io::stdout())
+    }
+
+    /// The same decision for another stream (stderr).
+    pub fn enabled_for<S: anstream::stream::RawStream>(self, stream: &S) -> bool {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+                anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never
             }
         }
     }

@@ -165,7 +165,7 @@ fn action_step(id: &str) -> String {
 }
 
 /// What one run of the Action's gate step gave: the `exit-code` output
-/// and the annotations it printed.
+/// and the job log (stdout and stderr).
 fn run_gate_step(dir: &Path, baseline: &str, paths: &str) -> (String, String) {
     let runner = dir.join("runner-temp");
     std::fs::create_dir_all(runner.join("sunset/bin")).expect("mkdir");
@@ -191,7 +191,14 @@ fn run_gate_step(dir: &Path, baseline: &str, paths: &str) -> (String, String) {
         .expect("bash");
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let exit = std::fs::read_to_string(&gh_output).expect("read");
-    (exit.trim().to_string(), stdout(&o))
+    // The summary line differs on the second run only by its count of
+    // skipped files (the SARIF of the first run): the verdict and the
+    // finding counts must not.
+    let log = (stdout(&o) + &stderr(&o))
+        .lines()
+        .map(|l| l.split(" (skipped: ").next().unwrap_or(l).to_string() + "\n")
+        .collect();
+    (exit.trim().to_string(), log)
 }
 
 /// Issue 13, done-when: the Action's gate step, run twice in a row in the
@@ -206,6 +213,9 @@ fn the_actions_gate_step_gives_the_same_verdict_twice() {
     let first = run_gate_step(dir.path(), "", ".");
     assert_eq!(first.0, "exit-code=1");
     assert!(ws.join("sunset.sarif").is_file());
+    // One run of check, and the job log says why it failed.
+    assert!(first.1.contains("sunset check: FAILED"), "{}", first.1);
+    assert_eq!(first.1.matches("sunset check:").count(), 1, "{}", first.1);
     let second = run_gate_step(dir.path(), "", ".");
     assert_eq!(second, first);
 
@@ -449,4 +459,54 @@ fn ci_dot_paths_are_scanned_and_git_never() {
     );
     assert!(!paths.iter().any(|p| p.contains(".git/")), "{paths:?}");
     assert_eq!(doc["summary"]["files_scanned"], 5, "{}", doc["summary"]);
+}
+
+/// Issue 13, major 5: with the findings in a file, the verdict lines go to
+/// stderr for every format; stdout stays empty. The twin: without `-o`
+/// the verdict is part of the human report on stdout, not repeated.
+#[test]
+fn check_with_output_file_prints_the_verdict_on_stderr() {
+    let dir = examples_copy();
+    for format in [
+        "human", "json", "sarif", "gitlab", "junit", "concise", "csv", "github",
+    ] {
+        let o = run_in(
+            dir.path(),
+            &[
+                "check",
+                "--no-config",
+                "--as-of",
+                "2026-12-01",
+                "--format",
+                format,
+                "-o",
+                "out.txt",
+                "examples",
+            ],
+        );
+        assert_eq!(code(&o), 1, "{format}");
+        assert_eq!(stdout(&o), "", "{format}");
+        let err = stderr(&o);
+        assert!(err.contains("sunset check: FAILED"), "{format}: {err}");
+        assert!(err.contains("written to out.txt"), "{format}: {err}");
+    }
+    let o = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--no-config",
+            "--as-of",
+            "2026-11-30",
+            "--color",
+            "never",
+            "examples",
+        ],
+    );
+    assert_eq!(code(&o), 0);
+    assert!(
+        stdout(&o).contains("sunset check: passed"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(stderr(&o), "");
 }

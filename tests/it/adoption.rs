@@ -510,3 +510,42 @@ fn check_with_output_file_prints_the_verdict_on_stderr() {
     );
     assert_eq!(stderr(&o), "");
 }
+
+fn version(s: &str) -> Vec<u64> {
+    s.split('.').map(|x| x.parse().expect("number")).collect()
+}
+
+/// Issue 13, major 3: Cargo.toml's `rust-version` is at least every
+/// locked crate's `rust-version` (cargo metadata), and the GitLab recipe's
+/// image is that version.
+#[test]
+fn rust_version_covers_the_lock_file() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        .current_dir(root)
+        .output()
+        .expect("cargo metadata");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc: Value = serde_json::from_slice(&o.stdout).expect("metadata JSON");
+    let packages = doc["packages"].as_array().expect("packages");
+    let ours = packages
+        .iter()
+        .find(|p| p["name"] == "sunset")
+        .and_then(|p| p["rust_version"].as_str())
+        .expect("sunset declares rust-version");
+    let (needed, by) = packages
+        .iter()
+        .filter_map(|p| Some((p["rust_version"].as_str()?, p["name"].as_str()?)))
+        .max_by_key(|(v, _)| version(v))
+        .expect("locked crates declare rust-version");
+    assert!(
+        version(ours) >= version(needed),
+        "rust-version {ours}, but {by} needs {needed}"
+    );
+    let gate = std::fs::read_to_string(root.join("docs/gate.md")).expect("gate.md");
+    assert!(
+        gate.contains(&format!("image: rust:{ours}\n")),
+        "the GitLab recipe's image is not rust:{ours}"
+    );
+}

@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::{print_error, rules_and_roots, CommonArgs, ExitStatus, OutputArgs, ScanArgs};
+use super::{print_error, CommonArgs, ExitStatus, OutputArgs, ScanArgs, Setup};
 use crate::model::Report;
 use crate::printer;
 use crate::scan;
@@ -21,11 +21,12 @@ pub struct AuditArgs {
 }
 
 pub fn run(args: AuditArgs) -> std::io::Result<ExitStatus> {
-    let Some((rules, roots)) = rules_and_roots(&args.common, &args.scan) else {
+    let Ok(setup) = Setup::load(&args.common, &args.scan) else {
         return Ok(ExitStatus::Error);
     };
-    let found = scan::scan(&args.scan.scan_options(roots), &rules);
+    let found = scan::scan(&setup.scan, &setup.rules);
     let mut report = Report::from_scan(found, args.common.as_of(), args.include_active);
+    setup.exclude(&mut report);
     // The inventory lists suppressed uses too, marked as such; the warning
     // about a suppression without a reason belongs to `check`.
     let _ = crate::suppress::apply(&mut report);

@@ -4,9 +4,11 @@
 
 use std::path::PathBuf;
 
+use std::io::Write;
+
 use clap::Args;
 
-use super::{load_rules_with, print_error, CommonArgs, ExitStatus, Output, OutputArgs, ScanArgs};
+use super::{print_error, CommonArgs, ExitStatus, Output, OutputArgs, ScanArgs, Setup};
 use crate::gate::{self, baseline, config, duration::Window, GateFlags, GateOptions, GateSettings};
 use crate::model::Report;
 use crate::printer::{self, OutputFormat};
@@ -25,7 +27,8 @@ EOS or EOL no later than the vendor's date.
 
 Suppress one finding with a comment on its line or alone on the line above, in
 any comment syntax: `sunset: ignore[rule-id] reason`. sunset.toml (found by
-walking up from the first PATH) sets fail-on, warn-within, strict, exclude,
+walking up from the first PATH, the same for audit, report and fix, which use
+its exclude and rules) sets fail-on, warn-within, strict, exclude,
 rules and [[waiver]]s with a reason and an until date.";
 
 #[derive(Debug, Args)]
@@ -54,12 +57,6 @@ pub struct CheckArgs {
     /// a call through one): only paths written in the code can fail.
     #[arg(long)]
     pub no_libraries: bool,
-    /// Use this configuration file instead of looking for sunset.toml.
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-    /// Ignore any sunset.toml.
-    #[arg(long)]
-    pub no_config: bool,
     /// Fail only on findings not recorded in this baseline file; list the
     /// recorded ones that are gone.
     #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
@@ -104,17 +101,8 @@ fn reported(e: impl miette::Diagnostic + Send + Sync + 'static) -> Failed {
 }
 
 fn check(args: CheckArgs) -> Result<ExitStatus, Failed> {
-    let roots = args.scan.roots().map_err(reported)?;
-    let config_file = match (&args.config, args.no_config) {
-        (Some(file), _) => Some(file.clone()),
-        (None, true) => None,
-        (None, false) => config::find(&roots[0]),
-    };
-    let config = match &config_file {
-        Some(file) if args.config.is_some() => Some(config::load(file).map_err(|e| reported(*e))?),
-        Some(file) => Some(config::load_found(file).map_err(|e| reported(*e))?),
-        None => None,
-    };
+    let setup = Setup::load(&args.common, &args.scan).map_err(|_| Failed::Reported)?;
+    let config = setup.config.as_ref();
     let flags = GateFlags {
         fail_on: args.fail_on,
         warn_within: args.warn_within,
@@ -122,29 +110,19 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Failed> {
         fail_unconfirmed: args.fail_unconfirmed,
         no_libraries: args.no_libraries,
     };
-    let options = GateOptions::merge(flags, config.as_ref());
+    let options = GateOptions::merge(flags, config);
 
-    let mut extra: Vec<PathBuf> = config.as_ref().map(|c| c.rules.clone()).unwrap_or_default();
-    extra.extend(args.common.rules.iter().cloned());
-    let ruleset = load_rules_with(&extra).map_err(reported)?;
     let baseline = match &args.baseline {
         Some(file) => Some((file.clone(), baseline::load(file).map_err(reported)?)),
         None => None,
     };
 
     let as_of = args.common.as_of();
-    let mut scan_opts = args.scan.scan_options(roots.clone());
-    // Excluded paths are not even read; the gate's findings filter stays
-    // for what the walk cannot resolve (a root outside the config's tree).
-    scan_opts.walk.exclude = config
-        .as_ref()
-        .filter(|c| !c.exclude.is_empty())
-        .and_then(|c| scan::walk::Exclude::new(&c.dir, c.exclude.clone(), &roots))
-        .map(std::sync::Arc::new);
-    let mut report = Report::from_scan(scan::scan(&scan_opts, &ruleset), as_of, false);
+    let mut report = Report::from_scan(scan::scan(&setup.scan, &setup.rules), as_of, false);
+    setup.exclude(&mut report);
     let settings = GateSettings {
         options,
-        config,
+        config: setup.config,
         baseline,
         own_files: args
             .baseline
@@ -194,12 +172,45 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Failed> {
         }
     }
     out.finish().map_err(reported)?;
+    // With the findings in a file, the terminal (a CI log) still says why
+    // the run passed or failed: the summary and verdict lines on stderr
+    // (semgrep does the same).
+    if let Some(file) = &args.out.output {
+        let stderr = std::io::stderr();
+        let tail = printer::human::HumanOptions {
+            color: args.out.color.enabled_for(&stderr),
+            show_unknown: false,
+            ..printer::human::HumanOptions::default()
+        };
+        let mut err = stderr.lock();
+        writeln!(
+            err,
+            "sunset: {} written to {}",
+            format_noun(args.out.format()),
+            crate::display::path(file)
+        )?;
+        printer::human::render_tail(&report, &tail, &mut err)?;
+    }
     let passed = report.gate.as_ref().is_some_and(|g| g.passed);
     Ok(if passed {
         ExitStatus::Success
     } else {
         ExitStatus::Failure
     })
+}
+
+/// What `--format` wrote, in words.
+fn format_noun(format: OutputFormat) -> &'static str {
+    match format {
+        OutputFormat::Human => "report",
+        OutputFormat::Json => "JSON report",
+        OutputFormat::Sarif => "SARIF report",
+        OutputFormat::Github => "GitHub annotations",
+        OutputFormat::Gitlab => "GitLab Code Quality report",
+        OutputFormat::Junit => "JUnit report",
+        OutputFormat::Concise => "findings",
+        OutputFormat::Csv => "CSV report",
+    }
 }
 
 /// The `sunset audit` command that lists every finding the gate judged.

@@ -9,7 +9,7 @@ use std::io::Write;
 
 use clap::{Args, ValueEnum};
 
-use super::{rules_and_roots, CommonArgs, ExitStatus, ScanArgs};
+use super::{CommonArgs, ExitStatus, ScanArgs, Setup};
 use crate::fix::{self, FixOptions};
 use crate::model::{Applicability, Report};
 use crate::rules::Status;
@@ -80,11 +80,14 @@ pub struct FixArgs {
 }
 
 pub fn run(args: FixArgs) -> std::io::Result<ExitStatus> {
-    let Some((rules, roots)) = rules_and_roots(&args.common, &args.scan) else {
+    let Ok(setup) = Setup::load(&args.common, &args.scan) else {
         return Ok(ExitStatus::Error);
     };
-    let found = scan::scan(&args.scan.scan_options(roots.clone()), &rules);
+    let roots = setup.roots.clone();
+    let found = scan::scan(&setup.scan, &setup.rules);
     let mut report = Report::from_scan(found, args.common.as_of(), false);
+    // An excluded file is never planned, so never written.
+    setup.exclude(&mut report);
     // A finding someone suppressed with `sunset: ignore` stays as it is.
     // The reasonless-suppression warnings belong to `check`; fix only
     // honours the comment.

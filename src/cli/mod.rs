@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use miette::{Diagnostic, Report as MietteReport};
 
+use crate::gate::config::{self, Config};
 use crate::printer::{human::HumanOptions, OutputFormat};
 use crate::rules::{self, Date, RuleSet};
 use crate::scan::{self, ScanOptions, WalkOptions};
@@ -95,7 +96,9 @@ pub struct ScanArgs {
     /// Do not honour .gitignore, .ignore and git exclude files.
     #[arg(long)]
     pub no_ignore: bool,
-    /// Scan hidden files and directories too.
+    /// Scan hidden files and directories too (CI configuration such as
+    /// .github/, .gitlab-ci.yml or .circleci/ is scanned anyway; .git/
+    /// never is).
     #[arg(long)]
     pub hidden: bool,
     /// Follow symbolic links (loops are detected and reported).
@@ -115,6 +118,12 @@ pub struct ScanArgs {
     /// `sunset report --from`).
     #[arg(long, value_name = "NAME")]
     pub repo_name: Option<String>,
+    /// Use this configuration file instead of looking for sunset.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any sunset.toml.
+    #[arg(long)]
+    pub no_config: bool,
 }
 
 impl ScanArgs {
@@ -151,6 +160,94 @@ impl ScanArgs {
             repo_name: self.repo_name.clone(),
         }
     }
+}
+
+/// What every scanning sub-command (`audit`, `check`, `report`, `fix`)
+/// takes from its flags and `sunset.toml`, merged once and the same way
+/// for all: the config (found by walking up from the first PATH, or
+/// `--config`, or none with `--no-config`), the bundled rules plus the
+/// config's `rules` plus `--rules`, the roots, and scan options whose walk
+/// skips the config's `exclude` globs. The gate-only keys (`fail-on`,
+/// `warn-within`, `strict`, `fail-unconfirmed`, `[[waiver]]`) are read and
+/// checked here too, and only `check` applies them.
+pub struct Setup {
+    pub rules: RuleSet,
+    pub roots: Vec<PathBuf>,
+    pub config: Option<Config>,
+    pub scan: ScanOptions,
+    /// The rule files and directories this run loaded (the config's and
+    /// `--rules`): their endpoints are rule data, not uses.
+    pub rule_paths: Vec<PathBuf>,
+}
+
+impl Setup {
+    /// Loads everything, in the order errors are reported: missing paths,
+    /// then `sunset.toml`, then rule files. `Err` after printing what is
+    /// wrong.
+    pub fn load(common: &CommonArgs, scan: &ScanArgs) -> Result<Setup, Reported> {
+        let roots = scan.roots().map_err(reported)?;
+        let config_file = match (&scan.config, scan.no_config) {
+            (Some(file), _) => Some(file.clone()),
+            (None, true) => None,
+            (None, false) => config::find(&roots[0]),
+        };
+        let config = match &config_file {
+            Some(file) if scan.config.is_some() => {
+                Some(config::load(file).map_err(|e| reported(*e))?)
+            }
+            Some(file) => Some(config::load_found(file).map_err(|e| reported(*e))?),
+            None => None,
+        };
+        let mut extra: Vec<PathBuf> = config.as_ref().map(|c| c.rules.clone()).unwrap_or_default();
+        extra.extend(common.rules.iter().cloned());
+        let rules = load_rules_with(&extra).map_err(reported)?;
+        let mut options = scan.scan_options(roots.clone());
+        // Excluded paths are not even read; [`Setup::exclude`] filters the
+        // findings the walk cannot place (a root outside the config's tree).
+        options.walk.exclude = config
+            .as_ref()
+            .filter(|c| !c.exclude.is_empty())
+            .and_then(|c| crate::scan::walk::Exclude::new(&c.dir, c.exclude.clone(), &roots))
+            .map(std::sync::Arc::new);
+        Ok(Setup {
+            rules,
+            roots,
+            config,
+            scan: options,
+            rule_paths: extra,
+        })
+    }
+
+    /// Drops findings in paths the config excludes (what the walk could
+    /// not leave out) and in the rule files this run loaded.
+    pub fn exclude(&self, report: &mut crate::model::Report) {
+        if let Some(c) = &self.config {
+            crate::gate::exclude(report, c);
+        }
+        let rule_paths: Vec<PathBuf> = self
+            .rule_paths
+            .iter()
+            .filter_map(|p| std::fs::canonicalize(p).ok())
+            .collect();
+        if rule_paths.is_empty() {
+            return;
+        }
+        let is_rule_data = |path: &str| {
+            std::fs::canonicalize(path).is_ok_and(|p| rule_paths.iter().any(|r| p.starts_with(r)))
+        };
+        report.findings.retain(|f| !is_rule_data(&f.path));
+        report.summary.unresolved.retain(|u| !is_rule_data(&u.path));
+    }
+}
+
+/// A diagnostic was printed; the command exits 2.
+#[derive(Debug)]
+pub struct Reported;
+
+/// Prints `e` and says so.
+pub fn reported(e: impl Diagnostic + Send + Sync + 'static) -> Reported {
+    print_error(e);
+    Reported
 }
 
 /// Where and how `audit` and `check` write their report.
@@ -241,11 +338,16 @@ impl ColorChoice {
     /// standard output: a terminal, honouring `NO_COLOR`, `CLICOLOR`,
     /// `CLICOLOR_FORCE` and `TERM=dumb` (the same decision clap makes).
     pub fn enabled(self) -> bool {
+        self.enabled_for(&std::io::stdout())
+    }
+
+    /// The same decision for another stream (stderr).
+    pub fn enabled_for<S: anstream::stream::RawStream>(self, stream: &S) -> bool {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => {
-                anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+                anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never
             }
         }
     }
@@ -328,14 +430,6 @@ pub fn load_rules_with(extra: &[PathBuf]) -> Result<RuleSet, rules::RuleError> {
     } else {
         rules::load::load_with_extra(&extra)
     }
-}
-
-/// The rules (bundled plus `--rules`) and the roots to scan, every one
-/// existing; `None` after printing what is wrong.
-pub fn rules_and_roots(common: &CommonArgs, scan: &ScanArgs) -> Option<(RuleSet, Vec<PathBuf>)> {
-    let rules = load_rules(common).map_err(print_error).ok()?;
-    let roots = scan.roots().map_err(print_error).ok()?;
-    Some((rules, roots))
 }
 
 /// Prints a diagnostic to stderr (miette's graphical or narrated handler),

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use miette::Diagnostic;
 
-use super::{load_rules, print_error, CommonArgs, ExitStatus, Output, ScanArgs};
+use super::{print_error, CommonArgs, ExitStatus, Output, ScanArgs, Setup};
 use crate::migration::{self, rollup, AsOfBasis, Input, LinkBase, Plan, PlanOptions};
 use crate::model::Report;
 use crate::rules::Date;
@@ -57,13 +57,10 @@ pub struct ReportArgs {
 struct LinkBaseError(String);
 
 pub fn run(args: ReportArgs) -> std::io::Result<ExitStatus> {
-    let rules = match load_rules(&args.common) {
-        Ok(r) => r,
-        Err(e) => {
-            print_error(e);
-            return Ok(ExitStatus::Error);
-        }
+    let Ok(setup) = Setup::load(&args.common, &args.scan) else {
+        return Ok(ExitStatus::Error);
     };
+    let rules = &setup.rules;
     let links = match LinkBase::parse(&args.link_base) {
         Ok(l) => l,
         Err(e) => {
@@ -73,20 +70,18 @@ pub fn run(args: ReportArgs) -> std::io::Result<ExitStatus> {
     };
 
     let (inputs, options) = if args.from.is_empty() {
-        let roots = match args.scan.roots() {
-            Ok(r) => r,
-            Err(e) => {
-                print_error(e);
-                return Ok(ExitStatus::Error);
-            }
-        };
         let (as_of, basis) = match args.common.as_of {
             Some(d) => (d, AsOfBasis::Flag),
             None => (Date::today(), AsOfBasis::Today),
         };
-        let shown: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
-        let found = scan::scan(&args.scan.scan_options(roots), &rules);
-        let report = Report::from_scan(found, as_of, false);
+        let shown: Vec<String> = setup
+            .roots
+            .iter()
+            .map(|r| r.display().to_string())
+            .collect();
+        let found = scan::scan(&setup.scan, rules);
+        let mut report = Report::from_scan(found, as_of, false);
+        setup.exclude(&mut report);
         let input = Input {
             repo: report.repo_name.clone(),
             files_scanned: report.summary.files_scanned,
@@ -142,11 +137,11 @@ pub fn run(args: ReportArgs) -> std::io::Result<ExitStatus> {
     };
     match args.format {
         ReportFormat::Markdown => {
-            let plan = Plan::build(inputs, &rules, &options);
+            let plan = Plan::build(inputs, rules, &options);
             migration::markdown::render(&plan, &mut out)?;
         }
         ReportFormat::Html => {
-            let plan = Plan::build(inputs, &rules, &options);
+            let plan = Plan::build(inputs, rules, &options);
             migration::html::render(&plan, &mut out)?;
         }
         ReportFormat::Csv => csv(inputs, options.as_of, &mut out)?,

@@ -82,7 +82,8 @@ fn libraries(plan: &Plan, s: &mut String) {
 }
 
 fn header(plan: &Plan, s: &mut String) {
-    s.push_str("# Qualys API migration report\n\n");
+    s.push_str(crate::model::MARKDOWN_MARK);
+    s.push_str("\n# Qualys API migration report\n\n");
     let scope = match &plan.repos {
         Some(repos) => format!(
             "{} {} ({}), {} files scanned",

@@ -29,6 +29,9 @@ pub enum SkipReason {
     /// Looks like UTF-16 text without a byte-order mark (every other byte
     /// NUL): not decoded, since without a BOM the byte order is a guess.
     Utf16NoBom,
+    /// A report, baseline or patch sunset wrote (recognised by its
+    /// content): its URLs are records of findings, not uses.
+    OwnOutput,
 }
 
 impl SkipReason {
@@ -41,6 +44,7 @@ impl SkipReason {
             SkipReason::Unreadable => "unreadable",
             SkipReason::SymlinkLoop => "symlink loop",
             SkipReason::Utf16NoBom => "UTF-16 without BOM",
+            SkipReason::OwnOutput => "sunset's own output",
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod crossfile;
 pub mod fixes;
 pub mod flow;
 pub mod libs;
+pub mod own;
 mod postman;
 pub mod role;
 pub mod walk;
@@ -769,6 +770,13 @@ fn scan_bytes(path: &Path, bytes: &[u8], opts: &ScanOptions, matcher: &Matcher) 
         };
         return FileResult {
             skipped: Some(reason),
+            ..FileResult::default()
+        };
+    }
+    // A report sunset wrote holds the URLs it reported: never read again.
+    if own::detect(bytes).is_some() {
+        return FileResult {
+            skipped: Some(SkipReason::OwnOutput),
             ..FileResult::default()
         };
     }

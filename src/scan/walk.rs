@@ -117,41 +117,88 @@ type Hostile = (PathBuf, String);
 /// Directories set aside because of a hostile ignore file.
 type Deferred = Arc<Mutex<Vec<(PathBuf, Hostile)>>>;
 
+/// Hidden names scanned by default: where CI systems and git hooks keep
+/// their configuration, and with it the curl calls to Qualys that CI jobs
+/// make. Matched by name at any depth; a directory's contents follow the
+/// usual rules (hidden entries below it stay hidden).
+pub const CI_DOT_PATHS: &[&str] = &[
+    ".github",
+    ".gitlab",
+    ".gitlab-ci.yml",
+    ".gitlab-ci.yaml",
+    ".circleci",
+    ".azure-pipelines",
+    ".buildkite",
+    ".drone.yml",
+    ".drone.yaml",
+    ".travis.yml",
+    ".woodpecker",
+    ".woodpecker.yml",
+    ".woodpecker.yaml",
+    ".gitea",
+    ".forgejo",
+    ".semaphore",
+    ".tekton",
+    ".cirrus.yml",
+    ".appveyor.yml",
+    ".bitbucket",
+    ".husky",
+    ".githooks",
+];
+
+/// Whether the walk leaves `name` out as hidden: a dot name that is not
+/// one of [`CI_DOT_PATHS`] (with `--hidden`, none is). `.git` is never
+/// walked, see [`is_git_dir_name`].
+fn is_hidden_name(name: &std::ffi::OsStr, hidden: bool) -> bool {
+    let bytes = name.as_encoded_bytes();
+    !hidden && bytes.starts_with(b".") && !CI_DOT_PATHS.iter().any(|p| p.as_bytes() == bytes)
+}
+
+/// `.git`: git's own store (objects, packed refs, hooks samples), never
+/// scanned, not even with `--hidden`.
+fn is_git_dir_name(name: &std::ffi::OsStr) -> bool {
+    name.as_encoded_bytes() == b".git"
+}
+
 fn builder(roots: &[PathBuf], opts: &WalkOptions, deferred: Option<Deferred>) -> WalkBuilder {
     let mut b = WalkBuilder::new(&roots[0]);
     for r in &roots[1..] {
         b.add(r);
     }
     b.standard_filters(!opts.no_ignore)
-        .hidden(!opts.hidden)
+        // Hidden names are filtered below, where CI dot-paths are let in.
+        .hidden(false)
         .follow_links(opts.follow)
         // A scanner should honour .gitignore in an unpacked tarball too.
         .require_git(false)
         .threads(effective_threads(opts.threads));
     let exclude = opts.exclude.clone();
     let deferred = deferred.filter(|_| !opts.no_ignore);
-    if exclude.is_some() || deferred.is_some() {
-        b.filter_entry(move |e| {
-            // A root given explicitly is walked even when a glob covers it.
-            if e.depth() == 0 {
-                return true;
-            }
-            if exclude.as_ref().is_some_and(|x| x.excludes(e.path())) {
-                return false;
-            }
-            if let Some(deferred) = &deferred {
-                if e.file_type().is_some_and(|t| t.is_dir()) {
-                    if let Some(h) = hostile(e.path()) {
-                        if let Ok(mut d) = deferred.lock() {
-                            d.push((e.path().to_path_buf(), h));
-                        }
-                        return false;
+    let hidden = opts.hidden;
+    b.filter_entry(move |e| {
+        // A root given explicitly is walked even when a glob covers it.
+        if e.depth() == 0 {
+            return true;
+        }
+        let name = e.file_name();
+        if is_git_dir_name(name) || is_hidden_name(name, hidden) {
+            return false;
+        }
+        if exclude.as_ref().is_some_and(|x| x.excludes(e.path())) {
+            return false;
+        }
+        if let Some(deferred) = &deferred {
+            if e.file_type().is_some_and(|t| t.is_dir()) {
+                if let Some(h) = hostile(e.path()) {
+                    if let Ok(mut d) = deferred.lock() {
+                        d.push((e.path().to_path_buf(), h));
                     }
+                    return false;
                 }
             }
-            true
-        });
-    }
+        }
+        true
+    });
     b
 }
 
@@ -265,7 +312,7 @@ impl Tally {
         let bytes = name.as_encoded_bytes();
         if bytes == b".git" {
             None
-        } else if bytes.starts_with(b".") {
+        } else if is_hidden_name(name, false) {
             Some(0)
         } else {
             Some(1)

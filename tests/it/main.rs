@@ -1,5 +1,6 @@
 //! One integration test binary (ripgrep's layout): modules by theme.
 
+mod adoption;
 mod agreement;
 mod check;
 mod cli;

@@ -1911,7 +1911,7 @@ fn base64_credentials(sink: &mut Sink) {
             i += 1;
         }
         let tok = &b[s..i];
-        if tok.len() >= 8 && tok.len() % 4 == 0 && tok.len() <= 1024 {
+        if tok.len() >= 8 && tok.len().is_multiple_of(4) && tok.len() <= 1024 {
             if let Some(decoded) = base64_printable(tok) {
                 let colon = memchr::memchr(b':', &decoded);
                 if colon.is_some_and(|c| c > 0 && c + 1 < decoded.len())

@@ -9,12 +9,13 @@ use crate::scan;
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
+    // Help lists the output and date flags first, the walking flags after.
     #[command(flatten)]
-    pub scan: ScanArgs,
+    pub out: OutputArgs,
     #[command(flatten)]
     pub common: CommonArgs,
     #[command(flatten)]
-    pub out: OutputArgs,
+    pub scan: ScanArgs,
     /// Also report uses of current (active) endpoint versions.
     #[arg(long)]
     pub include_active: bool,

@@ -63,9 +63,9 @@ path.";
 #[derive(Debug, Args)]
 pub struct FixArgs {
     #[command(flatten)]
-    pub scan: ScanArgs,
-    #[command(flatten)]
     pub common: CommonArgs,
+    #[command(flatten)]
+    pub scan: ScanArgs,
     /// Apply the rewrites (default: print a unified diff, change nothing).
     #[arg(long)]
     pub write: bool,

@@ -62,7 +62,8 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Rewrite legacy endpoint versions to their replacements: print a
     /// unified diff, or apply it with --write.
-    #[command(after_help = fix::FIX_AFTER_HELP)]
+    // `--repo-name` only tags reports; fix writes none.
+    #[command(after_help = fix::FIX_AFTER_HELP, mut_arg("repo_name", |a| a.hide(true)))]
     Fix(fix::FixArgs),
 }
 

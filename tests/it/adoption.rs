@@ -704,3 +704,28 @@ fn max_filesize_takes_size_suffixes() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("K, M or G"), "{}", stderr(&o));
 }
+
+/// Issue 13, friendly parsing: in `audit` and `check` help, `--format`,
+/// `--as-of` and `-o` come before the walking flags; `fix --help` does not
+/// list `--repo-name`, which does nothing for fix.
+#[test]
+fn help_lists_output_flags_first_and_fix_only_its_own() {
+    for cmd in ["audit", "check"] {
+        let o = sunset().args([cmd, "--help"]).output().expect("run");
+        let help = stdout(&o);
+        let at = |flag: &str| {
+            help.find(flag)
+                .unwrap_or_else(|| panic!("{cmd} --help lacks {flag}"))
+        };
+        for first in ["--format", "--as-of", "--output"] {
+            for walk in ["--no-ignore", "--hidden", "--max-filesize"] {
+                assert!(at(first) < at(walk), "{cmd}: {first} after {walk}");
+            }
+        }
+        assert!(help.contains("--repo-name"), "{cmd}");
+    }
+    let o = sunset().args(["fix", "--help"]).output().expect("run");
+    let help = stdout(&o);
+    assert!(!help.contains("--repo-name"), "{help}");
+    assert!(help.contains("--patch"), "{help}");
+}

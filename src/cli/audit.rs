@@ -9,18 +9,34 @@ use crate::scan;
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
+    // Help lists the output and date flags first, the walking flags after.
     #[command(flatten)]
-    pub scan: ScanArgs,
+    pub out: OutputArgs,
     #[command(flatten)]
     pub common: CommonArgs,
     #[command(flatten)]
-    pub out: OutputArgs,
+    pub scan: ScanArgs,
     /// Also report uses of current (active) endpoint versions.
     #[arg(long)]
     pub include_active: bool,
+    /// Not a flag of audit (which never fails on findings): accepted only
+    /// to point at `sunset check`.
+    #[arg(long, hide = true, value_name = "STATUS")]
+    pub fail_on: Option<String>,
 }
 
 pub fn run(args: AuditArgs) -> std::io::Result<ExitStatus> {
+    if let Some(status) = &args.fail_on {
+        let mut err = std::io::stderr().lock();
+        std::io::Write::write_fmt(
+            &mut err,
+            format_args!(
+                "error: `sunset audit` lists findings and never fails on them; to fail a build, run\n\n    sunset check --fail-on {}\n",
+                crate::display::escape(status)
+            ),
+        )?;
+        return Ok(ExitStatus::Error);
+    }
     let Ok(setup) = Setup::load(&args.common, &args.scan) else {
         return Ok(ExitStatus::Error);
     };

@@ -33,12 +33,13 @@ rules and [[waiver]]s with a reason and an until date.";
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
+    // Help lists the output and date flags first, the walking flags after.
     #[command(flatten)]
-    pub scan: ScanArgs,
+    pub out: OutputArgs,
     #[command(flatten)]
     pub common: CommonArgs,
     #[command(flatten)]
-    pub out: OutputArgs,
+    pub scan: ScanArgs,
     /// The lowest status that fails the gate: eol, eos or deprecated
     /// [default: eol, or sunset.toml's fail-on].
     #[arg(long, value_name = "STATUS", value_parser = parse_fail_on)]

@@ -47,7 +47,9 @@ another file is listed as manual.
 The diff goes to standard output, everything else to standard error. Its paths
 are the paths as scanned: run from the repository root with relative paths for
 a diff that `patch -p1` and `git apply` take. Lines holding a credential are
-shown masked, so those hunks do not apply; --write is not affected.
+shown masked, so those hunks do not apply; --patch FILE writes the same diff
+unmasked to FILE (mode 0600, never printed), which applies; --write is not
+affected.
 
 Nothing outside the scanned roots is written: a file that resolves outside them
 (through a symbolic link) is skipped with a message.
@@ -64,9 +66,9 @@ UTF-8 as \\xHH.";
 #[derive(Debug, Args)]
 pub struct FixArgs {
     #[command(flatten)]
-    pub scan: ScanArgs,
-    #[command(flatten)]
     pub common: CommonArgs,
+    #[command(flatten)]
+    pub scan: ScanArgs,
     /// Apply the rewrites (default: print a unified diff, change nothing).
     #[arg(long)]
     pub write: bool,
@@ -77,6 +79,12 @@ pub struct FixArgs {
     /// The lowest status to fix.
     #[arg(long, value_enum, value_name = "STATUS", default_value_t = MinStatus::Deprecated)]
     pub min_status: MinStatus,
+    /// Write a patch that applies (`git apply FILE`, `patch -p1 < FILE`)
+    /// to FILE instead of printing the diff: lines holding a credential
+    /// are kept as they are, so the file gets mode 0600 and is never
+    /// printed.
+    #[arg(long, value_name = "FILE", conflicts_with = "write")]
+    pub patch: Option<std::path::PathBuf>,
 }
 
 pub fn run(args: FixArgs) -> std::io::Result<ExitStatus> {
@@ -143,6 +151,31 @@ pub fn run(args: FixArgs) -> std::io::Result<ExitStatus> {
         plan.manual.len(),
         plan.held.len()
     );
+    if let Some(file) = &args.patch {
+        let mut text = crate::model::PATCH_MARK.as_bytes().to_vec();
+        text.push(b'\n');
+        let stats = fix::diff::render_unmasked(&plan, &mut text)?;
+        if let Err(e) = write_private(file, &text) {
+            super::print_error(super::CliError::Output {
+                path: crate::display::path(file),
+                message: e,
+            });
+            return Ok(ExitStatus::Error);
+        }
+        for f in &stats.decoded_files {
+            writeln!(
+                err,
+                "note: {} is UTF-16: its diff is UTF-8 and does not apply with patch (--write keeps UTF-16)",
+                escape(f)
+            )?;
+        }
+        writeln!(
+            err,
+            "wrote a patch for {edits} use(s) in {files} file(s) to {} (mode 0600: unmasked, it may hold credentials; apply it with `git apply`); {summary_tail}",
+            crate::display::path(file)
+        )?;
+        return Ok(ExitStatus::Success);
+    }
     if !args.write {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         let stats = fix::diff::render(&plan, &mut out)?;
@@ -150,7 +183,7 @@ pub fn run(args: FixArgs) -> std::io::Result<ExitStatus> {
         if stats.redacted_lines > 0 {
             writeln!(
                 err,
-                "note: {} diff line(s) hold a credential and are shown masked; those hunks will not apply with patch (--write edits the files directly)",
+                "note: {} diff line(s) hold a credential and are shown masked; those hunks will not apply with patch (--patch FILE writes a patch that applies; --write edits the files directly)",
                 stats.redacted_lines
             )?;
         }
@@ -197,4 +230,35 @@ pub fn run(args: FixArgs) -> std::io::Result<ExitStatus> {
     } else {
         ExitStatus::Success
     })
+}
+
+/// Writes `text` to `path` as a new file of mode 0600 (a temporary file
+/// beside it, renamed over it): never a terminal, a standard stream, a
+/// device, a directory or through a symbolic link.
+fn write_private(path: &std::path::Path, text: &[u8]) -> Result<(), String> {
+    if path.as_os_str() == "-" {
+        return Err("the patch holds credentials and is never written to standard output".into());
+    }
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if !m.file_type().is_file() => {
+            return Err("not a regular file (the patch is only written to one)".into())
+        }
+        Ok(_) | Err(_) => {}
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| e.to_string())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| e.to_string())?;
+    }
+    tmp.write_all(text).map_err(|e| e.to_string())?;
+    tmp.as_file().sync_all().map_err(|e| e.to_string())?;
+    tmp.persist(path).map_err(|e| e.error.to_string())?;
+    Ok(())
 }

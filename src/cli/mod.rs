@@ -62,7 +62,8 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Rewrite legacy endpoint versions to their replacements: print a
     /// unified diff, or apply it with --write.
-    #[command(after_help = fix::FIX_AFTER_HELP)]
+    // `--repo-name` only tags reports; fix writes none.
+    #[command(after_help = fix::FIX_AFTER_HELP, mut_arg("repo_name", |a| a.hide(true)))]
     Fix(fix::FixArgs),
 }
 
@@ -107,8 +108,8 @@ pub struct ScanArgs {
     /// Scan files that look binary (a NUL byte in the first 8 KiB) too.
     #[arg(long)]
     pub binary: bool,
-    /// Skip files larger than this many bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = scan::DEFAULT_MAX_FILESIZE)]
+    /// Skip files larger than this: bytes, or K, M, G (e.g. 10M).
+    #[arg(long, value_name = "SIZE", default_value_t = scan::DEFAULT_MAX_FILESIZE, value_parser = parse_size)]
     pub max_filesize: u64,
     /// Worker threads: 1 to 1024 (more than 4 per core are not started),
     /// or 0 for one per core (the default).
@@ -387,7 +388,72 @@ fn parse_threads(s: &str) -> Result<usize, String> {
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
-    Date::parse(s).ok_or_else(|| format!("`{s}` is not a date in the form YYYY-MM-DD"))
+    if let Some(d) = Date::parse(s) {
+        return Ok(d);
+    }
+    // The right shape but no such day: say which part is wrong.
+    let b = s.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if shaped {
+        let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
+        let (year, month) = (num(0..4), num(5..7));
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        if !(1..=12).contains(&month) {
+            return Err(format!(
+                "`{s}`: there is no month {month} (months are 01 to 12)"
+            ));
+        }
+        let leap =
+            year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+        let days = match month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        return Err(format!(
+            "`{s}`: the day does not exist ({} {year} has {days} days)",
+            MONTHS[month as usize - 1]
+        ));
+    }
+    Err(format!("`{s}` is not a date in the form YYYY-MM-DD"))
+}
+
+/// `--max-filesize`: bytes, or with a suffix K, M or G (powers of 1024,
+/// as ripgrep takes them), e.g. `10M`.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, shift) = match t.char_indices().last() {
+        Some((i, c)) if c.eq_ignore_ascii_case(&'k') => (&t[..i], 10),
+        Some((i, c)) if c.eq_ignore_ascii_case(&'m') => (&t[..i], 20),
+        Some((i, c)) if c.eq_ignore_ascii_case(&'g') => (&t[..i], 30),
+        _ => (t, 0),
+    };
+    digits
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1u64 << shift))
+        .ok_or_else(|| {
+            format!("`{s}` is not a size: use bytes or a number with K, M or G (e.g. 10M)")
+        })
 }
 
 /// A setup failure shown to the user.
@@ -432,12 +498,52 @@ pub fn load_rules_with(extra: &[PathBuf]) -> Result<RuleSet, rules::RuleError> {
     }
 }
 
+/// `s` without ANSI escape sequences (CSI `ESC [ … letter`, OSC 8 links).
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('[') => {
+                for d in chars.by_ref() {
+                    if d.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            }
+            Some(']') => {
+                while let Some(d) = chars.next() {
+                    if d == '\u{7}' || (d == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Prints a diagnostic to stderr (miette's graphical or narrated handler),
 /// with control characters from paths and file text escaped (its own
 /// colours kept).
 pub fn print_error(err: impl Diagnostic + Send + Sync + 'static) {
+    // The diagnostic code (`sunset::cli::missing_path`) is for the docs
+    // and tests, not for the reader: miette prints it on a line of its
+    // own above the message, which is left out.
+    let code = err.code().map(|c| c.to_string());
     let report = MietteReport::new(err);
-    let rendered = format!("{report:?}");
+    let mut rendered = format!("{report:?}");
+    if let Some(code) = code {
+        let (first, rest) = rendered.split_once('\n').unwrap_or((&rendered, ""));
+        if strip_ansi(first).trim() == code {
+            rendered = rest.strip_prefix('\n').unwrap_or(rest).to_string();
+        }
+    }
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(stderr, "{}", crate::display::escape_terminal(&rendered));
 }

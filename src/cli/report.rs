@@ -16,6 +16,7 @@ use crate::scan;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
     /// GitHub-flavoured Markdown (for a pull request, an issue or a wiki).
+    #[value(alias = "md")]
     Markdown,
     /// One self-contained HTML page with an SVG timeline and sortable tables.
     Html,

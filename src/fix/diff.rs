@@ -25,16 +25,34 @@ pub struct DiffStats {
     pub decoded_files: Vec<String>,
 }
 
-/// Writes the diff of every file in `plan`.
+/// Writes the diff of every file in `plan`, credentials masked: for a
+/// terminal or a CI log.
 pub fn render(plan: &Plan, out: &mut dyn Write) -> std::io::Result<DiffStats> {
+    render_with(plan, out, true)
+}
+
+/// Writes the diff of every file in `plan` with the files' bytes as they
+/// are, credentials included, so that every hunk applies: only for
+/// `fix --patch FILE`, which writes it to a file of mode 0600 and never
+/// to a terminal. The `#` comment lines stay masked.
+pub fn render_unmasked(plan: &Plan, out: &mut dyn Write) -> std::io::Result<DiffStats> {
+    render_with(plan, out, false)
+}
+
+fn render_with(plan: &Plan, out: &mut dyn Write, mask: bool) -> std::io::Result<DiffStats> {
     let mut stats = DiffStats::default();
     for file in &plan.files {
-        render_file(file, out, &mut stats)?;
+        render_file(file, out, &mut stats, mask)?;
     }
     Ok(stats)
 }
 
-fn render_file(file: &FilePlan, out: &mut dyn Write, stats: &mut DiffStats) -> std::io::Result<()> {
+fn render_file(
+    file: &FilePlan,
+    out: &mut dyn Write,
+    stats: &mut DiffStats,
+    mask: bool,
+) -> std::io::Result<()> {
     for e in &file.edits {
         let line = format!(
             "# sunset fix: {}:{}:{} {} {} -> {}",
@@ -75,7 +93,11 @@ fn render_file(file: &FilePlan, out: &mut dyn Write, stats: &mut DiffStats) -> s
     let a = split_lines(&old);
     let b = split_lines(&new);
     // Redacted as whole texts: a value may sit lines away from its key.
-    let (mask_a, mask_b) = (masks(&a), masks(&b));
+    let (mask_a, mask_b) = if mask {
+        (masks(&a), masks(&b))
+    } else {
+        (vec![None; a.len()], vec![None; b.len()])
+    };
     for hunk in hunks(&a, &b) {
         writeln!(
             out,

@@ -1,7 +1,7 @@
 //! Adoption (issue 13): what a team meets in its first hour and in the
 //! shipped CI recipes. Each test fails on the behaviour the issue reports.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
@@ -548,4 +548,184 @@ fn rust_version_covers_the_lock_file() {
         gate.contains(&format!("image: rust:{ours}\n")),
         "the GitLab recipe's image is not rust:{ours}"
     );
+}
+
+/// Runs `git apply ARGS` in `dir` (outside any repository it works like
+/// `patch -p1`).
+fn git_apply(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("git")
+        .args(["apply"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git")
+}
+
+/// All files below `dir`, with their bytes, sorted by path.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut v: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).expect("below").to_path_buf(),
+                std::fs::read(e.path()).expect("read"),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// The fake credentials planted in examples/ (as .ci/run lists them).
+const EXAMPLE_SECRETS: &[&str] = &[
+    "S3cr3t-Pa55",
+    "Winter2026!",
+    "hunter2",
+    "ZmFrZS10b2tlbi1mb3ItZXhhbXBsZXM",
+    "ZmFrZS1nYXRld2F5LXRva2Vu",
+];
+
+/// Issue 13, major 4: `fix --unsafe --patch FILE` on examples/ writes a
+/// patch (mode 0600) that `git apply` accepts and that gives the same
+/// files as `fix --unsafe --write`; no credential reaches stdout or
+/// stderr. The masked diff on stdout (the twin) is still masked.
+#[cfg(unix)]
+#[test]
+fn fix_patch_applies_on_examples_and_is_never_printed() {
+    use std::os::unix::fs::PermissionsExt;
+    let patched = examples_copy();
+    let o = run_in(
+        patched.path(),
+        &[
+            "fix",
+            "--unsafe",
+            "--as-of",
+            AS_OF,
+            "--patch",
+            "fix.patch",
+            "examples",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let printed = stdout(&o) + &stderr(&o);
+    assert_eq!(stdout(&o), "", "nothing on stdout with --patch");
+    assert!(printed.contains("fix.patch"), "{printed}");
+    let patch = patched.path().join("fix.patch");
+    let mode = std::fs::metadata(&patch)
+        .expect("patch")
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o600);
+    let text = std::fs::read_to_string(&patch).expect("read");
+    assert!(text.matches("\n--- a/").count() >= 5, "{text}");
+    let o = git_apply(patched.path(), &["--check", "fix.patch"]);
+    assert!(o.status.success(), "git apply --check: {}", stderr(&o));
+    let o = git_apply(patched.path(), &["fix.patch"]);
+    assert!(o.status.success(), "git apply: {}", stderr(&o));
+    std::fs::remove_file(&patch).expect("rm");
+
+    let written = examples_copy();
+    let o = run_in(
+        written.path(),
+        &["fix", "--unsafe", "--write", "--as-of", AS_OF, "examples"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(snapshot(patched.path()), snapshot(written.path()));
+
+    // The masked diff on stdout: what a terminal sees.
+    let fresh = examples_copy();
+    let o = run_in(
+        fresh.path(),
+        &["fix", "--unsafe", "--as-of", AS_OF, "examples"],
+    );
+    let printed = stdout(&o) + &stderr(&o);
+    for s in EXAMPLE_SECRETS {
+        assert!(!printed.contains(s), "{s} printed");
+    }
+}
+
+/// A credential on a context line: the patch applies and holds it (that
+/// is why it is 0600), the terminal never shows it.
+#[cfg(unix)]
+#[test]
+fn fix_patch_applies_with_a_credential_on_a_context_line() {
+    let source = "import requests\nAUTH = ('scanner', 'Tr0ub4dor-and-3')\nURL = 'https://qualysapi.qualys.com/api/2.0/fo/compliance/exception/'\nrequests.post(URL, auth=AUTH, data={'action': 'list'})\n";
+    let dir = tree(&[("repo/app.py", source)]);
+    let repo = dir.path().join("repo");
+    let o = run_in(
+        &repo,
+        &["fix", "--as-of", AS_OF, "--patch", "../p.diff", "."],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let printed = stdout(&o) + &stderr(&o);
+    assert!(!printed.contains("Tr0ub4dor"), "{printed}");
+    let patch = std::fs::read_to_string(dir.path().join("p.diff")).expect("patch");
+    assert!(
+        patch.contains(" AUTH = ('scanner', 'Tr0ub4dor-and-3')"),
+        "{patch}"
+    );
+    let o = git_apply(&repo, &["../p.diff"]);
+    assert!(o.status.success(), "git apply: {}", stderr(&o));
+    let fixed = std::fs::read_to_string(repo.join("app.py")).expect("read");
+    assert_eq!(fixed, source.replace("/api/2.0/", "/api/3.0/"));
+
+    // The diff on stdout has the line masked, and says --patch applies.
+    std::fs::write(repo.join("app.py"), source).expect("write");
+    let o = run_in(&repo, &["fix", "--as-of", AS_OF, "."]);
+    assert!(!stdout(&o).contains("Tr0ub4dor"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("--patch FILE"), "{}", stderr(&o));
+    // Never to standard output.
+    let o = run_in(&repo, &["fix", "--as-of", AS_OF, "--patch", "-", "."]);
+    assert_eq!(code(&o), 2);
+    assert!(!stdout(&o).contains("Tr0ub4dor"));
+}
+
+/// Issue 13, friendly parsing: `--max-filesize` takes K/M/G suffixes
+/// (1024-based, as ripgrep): 1K skips a 2,000-byte file, 10K scans it.
+#[test]
+fn max_filesize_takes_size_suffixes() {
+    let mut big = String::from("URL = 'https://qualysapi.qualys.com/api/2.0/fo/scan/'\n");
+    while big.len() < 2000 {
+        big.push_str("# padding padding padding padding padding padding\n");
+    }
+    let dir = tree(&[("big.py", big.as_str())]);
+    let small = audit_json_with(dir.path(), &["--max-filesize", "1K"]);
+    assert_eq!(
+        small["summary"]["files_skipped"]["too_large"], 1,
+        "{}",
+        small["summary"]
+    );
+    let large = audit_json_with(dir.path(), &["--max-filesize", "10k"]);
+    assert_eq!(finding_keys(&large).len(), 1, "{large}");
+    let o = run_in(dir.path(), &["audit", "--max-filesize", "10X", "."]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("K, M or G"), "{}", stderr(&o));
+}
+
+/// Issue 13, friendly parsing: in `audit` and `check` help, `--format`,
+/// `--as-of` and `-o` come before the walking flags; `fix --help` does not
+/// list `--repo-name`, which does nothing for fix.
+#[test]
+fn help_lists_output_flags_first_and_fix_only_its_own() {
+    for cmd in ["audit", "check"] {
+        let o = sunset().args([cmd, "--help"]).output().expect("run");
+        let help = stdout(&o);
+        let at = |flag: &str| {
+            help.find(flag)
+                .unwrap_or_else(|| panic!("{cmd} --help lacks {flag}"))
+        };
+        for first in ["--format", "--as-of", "--output"] {
+            for walk in ["--no-ignore", "--hidden", "--max-filesize"] {
+                assert!(at(first) < at(walk), "{cmd}: {first} after {walk}");
+            }
+        }
+        assert!(help.contains("--repo-name"), "{cmd}");
+    }
+    let o = sunset().args(["fix", "--help"]).output().expect("run");
+    let help = stdout(&o);
+    assert!(!help.contains("--repo-name"), "{help}");
+    assert!(help.contains("--patch"), "{help}");
 }

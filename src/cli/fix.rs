@@ -76,6 +76,11 @@ pub struct FixArgs {
     /// gives the rule's notes on what changes).
     #[arg(long = "unsafe")]
     pub include_unsafe: bool,
+    /// With --write, also write a file that has other hard links: the fixed
+    /// file gets a name of its own and the other names keep the old text
+    /// (default: such a file is refused with a message).
+    #[arg(long)]
+    pub break_hardlinks: bool,
     /// The lowest status to fix.
     #[arg(long, value_enum, value_name = "STATUS", default_value_t = MinStatus::Deprecated)]
     pub min_status: MinStatus,
@@ -201,7 +206,13 @@ pub fn run(args: FixArgs) -> std::io::Result<ExitStatus> {
         return Ok(ExitStatus::Success);
     }
 
-    let outcomes = fix::write::apply(&plan, &roots);
+    let outcomes = fix::write::apply_with(
+        &plan,
+        &roots,
+        &fix::write::WriteOptions {
+            break_hardlinks: args.break_hardlinks,
+        },
+    );
     let mut written = (0, 0);
     let mut failed = 0;
     for o in &outcomes {

@@ -374,4 +374,41 @@ mod tests {
         assert_eq!(splice(original, &edits), b"a/api/3.0/x b/api/3.0/y");
         assert_eq!(splice(original, &[]), original);
     }
+
+    proptest::proptest! {
+        /// Fuzz target for fix's edit application: for any bytes and any
+        /// sorted, non-overlapping edits, the output is the input with
+        /// exactly those ranges replaced: the bytes before, between and
+        /// after the edits are the input's.
+        #[test]
+        fn splice_differs_only_inside_the_spans(
+            original in proptest::collection::vec(proptest::num::u8::ANY, 0..300),
+            cuts in proptest::collection::vec((0usize..300, 0usize..8, "[0-9.é]{0,4}"), 0..12),
+        ) {
+            let mut edits: Vec<PlannedEdit> = Vec::new();
+            let mut at = 0;
+            let mut sorted = cuts;
+            sorted.sort();
+            for (start, len, to) in sorted {
+                let start = start.min(original.len());
+                if start < at {
+                    continue;
+                }
+                let end = (start + len).min(original.len());
+                edits.push(planned((start, end), &to));
+                at = end;
+            }
+            let out = splice(&original, &edits);
+            let (mut i, mut o) = (0, 0);
+            for e in &edits {
+                let keep = e.range.0 - i;
+                proptest::prop_assert_eq!(&out[o..o + keep], &original[i..e.range.0]);
+                o += keep;
+                proptest::prop_assert_eq!(&out[o..o + e.bytes.len()], e.bytes.as_slice());
+                o += e.bytes.len();
+                i = e.range.1;
+            }
+            proptest::prop_assert_eq!(&out[o..], &original[i..]);
+        }
+    }
 }

@@ -247,7 +247,16 @@ pub struct TextScan {
     /// Whether the file can supply values to templates elsewhere; the flow
     /// step then reads it again (see [`second_look`]).
     pub deferred: bool,
+    /// Findings and unresolved strings beyond [`MAX_PER_FILE`] each, not
+    /// kept.
+    pub capped: usize,
 }
+
+/// The most findings, and the most unresolved (and unknown) strings, one
+/// file contributes: a pathological file (a minified bundle with a
+/// hundred thousand URLs) keeps memory bounded; the rest is counted and a
+/// notice in the summary says so.
+pub const MAX_PER_FILE: usize = 10_000;
 
 /// Scans one file's text that is already in memory (used by tests and by
 /// the per-file worker).
@@ -270,9 +279,17 @@ pub fn scan_text(
     let mut findings = Vec::new();
     let mut unresolved = Vec::new();
     let mut unknown = Vec::new();
+    let mut capped = 0usize;
     for expr in &extracted.exprs {
         for outcome in matcher.match_expr(expr) {
             match outcome {
+                Outcome::Hit(_) if findings.len() >= MAX_PER_FILE => capped += 1,
+                Outcome::Unresolved { unknown: u, .. }
+                    if expr.kind() == FindingKind::Call
+                        && (if u { &unknown } else { &unresolved }).len() >= MAX_PER_FILE =>
+                {
+                    capped += 1
+                }
                 Outcome::Hit(hit) => {
                     findings.push(finding_from_hit(
                         display, lang, role, text, &index, expr, &hit,
@@ -328,6 +345,7 @@ pub fn scan_text(
         cross,
         flow,
         deferred,
+        capped,
     }
 }
 
@@ -833,7 +851,14 @@ fn scan_bytes(path: &Path, bytes: &[u8], opts: &ScanOptions, matcher: &Matcher) 
         cross,
         flow,
         deferred: is_deferred,
+        capped,
     } = scan_text(&display, lang, role, text, matcher);
+    let notice = (capped > 0).then(|| Notice {
+        path: display.clone(),
+        message: format!(
+            "{capped} more finding(s) or unresolved string(s) not reported: at most {MAX_PER_FILE} of each per file"
+        ),
+    });
     let comments = suppress::comments_in(text);
     let rel =
         (!findings.is_empty()).then(|| (display.clone(), role::below_root(path, &opts.roots)));
@@ -851,6 +876,7 @@ fn scan_bytes(path: &Path, bytes: &[u8], opts: &ScanOptions, matcher: &Matcher) 
             flow,
             deferred: is_deferred.then(|| path.to_path_buf()),
             suppression_comments: (!comments.is_empty()).then_some((display, comments)),
+            notice,
             ..FileResult::default()
         },
     )

@@ -650,3 +650,98 @@ fn plain_names_are_shown_unchanged() {
         text(&out.stdout)
     );
 }
+
+// ---------------------------------------------------------------------------
+// R13: what --write keeps of a file.
+// ---------------------------------------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn setgid_setuid_owner_and_mode_bits_are_kept() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    for mode in [0o2755, 0o4755, 0o1640, 0o600] {
+        let dir = tree(&[("src/a.py", EXCEPTION_PY)]);
+        let path = dir.path().join("src/a.py");
+        let root = std::fs::metadata(&path).expect("stat").uid() == 0;
+        if root {
+            // The hostile case: root fixes another user's file (a change of
+            // owner after chmod clears setuid/setgid).
+            std::os::unix::fs::chown(&path, Some(4321), Some(4322)).expect("chown");
+        }
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+        let before = std::fs::metadata(&path).expect("stat");
+        let out = sunset(dir.path(), &["fix", "src", "--write"]);
+        assert_eq!(code(&out), 0, "{mode:o}: {}", text(&out.stderr));
+        assert!(text(&read(dir.path(), "src/a.py")).contains("/api/3.0/"));
+        let after = std::fs::metadata(&path).expect("stat");
+        assert_ne!(after.ino(), before.ino(), "rewritten by rename");
+        assert_eq!(after.mode() & 0o7777, mode, "{:o}", after.mode());
+        assert_eq!((after.uid(), after.gid()), (before.uid(), before.gid()));
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn extended_attributes_are_kept() {
+    let dir = tree(&[("src/a.py", EXCEPTION_PY)]);
+    let path = dir.path().join("src/a.py");
+    let set = rustix::fs::setxattr(
+        &path,
+        "user.sunset-test",
+        b"kept",
+        rustix::fs::XattrFlags::empty(),
+    );
+    if let Err(e) = set {
+        eprintln!("note: the temp file system takes no user.* attributes ({e}); nothing to check");
+        return;
+    }
+    let out = sunset(dir.path(), &["fix", "src", "--write"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(text(&read(dir.path(), "src/a.py")).contains("/api/3.0/"));
+    let mut value = [0u8; 16];
+    let n = rustix::fs::getxattr(&path, "user.sunset-test", &mut value[..]).expect("kept");
+    assert_eq!(&value[..n], b"kept");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_hard_linked_file_is_refused_unless_asked() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tree(&[("src/a.py", EXCEPTION_PY), ("src/b.py", EXCEPTION_PY)]);
+    // The other name is outside the scanned root.
+    std::fs::create_dir(dir.path().join("elsewhere")).expect("mkdir");
+    std::fs::hard_link(
+        dir.path().join("src/a.py"),
+        dir.path().join("elsewhere/a.py"),
+    )
+    .expect("link");
+    let out = sunset(dir.path(), &["fix", "src", "--write"]);
+    assert_eq!(code(&out), 1, "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("src/a.py: not written: the file has 2 hard links")
+            && err.contains("--break-hardlinks"),
+        "{err}"
+    );
+    assert_eq!(read(dir.path(), "src/a.py"), EXCEPTION_PY);
+    assert_eq!(
+        std::fs::metadata(dir.path().join("src/a.py"))
+            .expect("stat")
+            .nlink(),
+        2
+    );
+    // Twin: the file with one name is written.
+    assert!(text(&read(dir.path(), "src/b.py")).contains("/api/3.0/"));
+
+    let out = sunset(dir.path(), &["fix", "src", "--write", "--break-hardlinks"]);
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(text(&read(dir.path(), "src/a.py")).contains("/api/3.0/"));
+    // The other name keeps the old text, now a file of its own.
+    assert_eq!(read(dir.path(), "elsewhere/a.py"), EXCEPTION_PY);
+    assert_eq!(
+        std::fs::metadata(dir.path().join("src/a.py"))
+            .expect("stat")
+            .nlink(),
+        1
+    );
+}

@@ -266,18 +266,61 @@ fn long_chains_of_unknown_names_are_linear() {
 }
 
 #[test]
-fn many_urls_on_one_line_are_linear() {
+fn many_urls_on_one_line_are_linear_and_capped_per_file() {
     let dir = tree::<&str>(&[]);
     let line = vec!["\"/api/2.0/fo/scan/\""; 50_000].join(";");
     write(dir.path(), "min.js", &format!("{line}\n"));
-    let run = audit(dir.path(), &["min.js"]);
+    // Unresolved strings are capped too: 15,000 paths no rule names.
+    let odd = "fetch(\"/api/2.0/fo/nothing/\");".repeat(15_000);
+    write(dir.path(), "odd.js", &format!("{odd}\n"));
+    let run = audit(dir.path(), &["min.js", "odd.js"]);
     let found = rules_found(&run);
-    assert_eq!(found.len(), 50_000);
-    // Columns are counted from the line start, in chars.
+    // At most 10,000 findings from one file; the rest counted in a notice.
+    assert_eq!(found.len(), 10_000);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
-    let last = &json["findings"][49_999];
+    // Columns are counted from the line start, in chars.
+    let last = &json["findings"][9_999];
     assert_eq!(last["line"], 1);
-    assert_eq!(last["column"], 49_999 * 20 + 2);
+    assert_eq!(last["column"], 9_999 * 20 + 2);
+    let notices = json["summary"]["notices"].as_array().expect("notices");
+    let about = |path: &str| {
+        notices
+            .iter()
+            .find(|n| n["path"] == path)
+            .and_then(|n| n["message"].as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        about("min.js").starts_with("40000 more finding(s)")
+            && about("min.js").contains("at most 10000"),
+        "{notices:?}"
+    );
+    let listed = |key: &str| {
+        json["summary"][key]
+            .as_array()
+            .map_or(0, |a| a.iter().filter(|u| u["path"] == "odd.js").count())
+    };
+    assert_eq!(listed("unknown"), 10_000);
+    assert!(
+        about("odd.js").starts_with("5000 more finding(s) or unresolved"),
+        "{notices:?}"
+    );
+    if let Some(kb) = run.peak_kb {
+        eprintln!("peak RSS {kb} KB");
+    }
+}
+
+#[test]
+fn a_file_under_the_cap_is_reported_whole() {
+    // Must-not-cap twin: 9,999 findings, all listed, no notice.
+    let dir = tree::<&str>(&[]);
+    let line = vec!["\"/api/2.0/fo/scan/\""; 9_999].join(";");
+    write(dir.path(), "min.js", &format!("{line}\n"));
+    let run = audit(dir.path(), &["min.js"]);
+    assert_eq!(rules_found(&run).len(), 9_999);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(json["summary"]["notices"].as_array().map_or(0, Vec::len), 0);
 }
 
 #[test]

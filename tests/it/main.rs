@@ -10,6 +10,7 @@ mod fix;
 mod fixtures;
 mod flow;
 mod formats;
+mod fuzz;
 mod hostile;
 mod hostile_scale;
 mod layers;

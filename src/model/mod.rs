@@ -9,6 +9,7 @@ pub const SCHEMA: &str = "sunset/1";
 pub mod assess;
 pub mod finding;
 pub mod report;
+pub mod request;
 
 pub use assess::{assess, assess_finding, Assessment};
 pub use finding::{

@@ -618,7 +618,7 @@ pub fn resolve(files: &[FileFlow], matcher: &Matcher, direct: &[Finding]) -> Flo
                     });
                     origins.sort();
                     origins.dedup();
-                    out.push(make_finding(
+                    let mut finding = make_finding(
                         path,
                         location,
                         hit.rule,
@@ -635,7 +635,11 @@ pub fn resolve(files: &[FileFlow], matcher: &Matcher, direct: &[Finding]) -> Flo
                             fix,
                             library: None,
                         },
-                    ));
+                    );
+                    if finding.kind != FindingKind::Mention {
+                        super::fixes::apply_request(&mut finding, hit.rule, None);
+                    }
+                    out.push(finding);
                 }
             }
         }

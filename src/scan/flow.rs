@@ -637,7 +637,8 @@ pub fn resolve(files: &[FileFlow], matcher: &Matcher, direct: &[Finding]) -> Flo
                         },
                     );
                     if finding.kind != FindingKind::Mention {
-                        super::fixes::apply_request(&mut finding, hit.rule, None);
+                        let request = pending.request(&hit.matched, path);
+                        super::fixes::apply_request(&mut finding, hit.rule, request);
                     }
                     out.push(finding);
                 }

@@ -1152,6 +1152,25 @@ impl Pending {
         }
     }
 
+    /// The request around the pending place in the file at `path` (which
+    /// gives its language); `None` for a large file whose text is not kept.
+    pub(crate) fn request(
+        &self,
+        matched: &str,
+        path: &str,
+    ) -> Option<crate::model::request::Request> {
+        match &self.kind {
+            PendingKind::Shared { text, span } => Some(crate::request::read(
+                text,
+                &LineIndex::new(text),
+                *span,
+                matched,
+                dialect(Language::of_path(std::path::Path::new(path))),
+            )),
+            PendingKind::Located(_) => None,
+        }
+    }
+
     /// The location, its snippet redacted.
     pub fn locate(&self) -> Location {
         match &self.kind {

@@ -218,3 +218,21 @@ fn sarif_carries_the_request_as_properties() {
     assert_eq!(props["request"]["method"], "POST");
     assert_eq!(props["requestChecks"][0]["code"], "action-no-replacement");
 }
+
+#[test]
+fn a_url_built_by_a_wrapper_takes_the_action_of_the_call_that_passes_the_path() {
+    let body = "import requests\nBASE = 'https://qualysapi.qualys.com/api/2.0/fo/'\n\nclass C:\n    def _post(self, path, **params):\n        return requests.post(BASE + path, data=params)\n\n    def scans(self):\n        return self._post('scan/', action=\"list\")\n\n    def launch(self, t):\n        return self._post('scan/', action=\"launch\", scan_title=t)\n";
+    let found: Vec<Value> = audit_one("client.py", body)
+        .into_iter()
+        .filter(|f| f["rule"] == "qualys-scan-v2" && f["kind"] == "call")
+        .collect();
+    let by_line = |line: u64| {
+        found
+            .iter()
+            .find(|f| f["line"] == line)
+            .unwrap_or_else(|| panic!("no finding on line {line}: {found:#?}"))
+    };
+    assert_eq!(by_line(9)["replacement"], "/api/3.0/fo/scan/");
+    assert_eq!(by_line(12)["replacement"], Value::Null);
+    assert_eq!(codes(by_line(12)), ["action-no-replacement"]);
+}

@@ -236,3 +236,27 @@ fn a_url_built_by_a_wrapper_takes_the_action_of_the_call_that_passes_the_path() 
     assert_eq!(by_line(12)["replacement"], Value::Null);
     assert_eq!(codes(by_line(12)), ["action-no-replacement"]);
 }
+
+#[test]
+fn sunset_rules_shows_the_per_action_replacement() {
+    let dir = tree::<&str>(&[]);
+    let out = run_in(dir.path(), &["rules", "--as-of", "2026-11-23"]);
+    let text = stdout(&out);
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("qualys-scan-v2 "))
+        .expect("scan-v2 row");
+    assert!(
+        line.contains(
+            "/api/3.0/fo/scan/ (action=list; none for launch|fetch|cancel|pause|resume|delete)"
+        ),
+        "{line}"
+    );
+    // A rule without action scope shows its replacement alone.
+    let report = text
+        .lines()
+        .find(|l| l.starts_with("qualys-report-v2 "))
+        .expect("report-v2 row");
+    assert!(report.contains("/api/3.0/fo/report/ "), "{report}");
+    assert!(!report.contains("action="), "{report}");
+}

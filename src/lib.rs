@@ -22,6 +22,7 @@ pub mod model;
 pub mod printer;
 pub mod readfile;
 pub mod redact;
+pub mod request;
 pub mod rules;
 pub mod scan;
 pub mod source;

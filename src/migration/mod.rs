@@ -903,6 +903,8 @@ mod tests {
             origins: Vec::new(),
             fix: None,
             manual_fix: None,
+            request: None,
+            request_checks: Vec::new(),
             library: None,
             source: crate::rules::Source {
                 title: "t".into(),

@@ -271,6 +271,15 @@ pub struct Finding {
     /// of one a finding sits in.
     #[serde(default)]
     pub library: Option<LibraryUse>,
+    /// The request around the call, as far as literals show it: method,
+    /// action, parameters with their places. `None` for mentions and
+    /// library findings, and when nothing of the request is literal.
+    #[serde(default)]
+    pub request: Option<super::request::Request>,
+    /// What the rule's request data says about this request ("action=launch
+    /// has no published replacement"), in source order.
+    #[serde(default)]
+    pub request_checks: Vec<super::request::RequestCheck>,
     /// Set by [`super::assess`]: the status at the as-of date.
     pub status: Status,
     /// Days from the as-of date to the next deadline; negative (days since
@@ -330,6 +339,8 @@ struct FindingWire<'a> {
     fix: &'a Option<Fix>,
     manual_fix: &'a Option<String>,
     library: &'a Option<LibraryUse>,
+    request: &'a Option<super::request::Request>,
+    request_checks: &'a [super::request::RequestCheck],
     fingerprint: &'a str,
     suppressed: &'a Option<Suppression>,
     verdict: &'a Option<Verdict>,
@@ -365,6 +376,8 @@ impl Serialize for Finding {
             fix: &self.fix,
             manual_fix: &self.manual_fix,
             library: &self.library,
+            request: &self.request,
+            request_checks: &self.request_checks,
             fingerprint: &self.fingerprint,
             suppressed: &self.suppressed,
             verdict: &self.verdict,

@@ -19,6 +19,7 @@ pub const PATCH_MARK: &str = "sunset fix patch: apply with `git apply` or `patch
 pub mod assess;
 pub mod finding;
 pub mod report;
+pub mod request;
 
 pub use assess::{assess, assess_finding, Assessment};
 pub use finding::{

@@ -130,6 +130,16 @@ const COLUMNS: &[Column] = &[
     ("library.vendored", |f| {
         opt(f.library.as_ref().and_then(|l| l.vendored.as_deref()))
     }),
+    ("request.method", |f| {
+        opt(f.request.as_ref().and_then(|r| r.method.as_deref()))
+    }),
+    ("request.action", |f| {
+        opt(f.request.as_ref().and_then(|r| r.action.as_deref()))
+    }),
+    ("request.params", |f| {
+        opt(f.request.as_ref().map(|r| json_list(&r.params)).as_deref())
+    }),
+    ("request_checks", |f| text(json_list(&f.request_checks))),
     ("fingerprint", |f| text(&f.fingerprint)),
     ("suppressed.by", |f| {
         opt(f.suppressed.as_ref().map(|s| s.by.as_str()))

@@ -492,6 +492,14 @@ fn help(f: &Finding) -> String {
         });
         return format!("{to}{}", f.manual_fix.as_deref().unwrap_or_default());
     }
+    // The request's own verdict on the replacement (per-action scope).
+    if let Some(c) = f
+        .request_checks
+        .iter()
+        .find(|c| c.code.starts_with("action-"))
+    {
+        return visible(&c.message);
+    }
     match (&f.replacement, &f.suggested) {
         (Some(r), Some(s)) if s != r => format!("use {r}: {s}"),
         (Some(r), _) => format!("use {r}"),
@@ -1059,6 +1067,8 @@ mod tests {
             origins: Vec::new(),
             fix: None,
             manual_fix: None,
+            request: None,
+            request_checks: Vec::new(),
             library: None,
             source: source(
                 "Qualys Cloud Platform 10.34 API release notes",

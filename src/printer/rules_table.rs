@@ -161,7 +161,7 @@ fn render_table(rules: &[&Rule], as_of: Date, out: &mut dyn Write) -> io::Result
             [
                 r.id.clone(),
                 r.endpoint_display.clone(),
-                r.replacement.clone().unwrap_or_else(|| "-".to_string()),
+                replacement_cell(r),
                 date_cell(r.eos.as_ref(), "-"),
                 date_cell(r.eol.as_ref(), "-"),
                 r.status_on(as_of).label().to_string(),
@@ -229,7 +229,30 @@ struct JsonRule<'a> {
     history: &'a [HistoryEntry],
     notes: &'a [String],
     breaking_changes: &'a [String],
+    /// Per-action replacements (`[[endpoint.action]]`).
+    actions: &'a [crate::rules::ActionScope],
     origin: String,
+}
+
+/// The replacement, scoped by action where the rule says so:
+/// `/api/3.0/fo/scan/ (action=list; none for launch|fetch|…)`.
+fn replacement_cell(r: &Rule) -> String {
+    let base = r.replacement.clone().unwrap_or_else(|| "-".to_string());
+    if r.actions.is_empty() {
+        return base;
+    }
+    let scopes: Vec<String> = r
+        .actions
+        .iter()
+        .map(|a| match &a.replacement {
+            Some(to) if Some(to) == r.replacement.as_ref() => {
+                format!("action={}", a.names.join("|"))
+            }
+            Some(to) => format!("{to} for action={}", a.names.join("|")),
+            None => format!("none for {}", a.names.join("|")),
+        })
+        .collect();
+    format!("{base} ({})", scopes.join("; "))
 }
 
 #[derive(Serialize)]
@@ -291,6 +314,7 @@ impl<'a> JsonRule<'a> {
             history: &r.history,
             notes: &r.notes,
             breaking_changes: &r.breaking_changes,
+            actions: &r.actions,
             origin: match &r.origin {
                 RuleOrigin::Bundled(name) => format!("bundled:{name}"),
                 RuleOrigin::File(_) => origin_str(&r.origin),

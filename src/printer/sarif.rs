@@ -264,6 +264,15 @@ fn result(f: &Finding, rule_index: Option<usize>, baseline: bool) -> Value {
     if let (Some(v), Some(obj)) = (f.verdict, props.as_object_mut()) {
         obj.insert("verdict".into(), json!(v.as_str()));
     }
+    // The request as data (method, action, parameters) and its checks.
+    if let Some(obj) = props.as_object_mut() {
+        if let Some(req) = &f.request {
+            obj.insert("request".into(), json!(req));
+        }
+        if !f.request_checks.is_empty() {
+            obj.insert("requestChecks".into(), json!(f.request_checks));
+        }
+    }
     r.insert("properties".into(), props);
     Value::Object(r)
 }

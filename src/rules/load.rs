@@ -19,8 +19,8 @@ use toml::Spanned;
 
 use super::schema::{self, RawDate, RawEndpoint, RawSource};
 use super::{
-    bundled, DatedFact, Deadline, EndpointPattern, Evidence, HistoryEntry, Rule, RuleOrigin,
-    RuleSet, Segment, Source,
+    bundled, ActionScope, DatedFact, Deadline, EndpointPattern, Evidence, HistoryEntry, Rule,
+    RuleOrigin, RuleSet, Segment, Source,
 };
 
 /// Why a set of rules could not be loaded.
@@ -329,6 +329,22 @@ pub enum RuleProblem {
         #[label("not a URL")]
         span: SourceSpan,
     },
+
+    /// An `[[endpoint.action]]` name that is not a literal action as sent
+    /// (lowercase letters, digits and `_`), an empty list, or a name two
+    /// action tables of one rule both claim.
+    ///
+    /// Resolution: write each action once, as the API takes it (`list`).
+    #[error("bad action name: {problem}")]
+    #[diagnostic(
+        code(sunset::rules::bad_action),
+        help("write the actions as sent, e.g. names = [\"launch\", \"fetch\"], each in one `[[endpoint.action]]` of the rule")
+    )]
+    BadAction {
+        problem: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
 }
 
 impl RuleProblem {
@@ -349,7 +365,8 @@ impl RuleProblem {
             | RuleProblem::BadMethod { span, .. }
             | RuleProblem::BadEvidence { span, .. }
             | RuleProblem::BadHistoryField { span, .. }
-            | RuleProblem::BadUrl { span, .. } => span,
+            | RuleProblem::BadUrl { span, .. }
+            | RuleProblem::BadAction { span, .. } => span,
             RuleProblem::EosAfterEol { eos_span, .. } => eos_span,
         };
         span.offset()
@@ -746,6 +763,7 @@ fn compile(
             });
         }
     }
+    let actions = compile_actions(e, endpoint.as_ref(), problems);
     if problems.len() > before {
         return None;
     }
@@ -776,11 +794,69 @@ fn compile(
                 .map(|v| v.get_ref().clone())
                 .collect(),
             safe_fix: e.safe_fix,
+            actions,
             origin: origin.clone(),
         },
         id_span: e.id.span(),
         endpoint_span: e.endpoint.span(),
     })
+}
+
+/// The `[[endpoint.action]]` tables of an entry, checked: names as sent,
+/// each claimed once; replacements are paths other than the endpoint.
+fn compile_actions(
+    e: &RawEndpoint,
+    endpoint: Option<&EndpointPattern>,
+    problems: &mut Vec<RuleProblem>,
+) -> Vec<ActionScope> {
+    let mut seen: HashMap<&str, ()> = HashMap::new();
+    let mut out = Vec::new();
+    for a in &e.actions {
+        if a.names.is_empty() {
+            problems.push(RuleProblem::BadAction {
+                problem: "`names` lists no action".to_string(),
+                span: a.span.clone().into(),
+            });
+        }
+        for n in &a.names {
+            let name = n.get_ref().as_str();
+            let well_formed = !name.is_empty()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            if !well_formed {
+                problems.push(RuleProblem::BadAction {
+                    problem: format!("\"{name}\" is not an action as sent"),
+                    span: n.span().into(),
+                });
+            } else if seen.insert(name, ()).is_some() {
+                problems.push(RuleProblem::BadAction {
+                    problem: format!("\"{name}\" is already in another `[[endpoint.action]]`"),
+                    span: n.span().into(),
+                });
+            }
+        }
+        if let Some(r) = &a.replacement {
+            if let (Some(ep), Some(rp)) = (endpoint, check_path("replacement", r, problems)) {
+                if ep.canonical == rp.canonical {
+                    problems.push(RuleProblem::ReplacementIsEndpoint {
+                        span: r.span().into(),
+                        endpoint_span: e.endpoint.span().into(),
+                    });
+                }
+            }
+        }
+        check_non_empty("note", &a.note, problems);
+        if let Some(source) = compile_source(&a.source, problems) {
+            out.push(ActionScope {
+                names: a.names.iter().map(|n| n.get_ref().clone()).collect(),
+                replacement: a.replacement.as_ref().map(|r| r.get_ref().clone()),
+                note: a.note.get_ref().clone(),
+                source,
+            });
+        }
+    }
+    out
 }
 
 const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];

@@ -55,6 +55,20 @@ pub struct HistoryEntry {
     pub source: Source,
 }
 
+/// The advice for requests with given values of the `action` parameter
+/// (`[[endpoint.action]]`): the Scan API moved only `action=list` to 3.0.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ActionScope {
+    /// The actions this entry is about, as sent (`list`, `launch`).
+    pub names: Vec<String>,
+    /// Where requests with these actions move; `None` when no replacement
+    /// is published for them (the endpoint's deadlines still apply).
+    pub replacement: Option<String>,
+    /// What the source says about these actions.
+    pub note: String,
+    pub source: Source,
+}
+
 /// Where a rule was loaded from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RuleOrigin {
@@ -159,7 +173,24 @@ pub struct Rule {
     pub breaking_changes: Vec<String>,
     /// Whether the replacement is a drop-in for this version.
     pub safe_fix: bool,
+    /// Per-action replacements; empty when the replacement holds for every
+    /// request.
+    pub actions: Vec<ActionScope>,
     pub origin: RuleOrigin,
+}
+
+/// The replacement that holds for one request, given its `action`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ActionAdvice<'a> {
+    /// The rule has no per-action scope: its replacement holds.
+    Endpoint,
+    /// The action is listed with a replacement.
+    Moves(&'a ActionScope),
+    /// The action is listed, and no replacement is published for it.
+    NoneFor(&'a ActionScope),
+    /// The rule scopes its replacement by action, and this request's
+    /// action is not known or not listed: no replacement is guessed.
+    Unknown,
 }
 
 impl Rule {
@@ -191,6 +222,26 @@ impl Rule {
             dates.push(Milestone::Eol);
         }
         dates
+    }
+
+    /// The advice for a request whose `action` is `action` (`None`: not
+    /// known as a literal).
+    pub fn advice_for(&self, action: Option<&str>) -> ActionAdvice<'_> {
+        if self.actions.is_empty() {
+            return ActionAdvice::Endpoint;
+        }
+        let Some(action) = action else {
+            return ActionAdvice::Unknown;
+        };
+        match self
+            .actions
+            .iter()
+            .find(|a| a.names.iter().any(|n| n == action))
+        {
+            Some(a) if a.replacement.is_some() => ActionAdvice::Moves(a),
+            Some(a) => ActionAdvice::NoneFor(a),
+            None => ActionAdvice::Unknown,
+        }
     }
 
     pub fn status_on(&self, today: Date) -> Status {
@@ -371,6 +422,7 @@ impl Rule {
             notes: Vec::new(),
             breaking_changes: Vec::new(),
             safe_fix: false,
+            actions: Vec::new(),
             origin: RuleOrigin::Bundled("test"),
         })
     }

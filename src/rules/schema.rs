@@ -41,11 +41,14 @@ pub const ENDPOINT_KEYS: &[&str] = &[
     "breaking-changes",
     "source",
     "history",
+    "action",
 ];
 /// Keys of a `source = { … }` table.
 pub const SOURCE_KEYS: &[&str] = &["title", "date", "url", "evidence"];
 /// Keys of the table form of a date, `eos = { date = …, source = { … } }`.
 pub const DATE_KEYS: &[&str] = &["date", "source"];
+/// Keys of an `[[endpoint.action]]` table.
+pub const ACTION_KEYS: &[&str] = &["names", "replacement", "note", "source"];
 /// Keys of an `[[endpoint.history]]` table.
 pub const HISTORY_KEYS: &[&str] = &["field", "value", "source"];
 
@@ -257,6 +260,17 @@ pub struct RawEndpoint {
     pub breaking_changes: Vec<Spanned<String>>,
     pub source: RawSource,
     pub history: Vec<RawHistory>,
+    pub actions: Vec<RawAction>,
+}
+
+/// One `[[endpoint.action]]` table.
+#[derive(Clone, Debug)]
+pub struct RawAction {
+    pub span: Range<usize>,
+    pub names: Vec<Spanned<String>>,
+    pub replacement: Option<Spanned<String>>,
+    pub note: Spanned<String>,
+    pub source: RawSource,
 }
 
 /// `eos = "2026-11"` or `eos = { date = "2026-11", source = { … } }`.
@@ -319,6 +333,7 @@ pub fn decode_file(text: &str, doc: &RawTable, problems: &mut Vec<RuleProblem>) 
         let breaking_changes = r.strings("breaking-changes");
         let source = r.required_table("source");
         let history_tables = r.tables("history");
+        let action_tables = r.tables("action");
         r.finish();
         let problems = r.problems;
         let source = source.and_then(|(s, t)| decode_source(text, s, t, problems));
@@ -327,6 +342,13 @@ pub fn decode_file(text: &str, doc: &RawTable, problems: &mut Vec<RuleProblem>) 
         for (span, table) in history_tables {
             match decode_history(text, span, table, problems) {
                 Some(h) => history.push(h),
+                None => history_ok = false,
+            }
+        }
+        let mut actions = Vec::new();
+        for (span, table) in action_tables {
+            match decode_action(text, span, table, problems) {
+                Some(a) => actions.push(a),
                 None => history_ok = false,
             }
         }
@@ -357,10 +379,45 @@ pub fn decode_file(text: &str, doc: &RawTable, problems: &mut Vec<RuleProblem>) 
                 breaking_changes,
                 source,
                 history,
+                actions,
             });
         }
     }
     file
+}
+
+fn decode_action(
+    text: &str,
+    span: Range<usize>,
+    table: &RawTable,
+    problems: &mut Vec<RuleProblem>,
+) -> Option<RawAction> {
+    let mut r = Reader::new(
+        text,
+        table,
+        span.clone(),
+        "an `[[endpoint.action]]` table",
+        ACTION_KEYS,
+        problems,
+    );
+    let has_names = r.value("names").is_some();
+    let names = r.strings("names");
+    let replacement = r.string("replacement");
+    let note = r.required_string("note");
+    let source = r.required_table("source");
+    if !has_names {
+        r.missing("names");
+    }
+    r.finish();
+    let problems = r.problems;
+    let source = source.and_then(|(s, t)| decode_source(text, s, t, problems));
+    Some(RawAction {
+        span: header_span(text, &span),
+        names,
+        replacement,
+        note: note?,
+        source: source?,
+    })
 }
 
 fn decode_date(

@@ -45,6 +45,9 @@ pub struct RelativeUse {
     /// The name it is appended to, when there is one.
     pub base_name: Option<String>,
     pub location: Location,
+    /// The request around the use (method, action, parameters), read
+    /// where the call is written; `None` past the per-file budget.
+    pub request: Option<crate::model::request::Request>,
 }
 
 /// One file's cross-file material.
@@ -70,6 +73,7 @@ impl FileMaterial {
         index: &LineIndex,
         extracted: &Extracted,
         matcher: &Matcher,
+        dialect: crate::request::Dialect,
     ) -> FileMaterial {
         let mut m = FileMaterial {
             path: display.to_string(),
@@ -91,7 +95,11 @@ impl FileMaterial {
             if e.kind() != FindingKind::Call {
                 continue;
             }
-            if let Some(u) = relative_use(e, text, index, matcher) {
+            if let Some((mut u, span)) = relative_use(e, text, index, matcher) {
+                if m.uses.len() < super::REQUESTS_PER_FILE {
+                    let url = format!("{}{}", u.rel, u.tail);
+                    u.request = Some(crate::request::read(text, index, span, &url, dialect));
+                }
                 m.uses.push(u);
             }
         }
@@ -128,7 +136,12 @@ fn is_path_char(c: char) -> bool {
 }
 
 /// A relative endpoint piece in an expression, if it is one.
-fn relative_use(e: &Expr, text: &str, index: &LineIndex, matcher: &Matcher) -> Option<RelativeUse> {
+fn relative_use(
+    e: &Expr,
+    text: &str,
+    index: &LineIndex,
+    matcher: &Matcher,
+) -> Option<(RelativeUse, (usize, usize))> {
     // Cheap rejections before joining the text: too long, or no slash at all.
     let len: usize = e.segs.iter().map(|s| s.text.len()).sum();
     if len > 300 || !e.segs.iter().any(|s| s.text.contains('/')) {
@@ -173,12 +186,16 @@ fn relative_use(e: &Expr, text: &str, index: &LineIndex, matcher: &Matcher) -> O
         (Some(s), None) => s + last.text.len(),
         _ => last.site.1,
     };
-    Some(RelativeUse {
-        rel: path.to_string(),
-        tail: tail.to_string(),
-        base_name,
-        location: locate(text, index, (start, end)),
-    })
+    Some((
+        RelativeUse {
+            rel: path.to_string(),
+            tail: tail.to_string(),
+            base_name,
+            location: locate(text, index, (start, end)),
+            request: None,
+        },
+        (start, end),
+    ))
 }
 
 /// Steps between the directories of two files (`/`-separated display
@@ -318,7 +335,7 @@ pub fn resolve(
                 ),
                 Err(why) => why,
             });
-            findings.push(make_finding(
+            let mut finding = make_finding(
                 &m.path,
                 u.location.clone(),
                 rule,
@@ -335,7 +352,11 @@ pub fn resolve(
                     fix,
                     library: None,
                 },
-            ));
+            );
+            if finding.kind != FindingKind::Mention {
+                super::fixes::apply_request(&mut finding, rule, u.request.clone());
+            }
+            findings.push(finding);
         }
     }
     (findings, unresolved)

@@ -11,8 +11,9 @@
 //! value filled in at run time) the finding says why it needs a person.
 
 use crate::extract::{Expr, Seg};
-use crate::model::{Applicability, Edit, Fix};
-use crate::rules::{Rule, Segment, VersionSwap};
+use crate::model::request::{CheckLevel, Knowledge, Request, RequestCheck};
+use crate::model::{Applicability, Edit, Finding, Fix};
+use crate::rules::{ActionAdvice, Rule, Segment, VersionSwap};
 use crate::source::LineIndex;
 
 /// The fix for a finding, or why it needs a person.
@@ -118,6 +119,94 @@ pub fn plan(
         }),
         manual: None,
     }
+}
+
+/// Applies what the rule says about this request: with per-action scope
+/// (`[[endpoint.action]]`), the replacement follows the request's action;
+/// an action listed without a replacement, or an action that is not known,
+/// leaves the finding with no replacement and no fix, and a check that
+/// says why. `request` is `None` where the request could not be read (a
+/// URL joined across files): its action is then not known.
+pub fn apply_request(f: &mut Finding, rule: &Rule, request: Option<Request>) {
+    let action = request.as_ref().and_then(|r| r.action.clone());
+    let action_sent = request
+        .as_ref()
+        .is_some_and(|r| r.knowledge("action") != Knowledge::Absent);
+    match rule.advice_for(action.as_deref()) {
+        ActionAdvice::Endpoint => {}
+        ActionAdvice::Moves(scope) => {
+            if scope.replacement != rule.replacement {
+                // Another path than the rule's: the planned rewrite is not it.
+                f.replacement = scope.replacement.clone();
+                f.suggested = None;
+                f.fix = None;
+                f.manual_fix = None;
+            }
+        }
+        ActionAdvice::NoneFor(scope) => {
+            let action = action.unwrap_or_default();
+            let message = format!(
+                "action={action} is {} — no replacement is published for this action",
+                scope.note
+            );
+            withhold(f, &message);
+            f.request_checks.push(RequestCheck {
+                level: CheckLevel::Warning,
+                code: "action-no-replacement".to_string(),
+                message,
+                source: scope.source.clone(),
+            });
+        }
+        ActionAdvice::Unknown => {
+            let moves: Vec<String> = rule
+                .actions
+                .iter()
+                .filter_map(|a| {
+                    a.replacement
+                        .as_ref()
+                        .map(|r| format!("action={} to {r}", a.names.join("|")))
+                })
+                .collect();
+            let why = match (&action, action_sent, &request) {
+                (Some(a), _, _) => format!("action={a} is not covered by the sources"),
+                (None, true, _) => "the action of this request is not a literal".to_string(),
+                (None, false, Some(_)) => "no action is visible in this request".to_string(),
+                (None, false, None) => {
+                    "the request is not read where the URL is assembled across functions or files"
+                        .to_string()
+                }
+            };
+            let message = format!(
+                "{why}; {} moves only {}, so no replacement is suggested",
+                rule.endpoint_display,
+                if moves.is_empty() {
+                    "some actions".to_string()
+                } else {
+                    moves.join(", ")
+                }
+            );
+            withhold(f, &message);
+            f.request_checks.push(RequestCheck {
+                level: CheckLevel::Warning,
+                code: "action-unknown".to_string(),
+                message,
+                source: rule
+                    .actions
+                    .first()
+                    .map_or_else(|| rule.source.clone(), |a| a.source.clone()),
+            });
+        }
+    }
+    f.request = request.filter(|r| !r.is_empty());
+}
+
+/// No replacement, no rewrite: the sources publish none for this request;
+/// `why` is what `fix` lists for it.
+fn withhold(f: &mut Finding, why: &str) {
+    f.replacement = None;
+    f.suggested = None;
+    f.fix = None;
+    f.manual_fix = Some(why.to_string());
 }
 
 /// Safe when the rule says the replacement is a drop-in; unsafe otherwise,

@@ -626,7 +626,7 @@ pub fn resolve(files: &[FileFlow], matcher: &Matcher, direct: &[Finding]) -> Flo
                     });
                     origins.sort();
                     origins.dedup();
-                    out.push(make_finding(
+                    let mut finding = make_finding(
                         path,
                         location,
                         hit.rule,
@@ -643,7 +643,12 @@ pub fn resolve(files: &[FileFlow], matcher: &Matcher, direct: &[Finding]) -> Flo
                             fix,
                             library: None,
                         },
-                    ));
+                    );
+                    if finding.kind != FindingKind::Mention {
+                        let request = pending.request(&hit.matched, path);
+                        super::fixes::apply_request(&mut finding, hit.rule, request);
+                    }
+                    out.push(finding);
                 }
             }
         }

@@ -276,6 +276,9 @@ pub fn scan_text(
         extract::extract_for_scan(lang, text)
     };
     let index = LineIndex::new(text);
+    // Requests are read around the first calls of a file only: a minified
+    // file with thousands of URLs stays linear (the rest: request unknown).
+    let mut requests_left = REQUESTS_PER_FILE;
     let mut findings = Vec::new();
     let mut unresolved = Vec::new();
     let mut unknown = Vec::new();
@@ -292,7 +295,14 @@ pub fn scan_text(
                 }
                 Outcome::Hit(hit) => {
                     findings.push(finding_from_hit(
-                        display, lang, role, text, &index, expr, &hit,
+                        display,
+                        lang,
+                        role,
+                        text,
+                        &index,
+                        expr,
+                        &hit,
+                        &mut requests_left,
                     ));
                 }
                 Outcome::Unresolved {
@@ -320,7 +330,8 @@ pub fn scan_text(
             }
         }
     }
-    let mut cross = crossfile::FileMaterial::collect(display, text, &index, &extracted, matcher);
+    let mut cross =
+        crossfile::FileMaterial::collect(display, text, &index, &extracted, matcher, dialect(lang));
     cross.role = role;
     let material = flow_material(
         display,
@@ -513,8 +524,14 @@ fn second_look(
                 let role = role::Role::of(path, &opts.roots);
                 let extracted = extract::extract_for_scan(lang, text);
                 let index = LineIndex::new(text);
-                let cross =
-                    crossfile::FileMaterial::collect(&display, text, &index, &extracted, matcher);
+                let cross = crossfile::FileMaterial::collect(
+                    &display,
+                    text,
+                    &index,
+                    &extracted,
+                    matcher,
+                    dialect(lang),
+                );
                 match flow_material(
                     &display,
                     lang,
@@ -882,6 +899,7 @@ fn scan_bytes(path: &Path, bytes: &[u8], opts: &ScanOptions, matcher: &Matcher) 
     )
 }
 
+#[allow(clippy::too_many_arguments)]
 fn finding_from_hit(
     display: &str,
     lang: Language,
@@ -890,6 +908,7 @@ fn finding_from_hit(
     index: &LineIndex,
     expr: &Expr,
     hit: &Hit,
+    requests_left: &mut usize,
 ) -> Finding {
     let location = locate(text, index, hit.span);
     let origins = hit
@@ -936,7 +955,7 @@ fn finding_from_hit(
         .suggested
         .as_deref()
         .map(|s| redact::redact_known(s, &known));
-    make_finding(
+    let mut finding = make_finding(
         display,
         location,
         hit.rule,
@@ -949,7 +968,49 @@ fn finding_from_hit(
             fix,
             library: None,
         },
-    )
+    );
+    if matches!(kind, FindingKind::Call | FindingKind::Test) {
+        let request = (*requests_left > 0).then(|| {
+            *requests_left -= 1;
+            crate::request::read(text, index, hit.span, &hit.matched, dialect(lang))
+        });
+        fixes::apply_request(&mut finding, hit.rule, request);
+    }
+    finding
+}
+
+/// Calls per file whose request is read (see [`scan_text`]).
+pub(crate) const REQUESTS_PER_FILE: usize = 512;
+
+/// How the request around a match is written in files of `lang`.
+fn dialect(lang: Language) -> crate::request::Dialect {
+    use crate::request::Dialect;
+    match lang {
+        Language::Shell
+        | Language::Dockerfile
+        | Language::Makefile
+        | Language::Yaml
+        | Language::Markdown
+        | Language::Text
+        | Language::Batch => Dialect::Shell,
+        Language::PowerShell => Dialect::PowerShell,
+        Language::Json => Dialect::Json,
+        Language::Python
+        | Language::Ruby
+        | Language::Perl
+        | Language::R
+        | Language::Julia
+        | Language::Elixir
+        | Language::Hcl
+        | Language::Ini
+        | Language::Properties
+        | Language::Dotenv => Dialect::Code {
+            hash_comments: true,
+        },
+        _ => Dialect::Code {
+            hash_comments: false,
+        },
+    }
 }
 
 /// A string literal that reads like a sentence mentions an endpoint rather
@@ -1022,6 +1083,8 @@ pub(crate) fn make_finding(
         source: rule.source.clone(),
         fix: facts.fix.fix,
         manual_fix: facts.fix.manual,
+        request: None,
+        request_checks: Vec::new(),
         library: facts.library,
         status: Status::Active,
         days_left: None,
@@ -1127,6 +1190,25 @@ impl Pending {
                 text: shared.get_or_init(|| std::sync::Arc::from(text)).clone(),
                 span,
             },
+        }
+    }
+
+    /// The request around the pending place in the file at `path` (which
+    /// gives its language); `None` for a large file whose text is not kept.
+    pub(crate) fn request(
+        &self,
+        matched: &str,
+        path: &str,
+    ) -> Option<crate::model::request::Request> {
+        match &self.kind {
+            PendingKind::Shared { text, span } => Some(crate::request::read(
+                text,
+                &LineIndex::new(text),
+                *span,
+                matched,
+                dialect(Language::of_path(std::path::Path::new(path))),
+            )),
+            PendingKind::Located(_) => None,
         }
     }
 

@@ -35,6 +35,37 @@ fn readme_example_is_current() {
 }
 
 #[test]
+fn readme_request_example_is_current() {
+    let out = run_in(
+        crate_root(),
+        &[
+            "audit",
+            "examples/bash",
+            "--as-of",
+            "2026-11-23",
+            "--color",
+            "never",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    // The first finding: the launch call of the Scan API.
+    let first = text.split("\n\n").next().unwrap_or_default();
+    assert!(
+        first.contains("help: action=launch is not documented on /api/3.0/fo/scan/"),
+        "{text}"
+    );
+    let shown = format!("```text\n{first}\n```\n");
+    crate::util::generated_section(
+        "README.md",
+        "<!-- BEGIN GENERATED REQUEST EXAMPLE -->\n",
+        "<!-- END GENERATED REQUEST EXAMPLE -->",
+        &shown,
+        "readme_request_example",
+    );
+}
+
+#[test]
 fn json_example_is_current() {
     let out = run_in(
         crate_root(),

@@ -21,7 +21,7 @@ use crate::fixtures::options;
 const SECRETS: [&str; 3] = ["S3cretPass", "abc.def.ghi", "hunter2"];
 
 const SCAN_SH: &str = r#"#!/bin/sh
-# Nightly scan export (EOS), CAR scripts (EOL) and detections (unconfirmed).
+# Nightly scan export (EOS), CAR scripts (EOL) and detections (EOL June 2026, unconfirmed).
 curl -sS -u admin:S3cretPass -H "X-Requested-With: ci" "https://qualysapi.qualys.com/api/2.0/fo/scan/?action=list&state=Running"
 curl -sS -H "Authorization: Bearer abc.def.ghi" "https://gateway.qg1.apps.qualys.com/sm/v1/script?limit=10"
 curl -sS -u "$QUALYS_USER:$QUALYS_PASS" "https://qualysapi.qualys.com/api/2.0/fo/asset/host/vm/detection/?action=list"
@@ -125,7 +125,7 @@ fn shared_findings_cover_every_case() {
         vec![
             ("ci/scan.sh", 3, "qualys-scan-v2", "eos", "call"),
             ("ci/scan.sh", 4, "qualys-car-script-v1", "eol", "call"),
-            ("ci/scan.sh", 5, "qualys-host-detection-v2", "eos", "call"),
+            ("ci/scan.sh", 5, "qualys-host-detection-v2", "eol", "call"),
             (
                 "tests/données/é.py",
                 4,

@@ -18,6 +18,7 @@ const FLOORS: &[(&str, u8)] = &[
     ("model", 3),
     ("suppress", 4),
     ("extract", 4),
+    ("request", 4),
     ("matcher", 5),
     ("libraries", 5),
     ("scan", 6),

@@ -17,5 +17,6 @@ mod layers;
 mod libraries;
 mod plan;
 mod redaction;
+mod requests;
 mod rules;
 mod util;

@@ -42,9 +42,9 @@ fn is_legacy(r: &Rule) -> bool {
 #[test]
 fn bundled_rules_load() {
     let set = bundled();
-    assert_eq!(set.len(), 82);
-    assert_eq!(set.rules().iter().filter(|r| is_legacy(r)).count(), 43);
-    assert_eq!(set.rules().iter().filter(|r| !r.is_confirmed()).count(), 6);
+    assert_eq!(set.len(), 83);
+    assert_eq!(set.rules().iter().filter(|r| is_legacy(r)).count(), 44);
+    assert_eq!(set.rules().iter().filter(|r| !r.is_confirmed()).count(), 7);
 }
 
 #[test]
@@ -136,10 +136,16 @@ fn every_rule_names_a_source() {
 fn every_legacy_rule_points_to_an_active_rule() {
     let set = bundled();
     for r in set.rules().iter().filter(|r| is_legacy(r)) {
-        let replacement = r
-            .replacement
-            .as_deref()
-            .unwrap_or_else(|| panic!("{} has dates but no replacement", r.id));
+        // A legacy rule may name no replacement (the source names none),
+        // but then it must list the versions that are still active.
+        let Some(replacement) = r.replacement.as_deref() else {
+            assert!(
+                !r.active_versions.is_empty(),
+                "{} has dates but neither a replacement nor active versions",
+                r.id
+            );
+            continue;
+        };
         let pattern =
             sunset::rules::EndpointPattern::parse(replacement).expect("replacement parses");
         let target = set
@@ -238,16 +244,37 @@ fn pcrs_posture_info_4_0_is_active_with_its_pa_1_6_history() {
         ]
     );
     let v1 = rule(&set, "qualys-pcrs-posture-info-v1");
-    assert_eq!(
-        v1.replacement.as_deref(),
-        Some("/pcrs/5.0/posture/postureInfo")
-    );
     assert_eq!(v1.active_versions.len(), 4);
     assert!(v1
         .notes
         .iter()
         .chain(&v1.breaking_changes)
         .any(|n| n.contains("PC asset data only")));
+}
+
+#[test]
+fn pcrs_1_0_hostids_and_posture_info_guess_no_replacement() {
+    // PA 1.11 recommends "the newer versions" without a path, and V3+ drop
+    // SCA data (audit R3): no replacement, the published methods.
+    let set = bundled();
+    for (id, method) in [
+        ("qualys-pcrs-hostids-v1", "GET"),
+        ("qualys-pcrs-posture-info-v1", "POST"),
+    ] {
+        let r = rule(&set, id);
+        assert_eq!(r.replacement, None, "{id}");
+        assert_eq!(r.methods, [method], "{id}");
+        assert_eq!(r.active_versions.len(), 4, "{id}");
+        assert!(r.version_swap().is_err(), "{id}: nothing to rewrite to");
+        assert!(
+            r.notes
+                .iter()
+                .chain(&r.breaking_changes)
+                .any(|n| n.contains("SCA")),
+            "{id}"
+        );
+        assert_eq!(r.status_on(day("2026-11-23")), Status::Eos);
+    }
 }
 
 #[test]
@@ -261,10 +288,19 @@ fn compliance_exception_keeps_pa_1_4_dates_as_history() {
         eos.source.as_ref().map(|s| s.title.as_str()),
         Some("Policy Audit Release 1.4 API")
     );
-    assert!(r
+    let history: Vec<(&str, &str, &str)> = r
         .history
         .iter()
-        .any(|h| h.field == "eol" && h.value == "2026-10"));
+        .map(|h| (h.field.as_str(), h.value.as_str(), h.source.title.as_str()))
+        .collect();
+    // Both earlier EOL values, which disagree, are on record (audit R6).
+    assert_eq!(
+        history,
+        [
+            ("eol", "2026-10", "Policy Audit Release 1.4 API"),
+            ("eol", "2026-06", "Policy Audit Release 1.11 API")
+        ]
+    );
 }
 
 #[test]
@@ -277,9 +313,41 @@ fn secondary_facts_are_unconfirmed() {
     ] {
         assert!(!rule(&set, id).is_confirmed(), "{id}");
     }
-    let hld = rule(&set, "qualys-host-detection-v3");
-    assert_eq!(hld.eos().map(|d| d.published()).as_deref(), Some("2025-12"));
-    assert!(hld.eol.is_none());
+    for v in ["2", "3", "4"] {
+        let hld = rule(&set, &format!("qualys-host-detection-v{v}"));
+        assert_eq!(hld.eos().map(|d| d.published()).as_deref(), Some("2025-12"));
+        // EOL June 2026, quoted from the API guide by a third party: on
+        // record, and marked unconfirmed (audit R2).
+        let eol = hld.eol.as_ref().expect("EOL June 2026");
+        assert_eq!(eol.deadline.published(), "2026-06");
+        assert_eq!(
+            eol.source.as_ref().map(|s| s.evidence),
+            Some(Evidence::Secondary)
+        );
+        assert!(hld
+            .unconfirmed_dates()
+            .contains(&sunset::rules::Milestone::Eol));
+        assert!(hld.notes.iter().any(|n| n.contains("unknown")));
+    }
+    let kb3 = rule(&set, "qualys-knowledge-base-vuln-v3");
+    assert!(!kb3.is_confirmed());
+    assert_eq!(
+        kb3.source.url.as_deref(),
+        Some("https://github.com/elastic/integrations/issues/16640")
+    );
+    assert_eq!(kb3.eol().map(|d| d.published()).as_deref(), Some("2026-06"));
+    assert_eq!(
+        kb3.replacement.as_deref(),
+        Some("/api/4.0/fo/knowledge_base/vuln/")
+    );
+    let kb2 = rule(&set, "qualys-knowledge-base-vuln-v2");
+    assert_eq!(
+        kb2.eos
+            .as_ref()
+            .and_then(|d| d.source.as_ref())
+            .and_then(|s| s.url.as_deref()),
+        Some("https://github.com/elastic/integrations/issues/16640")
+    );
     // A primary rule whose EOS only a third party states.
     let scan = rule(&set, "qualys-scan-v2");
     assert!(scan.is_confirmed());
@@ -291,6 +359,320 @@ fn secondary_facts_are_unconfirmed() {
         Some(Evidence::Secondary)
     );
     assert_eq!(scan.replacement.as_deref(), Some("/api/3.0/fo/scan/"));
+}
+
+// ---------------------------------------------------------------------------
+// The seed table: every row of Policy Audit 1.11 (2026-05-11) and PCI
+// 1.6.2 (2025-07-01), at the three dates the seed's timelines turn on.
+// ---------------------------------------------------------------------------
+
+/// (endpoint, replacement, EOS, EOL) of each deprecated row of PA 1.11, as
+/// the seed states them ("" = the seed states none).
+const SEED_DEPRECATED: &[(&str, &str, &str, &str)] = &[
+    (
+        "/pcrs/1.0/posture/policy/list",
+        "/pcrs/2.0/posture/policy/list",
+        "2026-11",
+        "2027-05",
+    ),
+    ("/pcrs/1.0/posture/hostids", "", "2026-11", "2027-05"),
+    ("/pcrs/1.0/posture/postureInfo", "", "2026-11", "2027-05"),
+    (
+        "/api/2.0/fo/auth/nsx/",
+        "/api/3.0/fo/auth/nsx/",
+        "2026-11",
+        "2027-05",
+    ),
+    (
+        "/api/2.0/fo/scan/cloud/internal/job/",
+        "/api/3.0/fo/scan/cloud/internal/job/",
+        "2026-11",
+        "2027-05",
+    ),
+    (
+        "/api/2.0/fo/knowledge_base/vuln/",
+        "/api/4.0/fo/knowledge_base/vuln/",
+        "",
+        "2026-12",
+    ),
+    (
+        "/api/2.0/fo/knowledge_base/qvs/",
+        "/api/4.0/fo/knowledge_base/qvs/",
+        "",
+        "2026-12",
+    ),
+    (
+        "/api/3.0/fo/knowledge_base/qvs/",
+        "/api/4.0/fo/knowledge_base/qvs/",
+        "",
+        "2026-12",
+    ),
+    (
+        "/api/2.0/fo/subscription/option_profile/",
+        "/api/6.0/fo/subscription/option_profile/",
+        "",
+        "2026-12",
+    ),
+    (
+        "/api/3.0/fo/subscription/option_profile/",
+        "/api/6.0/fo/subscription/option_profile/",
+        "",
+        "2026-12",
+    ),
+    (
+        "/api/4.0/fo/subscription/option_profile/",
+        "/api/6.0/fo/subscription/option_profile/",
+        "",
+        "2026-12",
+    ),
+    (
+        "/api/2.0/fo/subscription/option_profile/vm/",
+        "/api/4.0/fo/subscription/option_profile/vm/",
+        "",
+        "2026-12",
+    ),
+    (
+        "/api/3.0/fo/subscription/option_profile/vm/",
+        "/api/4.0/fo/subscription/option_profile/vm/",
+        "",
+        "2026-12",
+    ),
+    (
+        "/api/2.0/fo/subscription/option_profile/pc/",
+        "/api/5.0/fo/subscription/option_profile/pc/",
+        "",
+        "2026-12",
+    ),
+    (
+        "/api/3.0/fo/subscription/option_profile/pc/",
+        "/api/5.0/fo/subscription/option_profile/pc/",
+        "",
+        "2026-12",
+    ),
+    (
+        "/api/4.0/fo/subscription/option_profile/pc/",
+        "/api/5.0/fo/subscription/option_profile/pc/",
+        "",
+        "2026-12",
+    ),
+    (
+        "/api/2.0/fo/report/template/scan/",
+        "/api/4.0/fo/report/template/scan/",
+        "",
+        "2026-12",
+    ),
+    (
+        "/api/3.0/fo/report/template/scan/",
+        "/api/4.0/fo/report/template/scan/",
+        "",
+        "2026-12",
+    ),
+    ("/api/2.0/fo/report/", "/api/3.0/fo/report/", "", "2026-12"),
+    (
+        "/api/2.0/fo/compliance/exception/",
+        "/api/3.0/fo/compliance/exception/",
+        "",
+        "2026-12",
+    ),
+    (
+        "/api/2.0/fo/asset/host/",
+        "/api/5.0/fo/asset/host/",
+        "",
+        "2026-12",
+    ),
+    (
+        "/api/3.0/fo/asset/host/",
+        "/api/5.0/fo/asset/host/",
+        "",
+        "2026-12",
+    ),
+    (
+        "/api/4.0/fo/asset/host/",
+        "/api/5.0/fo/asset/host/",
+        "",
+        "2026-12",
+    ),
+    (
+        "/api/2.0/fo/schedule/scan/",
+        "/api/5.0/fo/schedule/scan/",
+        "",
+        "2026-12",
+    ),
+    (
+        "/api/3.0/fo/schedule/scan/",
+        "/api/5.0/fo/schedule/scan/",
+        "",
+        "2026-12",
+    ),
+    (
+        "/api/4.0/fo/schedule/scan/",
+        "/api/5.0/fo/schedule/scan/",
+        "",
+        "2026-12",
+    ),
+    ("/api/2.0/fo/scan/", "/api/3.0/fo/scan/", "", "2026-12"),
+    (
+        "/api/2.0/fo/scan/cloud/perimeter/job/",
+        "/api/4.0/fo/scan/cloud/perimeter/job/",
+        "",
+        "2026-12",
+    ),
+    (
+        "/api/3.0/fo/scan/cloud/perimeter/job/",
+        "/api/4.0/fo/scan/cloud/perimeter/job/",
+        "",
+        "2026-12",
+    ),
+    (
+        "/api/2.0/fo/compliance/control/",
+        "/api/4.0/fo/compliance/control/",
+        "",
+        "2026-12",
+    ),
+    (
+        "/api/3.0/fo/compliance/control/",
+        "/api/4.0/fo/compliance/control/",
+        "",
+        "2026-12",
+    ),
+    (
+        "/api/2.0/fo/compliance/policy/",
+        "/api/4.0/fo/compliance/policy/",
+        "",
+        "2026-12",
+    ),
+    (
+        "/api/3.0/fo/compliance/policy/",
+        "/api/4.0/fo/compliance/policy/",
+        "",
+        "2026-12",
+    ),
+    (
+        "/api/2.0/fo/auth/mysql/",
+        "/api/3.0/fo/auth/mysql/",
+        "",
+        "2026-12",
+    ),
+    (
+        "/api/2.0/fo/auth/sybase/",
+        "/api/3.0/fo/auth/sybase/",
+        "",
+        "2026-12",
+    ),
+    ("/api/2.0/fo/auth/", "/api/3.0/fo/auth/", "", "2026-12"),
+];
+
+/// Rows for which another publication gives an EOS the seed does not
+/// (ruleset audit, section 1a): (endpoint, EOS).
+const EXTRA_EOS: &[(&str, &str)] = &[
+    ("/api/2.0/fo/knowledge_base/vuln/", "2025-12"),
+    ("/api/2.0/fo/compliance/exception/", "2026-04"),
+    ("/api/2.0/fo/asset/host/", "2025-12"),
+    ("/api/3.0/fo/asset/host/", "2025-12"),
+    ("/api/4.0/fo/asset/host/", "2025-12"),
+    ("/api/2.0/fo/scan/", "2025-12"),
+    ("/api/2.0/fo/compliance/policy/", "2025-12"),
+];
+
+/// Endpoints the seeds give as Active (or as the recommended version).
+const SEED_ACTIVE: &[&str] = &[
+    "/api/3.0/fo/auth/",
+    "/api/3.0/fo/auth/mysql/",
+    "/api/3.0/fo/auth/nsx/",
+    "/api/3.0/fo/auth/sybase/",
+    "/api/3.0/fo/compliance/exception/",
+    "/api/3.0/fo/report/",
+    "/api/3.0/fo/scan/",
+    "/api/3.0/fo/scan/cloud/internal/job/",
+    "/api/4.0/fo/compliance/control/",
+    "/api/4.0/fo/compliance/policy/",
+    "/api/4.0/fo/knowledge_base/qvs/",
+    "/api/4.0/fo/knowledge_base/vuln/",
+    "/api/4.0/fo/report/template/scan/",
+    "/api/4.0/fo/scan/cloud/perimeter/job/",
+    "/api/4.0/fo/subscription/option_profile/vm/",
+    "/api/5.0/fo/asset/host/",
+    "/api/5.0/fo/schedule/scan/",
+    "/api/5.0/fo/subscription/option_profile/pc/",
+    "/api/6.0/fo/subscription/option_profile/",
+    "/pcrs/2.0/posture/hostids",
+    "/pcrs/2.0/posture/policy/list",
+    "/pcrs/2.0/posture/postureInfo",
+    "/pcrs/3.0/posture/hostids",
+    "/pcrs/3.0/posture/postureInfo",
+    "/pcrs/4.0/posture/hostids",
+    "/pcrs/4.0/posture/postureInfo",
+    "/pcrs/5.0/posture/hostids",
+    "/pcrs/5.0/posture/postureInfo",
+    "/pci/asset/add",
+    "/pci/asset/delete",
+    "/pci/scan/{scanId}/details",
+    "/pci/scan/launch",
+];
+
+fn rule_for<'a>(set: &'a RuleSet, path: &str) -> &'a Rule {
+    let canonical = sunset::rules::EndpointPattern::parse(path)
+        .expect("seed path parses")
+        .canonical;
+    set.lookup(&canonical)
+        .unwrap_or_else(|| panic!("no rule for seed row {path}"))
+}
+
+/// The status the seed itself gives on `on` (a month is read from its 1st).
+fn seed_status(eos: &str, eol: &str, on: Date) -> Status {
+    let reached = |m: &str| !m.is_empty() && day(&format!("{m}-01")) <= on;
+    if reached(eol) {
+        Status::Eol
+    } else if reached(eos) {
+        Status::Eos
+    } else {
+        Status::Deprecated
+    }
+}
+
+#[test]
+fn seed_table_passes_exactly_at_its_three_dates() {
+    let set = bundled();
+    assert_eq!(SEED_DEPRECATED.len(), 36);
+    for &(path, replacement, eos, eol) in SEED_DEPRECATED {
+        let r = rule_for(&set, path);
+        assert_eq!(
+            r.replacement.as_deref().unwrap_or(""),
+            replacement,
+            "{path}: replacement (never guessed)"
+        );
+        assert_eq!(
+            r.eol().map(|d| d.published()).as_deref(),
+            Some(eol),
+            "{path}"
+        );
+        let extra = EXTRA_EOS.iter().find(|(p, _)| *p == path).map(|(_, e)| *e);
+        let eos = match extra {
+            Some(e) => {
+                assert!(eos.is_empty(), "{path}: the seed gives an EOS");
+                e
+            }
+            None => eos,
+        };
+        assert_eq!(
+            r.eos().map(|d| d.published()).unwrap_or_default(),
+            eos,
+            "{path}"
+        );
+        for on in ["2026-11-23", "2026-12-01", "2027-05-01"] {
+            assert_eq!(
+                r.status_on(day(on)),
+                seed_status(eos, eol, day(on)),
+                "{path} on {on}"
+            );
+        }
+    }
+    for path in SEED_ACTIVE {
+        let r = rule_for(&set, path);
+        for on in ["2026-11-23", "2026-12-01", "2027-05-01"] {
+            assert_eq!(r.status_on(day(on)), Status::Active, "{path} on {on}");
+        }
+    }
 }
 
 #[test]

@@ -637,8 +637,11 @@ fn enclosing_call(text: &str, at: usize, dialect: Dialect) -> (usize, usize) {
     match open.and_then(|o| balanced_end(text, o, dialect).map(|e| (o, e))) {
         Some(range) => range,
         None => {
-            let from = text[..at].rfind('\n').map_or(0, |p| p + 1);
-            let to = text[at..].find('\n').map_or(text.len(), |p| at + p);
+            // The line around the match, within the window: a minified
+            // file is one line, and each finding must cost a bounded read.
+            let hi = floor(text, (at + WINDOW).min(text.len()));
+            let from = text[lo..at].rfind('\n').map_or(lo, |p| lo + p + 1);
+            let to = text[at..hi].find('\n').map_or(hi, |p| at + p);
             (from, to)
         }
     }

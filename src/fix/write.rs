@@ -99,16 +99,87 @@ fn apply_file(file: &FilePlan, roots: &[PathBuf], opts: &WriteOptions) -> Result
     tmp.as_file()
         .sync_all()
         .map_err(|e| io("cannot sync the temporary file", e))?;
+    // Hold the original open across the rename: a program that opened it
+    // before the rename writes into this inode, and is seen below.
+    let held = std::fs::File::open(&target).map_err(|e| io("cannot reopen the file", e))?;
     // Last look right before the rename: content, and length and mtime
     // as they were when this function started.
     unchanged_since_plan(&target, &file.original, Some(&meta))?;
+    let before = held
+        .metadata()
+        .map_err(|e| io("cannot read the file's metadata", e))?;
     tmp.persist(&target)
         .map_err(|e| io("cannot replace the file", e.error))?;
+    // An edit saved between the last look and the rename went into the
+    // old inode: put that text back rather than lose it. What remains is
+    // the same window around this second rename (docs/fix.md).
+    keep_late_edit(&held, &before, &target, dir, &meta)?;
     // Make the rename itself durable; not every platform can sync a
     // directory, and the data is already in place, so a failure is ignored.
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }
+    Ok(())
+}
+
+/// After the rename: when `held` (the replaced original) changed since
+/// `before`, its text goes back to `target` and the file counts as not
+/// fixed.
+fn keep_late_edit(
+    held: &std::fs::File,
+    before: &std::fs::Metadata,
+    target: &Path,
+    dir: &Path,
+    meta: &std::fs::Metadata,
+) -> Result<(), String> {
+    let Ok(after) = held.metadata() else {
+        return Ok(());
+    };
+    if after.len() == before.len() && after.modified().ok() == before.modified().ok() {
+        return Ok(());
+    }
+    restore(held, target, dir, meta)?;
+    Err("not written: the file was edited while sunset was writing it; the edit is kept and this file was not fixed (run fix again)".to_string())
+}
+
+/// Puts the text of `held` (the original inode, edited during the
+/// rename) back at `target`, with the original's owner, mode and
+/// attributes.
+fn restore(
+    held: &std::fs::File,
+    target: &Path,
+    dir: &Path,
+    meta: &std::fs::Metadata,
+) -> Result<(), String> {
+    use std::io::{Read, Seek};
+    let io = |what: &str, e: std::io::Error| {
+        format!(
+            "not written, and the edit saved during the write could not be put back ({what}: {e}); it is in no file now"
+        )
+    };
+    let mut text = Vec::new();
+    let mut held = held;
+    held.seek(std::io::SeekFrom::Start(0))
+        .and_then(|_| held.read_to_end(&mut text))
+        .map_err(|e| io("cannot read it", e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(crate::scan::walk::FIX_TEMP_PREFIX)
+        .suffix(crate::scan::walk::FIX_TEMP_SUFFIX)
+        .tempfile_in(dir)
+        .map_err(|e| io("cannot create a temporary file", e))?;
+    tmp.write_all(&text)
+        .map_err(|e| io("cannot write the temporary file", e))?;
+    keep_owner(tmp.as_file(), meta).map_err(|e| io("cannot keep the owner", e))?;
+    tmp.as_file()
+        .set_permissions(meta.permissions())
+        .map_err(|e| io("cannot copy the permissions", e))?;
+    keep_xattrs(target, tmp.as_file())?;
+    keep_mode(tmp.as_file(), meta)?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| io("cannot sync the temporary file", e))?;
+    tmp.persist(target)
+        .map_err(|e| io("cannot replace the file", e.error))?;
     Ok(())
 }
 
@@ -237,4 +308,44 @@ fn unchanged_since_plan(
         return Err(changed());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The race of R17, without timing: a program opens the file, the fix
+    /// renames its new text over it, the program then saves its edit into
+    /// the file it holds. The edit must come back.
+    #[test]
+    fn an_edit_saved_during_the_rename_is_put_back() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = dir.path().join("a.py");
+        std::fs::write(&target, "u = '/api/2.0/fo/scan/'\n").expect("write");
+        let meta = std::fs::metadata(&target).expect("meta");
+        let held = std::fs::File::open(&target).expect("held");
+        let before = held.metadata().expect("before");
+        let mut editor = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&target)
+            .expect("editor");
+        let fixed = dir.path().join("fixed.tmp");
+        std::fs::write(&fixed, "u = '/api/3.0/fo/scan/'\n").expect("fixed");
+        std::fs::rename(&fixed, &target).expect("rename");
+        // Nothing happened to the old file: the fix stands.
+        assert!(keep_late_edit(&held, &before, &target, dir.path(), &meta).is_ok());
+        assert_eq!(
+            std::fs::read_to_string(&target).expect("read"),
+            "u = '/api/3.0/fo/scan/'\n"
+        );
+        // The editor saves into the file it opened before the rename.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        editor.write_all(b"IMPORTANT = 1\n").expect("edit");
+        let err = keep_late_edit(&held, &before, &target, dir.path(), &meta).expect_err("refused");
+        assert!(err.contains("edit is kept"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(&target).expect("read"),
+            "u = '/api/2.0/fo/scan/'\nIMPORTANT = 1\n"
+        );
+    }
 }

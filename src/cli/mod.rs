@@ -402,20 +402,7 @@ fn parse_date(s: &str) -> Result<Date, String> {
     if shaped {
         let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
         let (year, month) = (num(0..4), num(5..7));
-        const MONTHS: [&str; 12] = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ];
+        use crate::rules::lifecycle::MONTHS;
         if !(1..=12).contains(&month) {
             return Err(format!(
                 "`{s}`: there is no month {month} (months are 01 to 12)"

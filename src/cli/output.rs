@@ -164,16 +164,19 @@ impl Output {
     }
 
     /// Flushes, or syncs and renames the temporary file over the target.
+    /// A reader that closed a standard stream early (`sunset … | head -1`)
+    /// wanted no more: that is not an error (ripgrep, ruff).
     pub fn finish(self) -> Result<(), CliError> {
+        let stream = |r: std::io::Result<()>, path: &str| match r {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Output {
+                path: path.into(),
+                message: e.to_string(),
+            }),
+            _ => Ok(()),
+        };
         match self {
-            Output::Stdout(mut out) => out.flush().map_err(|e| CliError::Output {
-                path: "standard output".into(),
-                message: e.to_string(),
-            }),
-            Output::Stderr(mut out) => out.flush().map_err(|e| CliError::Output {
-                path: "standard error".into(),
-                message: e.to_string(),
-            }),
+            Output::Stdout(mut out) => stream(out.flush(), "standard output"),
+            Output::Stderr(mut out) => stream(out.flush(), "standard error"),
             Output::Stream { path, mut file } => file.flush().map_err(|e| output_error(&path, &e)),
             Output::File { path, file } => {
                 let tmp = file

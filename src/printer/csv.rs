@@ -184,7 +184,7 @@ impl<'w> CsvWriter<'w> {
         let mut inner = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(out);
-        inner.write_record(header())?;
+        inner.write_record(header()).map_err(io_error)?;
         Ok(CsvWriter { inner })
     }
 
@@ -197,13 +197,26 @@ impl<'w> CsvWriter<'w> {
                 .into_iter()
                 .chain(COLUMNS.iter().map(|(_, get)| get(f)))
                 .map(guarded);
-            self.inner.write_record(cells)?;
+            self.inner.write_record(cells).map_err(io_error)?;
         }
         Ok(())
     }
 
     pub fn finish(mut self) -> std::io::Result<()> {
         self.inner.flush()
+    }
+}
+
+/// The writer's own I/O error, unwrapped: `csv`'s `From` conversion files
+/// every error under `ErrorKind::Other`, which would hide a closed pipe
+/// (`sunset audit --format csv | head -1`) from the binary's quiet exit.
+fn io_error(e: csv::Error) -> std::io::Error {
+    if !e.is_io_error() {
+        return std::io::Error::other(e);
+    }
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        other => std::io::Error::other(format!("{other:?}")),
     }
 }
 

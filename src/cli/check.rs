@@ -9,7 +9,9 @@ use std::io::Write;
 use clap::Args;
 
 use super::{print_error, CommonArgs, ExitStatus, Output, OutputArgs, ScanArgs, Setup};
-use crate::gate::{self, baseline, config, duration::Window, GateFlags, GateOptions, GateSettings};
+use crate::gate::{
+    self, baseline, config, duration::Window, FailOnRequest, GateFlags, GateOptions, GateSettings,
+};
 use crate::model::Report;
 use crate::printer::{self, OutputFormat};
 use crate::rules::{Date, Status};
@@ -58,6 +60,11 @@ pub struct CheckArgs {
     /// a call through one): only paths written in the code can fail.
     #[arg(long)]
     pub no_libraries: bool,
+    /// Which request checks fail the gate: error (a request the endpoint
+    /// or its replacement refuses), warning, or never [default: error].
+    /// Independent of --fail-on.
+    #[arg(long, value_name = "LEVEL", value_parser = parse_fail_on_request)]
+    pub fail_on_request: Option<FailOnRequest>,
     /// Fail only on findings not recorded in this baseline file; list the
     /// recorded ones that are gone.
     #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
@@ -74,6 +81,11 @@ pub struct CheckArgs {
 fn parse_fail_on(s: &str) -> Result<Status, String> {
     config::parse_fail_on(s)
         .ok_or_else(|| format!("`{s}` is not a threshold: use eol, eos or deprecated"))
+}
+
+fn parse_fail_on_request(s: &str) -> Result<FailOnRequest, String> {
+    FailOnRequest::parse(s)
+        .ok_or_else(|| format!("`{s}` is not a level: use error, warning or never"))
 }
 
 pub fn run(args: CheckArgs) -> std::io::Result<ExitStatus> {
@@ -110,6 +122,7 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Failed> {
         strict: args.strict,
         fail_unconfirmed: args.fail_unconfirmed,
         no_libraries: args.no_libraries,
+        fail_on_request: args.fail_on_request,
     };
     let options = GateOptions::merge(flags, config);
 

@@ -19,7 +19,7 @@ use crate::model::{
     BaselineEntry, BaselineOutcome, ExpiredWaiver, Finding, FindingKind, Gate, Notice, Report,
     SuppressedBy, Suppression, Verdict,
 };
-use crate::rules::Status;
+use crate::rules::{CheckLevel, Status};
 use crate::source::display_path;
 use config::Config;
 use duration::Window;
@@ -40,6 +40,47 @@ pub struct GateOptions {
     /// Findings of kind `library` (a dependency, a call through a client
     /// library) count like calls; `--no-libraries` leaves them out.
     pub libraries: bool,
+    /// The lowest request-check level that fails (`--fail-on-request`).
+    pub fail_on_request: FailOnRequest,
+}
+
+/// `--fail-on-request error|warning|never`: which request checks (the
+/// verdicts of a rule's request data on the call's parameters) fail the
+/// gate, independently of `--fail-on`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FailOnRequest {
+    #[default]
+    Error,
+    Warning,
+    Never,
+}
+
+impl FailOnRequest {
+    pub fn parse(s: &str) -> Option<FailOnRequest> {
+        match s {
+            "error" => Some(FailOnRequest::Error),
+            "warning" => Some(FailOnRequest::Warning),
+            "never" => Some(FailOnRequest::Never),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailOnRequest::Error => "error",
+            FailOnRequest::Warning => "warning",
+            FailOnRequest::Never => "never",
+        }
+    }
+
+    /// Whether a request check at `level` fails.
+    pub fn fails(self, level: CheckLevel) -> bool {
+        match self {
+            FailOnRequest::Error => level >= CheckLevel::Error,
+            FailOnRequest::Warning => level >= CheckLevel::Warning,
+            FailOnRequest::Never => false,
+        }
+    }
 }
 
 impl Default for GateOptions {
@@ -50,6 +91,7 @@ impl Default for GateOptions {
             strict: false,
             fail_unconfirmed: false,
             libraries: true,
+            fail_on_request: FailOnRequest::Error,
         }
     }
 }
@@ -88,6 +130,7 @@ impl GateOptions {
                     .and_then(|c| c.fail_unconfirmed)
                     .unwrap_or(d.fail_unconfirmed),
             libraries: !flags.no_libraries && d.libraries,
+            fail_on_request: flags.fail_on_request.unwrap_or(d.fail_on_request),
         }
     }
 }
@@ -100,6 +143,7 @@ pub struct GateFlags {
     pub strict: bool,
     pub fail_unconfirmed: bool,
     pub no_libraries: bool,
+    pub fail_on_request: Option<FailOnRequest>,
 }
 
 /// What the suppression steps left for the gate to report.
@@ -267,13 +311,19 @@ pub fn apply_waivers(report: &mut Report, config: &Config) -> Vec<ExpiredWaiver>
 
 /// The verdict of one finding under `opts`.
 fn verdict(f: &Finding, opts: &GateOptions, warn_days: i64) -> Verdict {
-    if f.status == Status::Active || f.suppressed.is_some() {
+    if f.suppressed.is_some() {
         return Verdict::Pass;
     }
     if !f.kind.is_call() && !opts.strict {
         return Verdict::Pass;
     }
     if f.kind == FindingKind::Library && !opts.libraries {
+        return Verdict::Pass;
+    }
+    if request_fails(f, opts) {
+        return Verdict::Fail;
+    }
+    if f.status == Status::Active {
         return Verdict::Pass;
     }
     if f.status >= opts.fail_on {
@@ -291,6 +341,13 @@ fn verdict(f: &Finding, opts: &GateOptions, warn_days: i64) -> Verdict {
     }
 }
 
+/// Whether one of the finding's request checks fails at `--fail-on-request`.
+fn request_fails(f: &Finding, opts: &GateOptions) -> bool {
+    f.request_checks
+        .iter()
+        .any(|c| opts.fail_on_request.fails(c.level))
+}
+
 /// Gives every finding its verdict and sets `report.gate`. `details` is the
 /// command a reader runs to see every finding.
 pub fn judge(
@@ -302,9 +359,12 @@ pub fn judge(
     details: String,
 ) {
     let warn_days = opts.warn_within.days_from(report.as_of);
-    let (mut failing, mut warnings) = (0, 0);
+    let (mut failing, mut warnings, mut request_failing) = (0, 0, 0);
     for f in &mut report.findings {
         let v = verdict(f, opts, warn_days);
+        if v == Verdict::Fail && f.suppressed.is_none() && request_fails(f, opts) {
+            request_failing += 1;
+        }
         match v {
             Verdict::Fail => failing += 1,
             Verdict::Warn => warnings += 1,
@@ -321,6 +381,7 @@ pub fn judge(
         fail_unconfirmed: opts.fail_unconfirmed,
         passed: failing == 0,
         failing,
+        request_failing,
         warnings,
         expired_waivers,
         unexplained_suppressions,

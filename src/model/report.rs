@@ -179,6 +179,10 @@ pub struct Gate {
     pub passed: bool,
     /// Findings with verdict `fail`.
     pub failing: usize,
+    /// Of those, the findings that fail on a request check
+    /// (`--fail-on-request`); absent from JSON when none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub request_failing: usize,
     /// Findings with verdict `warn`.
     pub warnings: usize,
     /// Waivers in `sunset.toml` whose `until` date has passed: they no
@@ -300,4 +304,8 @@ impl Report {
         s.files_with_findings = files.len();
         s.nearest_deadline = nearest;
     }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }

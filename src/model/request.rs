@@ -9,6 +9,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::rules::{ParamCheck, ParamRule};
+
 /// Where in the source a parameter was read from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -108,28 +110,9 @@ pub enum Knowledge {
     Unknown,
 }
 
-/// How serious a request check is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CheckLevel {
-    /// Worth knowing; never fails a gate.
-    Info,
-    /// The advice for this request differs from the endpoint's.
-    Warning,
-    /// The request is wrong for the endpoint (or its replacement) as the
-    /// sources document it.
-    Error,
-}
-
-impl CheckLevel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CheckLevel::Info => "info",
-            CheckLevel::Warning => "warning",
-            CheckLevel::Error => "error",
-        }
-    }
-}
+/// How serious a request check is (defined with the rules, whose
+/// parameter checks carry one).
+pub use crate::rules::CheckLevel;
 
 /// One verdict on a request, from a rule's request data.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
@@ -142,6 +125,81 @@ pub struct RequestCheck {
     pub message: String,
     /// The publication the verdict rests on.
     pub source: crate::rules::Source,
+}
+
+/// The request checks of a rule's parameter checks against `request`.
+///
+/// Only literal keys and values give a verdict. A check whose outcome
+/// hangs on a value that is not a literal (the action, the condition's
+/// parameter, the value checked) gives an `info` check `param-unknown`
+/// instead; a check whose action or condition is visibly not met, or whose
+/// action or condition parameter is not sent at all, gives nothing.
+pub fn evaluate(checks: &[ParamCheck], request: &Request) -> Vec<RequestCheck> {
+    checks
+        .iter()
+        .filter_map(|c| evaluate_one(c, request))
+        .collect()
+}
+
+/// The `param-*` code of a verdict of `rule`.
+pub fn verdict_code(rule: &ParamRule) -> &'static str {
+    match rule {
+        ParamRule::NotAccepted { .. } => "param-not-accepted",
+        ParamRule::Required { .. } => "param-required",
+        ParamRule::Exclusive { .. } => "param-exclusive",
+        ParamRule::RejectsValues { .. } => "param-value",
+    }
+}
+
+fn evaluate_one(check: &ParamCheck, request: &Request) -> Option<RequestCheck> {
+    let unknown = |name: &str| RequestCheck {
+        level: CheckLevel::Info,
+        code: "param-unknown".to_string(),
+        message: format!(
+            "not checked: the value of `{name}` is not a literal (the check: {})",
+            check.message
+        ),
+        source: check.source.clone(),
+    };
+    if !check.actions.is_empty() {
+        match request.knowledge("action") {
+            Knowledge::Absent => return None,
+            Knowledge::Unknown => return Some(unknown("action")),
+            Knowledge::Literal(a) => {
+                if !check.actions.contains(&a) {
+                    return None;
+                }
+            }
+        }
+    }
+    if let Some(w) = &check.when {
+        match request.knowledge(&w.param) {
+            Knowledge::Absent => return None,
+            Knowledge::Unknown => return Some(unknown(&w.param)),
+            Knowledge::Literal(v) => {
+                if !w.values.iter().any(|x| x.eq_ignore_ascii_case(&v)) {
+                    return None;
+                }
+            }
+        }
+    }
+    let sent = |name: &str| request.named(name).next().is_some();
+    let fails = match &check.rule {
+        ParamRule::NotAccepted { param } => sent(param),
+        ParamRule::Required { param } => !sent(param),
+        ParamRule::Exclusive { first, second } => sent(first) && sent(second),
+        ParamRule::RejectsValues { param, values } => match request.knowledge(param) {
+            Knowledge::Absent => false,
+            Knowledge::Unknown => return Some(unknown(param)),
+            Knowledge::Literal(v) => values.iter().any(|x| x.eq_ignore_ascii_case(&v)),
+        },
+    };
+    fails.then(|| RequestCheck {
+        level: check.level,
+        code: verdict_code(&check.rule).to_string(),
+        message: check.message.clone(),
+        source: check.source.clone(),
+    })
 }
 
 #[cfg(test)]

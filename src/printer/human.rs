@@ -155,7 +155,15 @@ fn write_gate(out: &mut String, paint: Paint, report: &Report, gate: &Gate) {
         _ => "deprecated or worse",
     };
     let what = if gate.strict { "use" } else { "call" };
-    let head = if gate.passed {
+    let status_failing = gate.failing - gate.request_failing.min(gate.failing);
+    let head = if !gate.passed && status_failing == 0 {
+        format!(
+            "{} {} — {} with a request error (--fail-on-request)",
+            paint.bold("sunset check:"),
+            paint.severity(Severity::Error, "FAILED"),
+            plural(gate.request_failing, what, &format!("{what}s")),
+        )
+    } else if gate.passed {
         format!(
             "{} passed — no {what} {threshold} (--fail-on {})",
             paint.bold("sunset check:"),
@@ -166,9 +174,17 @@ fn write_gate(out: &mut String, paint: Paint, report: &Report, gate: &Gate) {
             "{} {} — {} {threshold} (--fail-on {})",
             paint.bold("sunset check:"),
             paint.severity(Severity::Error, "FAILED"),
-            plural(gate.failing, what, &format!("{what}s")),
+            plural(status_failing, what, &format!("{what}s")),
             gate.fail_on.as_str()
         )
+    };
+    let head = if !gate.passed && status_failing > 0 && gate.request_failing > 0 {
+        format!(
+            "{head}; {} with a request error (--fail-on-request)",
+            plural(gate.request_failing, what, &format!("{what}s"))
+        )
+    } else {
+        head
     };
     out.push_str(&head);
     out.push('\n');
@@ -381,6 +397,22 @@ fn write_finding(
     notes.push(source_note(f));
     for note in notes {
         wrap_into(out, &paint.note("note:"), &note, options.width);
+    }
+    // The parameter checks of the request, each with its level and source.
+    for c in f
+        .request_checks
+        .iter()
+        .filter(|c| c.code.starts_with("param-"))
+    {
+        let line = format!(
+            "{} ({}; source: {}, {})",
+            visible(&c.message),
+            c.code,
+            visible(&c.source.title),
+            visible(&c.source.date)
+        );
+        let label = format!("request {}:", c.level.as_str());
+        wrap_into(out, &paint.note(&label), &line, options.width);
     }
     Ok(())
 }

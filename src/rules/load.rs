@@ -19,8 +19,8 @@ use toml::Spanned;
 
 use super::schema::{self, RawDate, RawEndpoint, RawSource};
 use super::{
-    bundled, ActionScope, DatedFact, Deadline, EndpointPattern, Evidence, HistoryEntry, Rule,
-    RuleOrigin, RuleSet, Segment, Source,
+    bundled, ActionScope, CheckLevel, DatedFact, Deadline, EndpointPattern, Evidence, HistoryEntry,
+    ParamCheck, ParamCondition, ParamRule, Rule, RuleOrigin, RuleSet, Segment, Source,
 };
 
 /// Why a set of rules could not be loaded.
@@ -345,6 +345,23 @@ pub enum RuleProblem {
         #[label("here")]
         span: SourceSpan,
     },
+
+    /// An `[[endpoint.param-check]]` that cannot be evaluated: an unknown
+    /// `kind` or `level`, the wrong number of `params`, `values` missing
+    /// where the kind needs them (or given where it ignores them), or a
+    /// parameter or action name that is not one as sent.
+    ///
+    /// Resolution: follow the table in rules/README.md ("Parameter checks").
+    #[error("bad parameter check: {problem}")]
+    #[diagnostic(
+        code(sunset::rules::bad_param_check),
+        help("kinds: not-accepted, required and rejects-value take one parameter, exclusive takes two; rejects-value needs `values`; level is info, warning or error")
+    )]
+    BadParamCheck {
+        problem: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
 }
 
 impl RuleProblem {
@@ -366,7 +383,8 @@ impl RuleProblem {
             | RuleProblem::BadEvidence { span, .. }
             | RuleProblem::BadHistoryField { span, .. }
             | RuleProblem::BadUrl { span, .. }
-            | RuleProblem::BadAction { span, .. } => span,
+            | RuleProblem::BadAction { span, .. }
+            | RuleProblem::BadParamCheck { span, .. } => span,
             RuleProblem::EosAfterEol { eos_span, .. } => eos_span,
         };
         span.offset()
@@ -764,6 +782,7 @@ fn compile(
         }
     }
     let actions = compile_actions(e, endpoint.as_ref(), problems);
+    let param_checks = compile_param_checks(e, problems);
     if problems.len() > before {
         return None;
     }
@@ -795,6 +814,7 @@ fn compile(
                 .collect(),
             safe_fix: e.safe_fix,
             actions,
+            param_checks,
             origin: origin.clone(),
         },
         id_span: e.id.span(),
@@ -855,6 +875,129 @@ fn compile_actions(
                 source,
             });
         }
+    }
+    out
+}
+
+/// Whether `name` is a parameter or action name as sent: non-empty, and
+/// letters, digits, `_`, `-` or `.` only.
+fn is_param_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+}
+
+/// The `[[endpoint.param-check]]` tables of an entry, checked.
+fn compile_param_checks(e: &RawEndpoint, problems: &mut Vec<RuleProblem>) -> Vec<ParamCheck> {
+    let mut out = Vec::new();
+    for c in &e.param_checks {
+        let before = problems.len();
+        let bad = |problem: String, span: std::ops::Range<usize>| RuleProblem::BadParamCheck {
+            problem,
+            span: span.into(),
+        };
+        for p in c
+            .params
+            .iter()
+            .chain(&c.actions)
+            .chain(c.when.iter().map(|w| &w.param))
+        {
+            if !is_param_name(p.get_ref()) {
+                problems.push(bad(
+                    format!(
+                        "\"{}\" is not a parameter or action name as sent",
+                        p.get_ref()
+                    ),
+                    p.span(),
+                ));
+            }
+        }
+        let level = CheckLevel::parse(c.level.get_ref());
+        if level.is_none() {
+            problems.push(bad(
+                format!(
+                    "level \"{}\" is not info, warning or error",
+                    c.level.get_ref()
+                ),
+                c.level.span(),
+            ));
+        }
+        let names: Vec<String> = c.params.iter().map(|p| p.get_ref().clone()).collect();
+        let values: Vec<String> = c.values.iter().map(|v| v.get_ref().clone()).collect();
+        let kind = c.kind.get_ref().as_str();
+        let wanted = match kind {
+            "exclusive" => 2,
+            "not-accepted" | "required" | "rejects-value" => 1,
+            other => {
+                problems.push(bad(
+                    format!("kind \"{other}\" is not not-accepted, required, exclusive or rejects-value"),
+                    c.kind.span(),
+                ));
+                0
+            }
+        };
+        if wanted > 0 && names.len() != wanted {
+            problems.push(bad(
+                format!(
+                    "kind {kind} takes {wanted} parameter(s) in `params`, found {}",
+                    names.len()
+                ),
+                c.span.clone(),
+            ));
+        }
+        if kind == "rejects-value" && values.is_empty() {
+            problems.push(bad(
+                "kind rejects-value needs the rejected `values`".to_string(),
+                c.span.clone(),
+            ));
+        }
+        if kind != "rejects-value" && !values.is_empty() {
+            problems.push(bad(
+                format!("kind {kind} does not use `values`"),
+                c.values[0].span(),
+            ));
+        }
+        if let Some(w) = &c.when {
+            if w.values.is_empty() {
+                problems.push(bad("`when` lists no values".to_string(), w.span.clone()));
+            }
+        }
+        check_non_empty("message", &c.message, problems);
+        let source = compile_source(&c.source, problems);
+        if problems.len() > before {
+            continue;
+        }
+        let (Some(level), Some(source)) = (level, source) else {
+            continue;
+        };
+        let rule = match kind {
+            "not-accepted" => ParamRule::NotAccepted {
+                param: names[0].clone(),
+            },
+            "required" => ParamRule::Required {
+                param: names[0].clone(),
+            },
+            "exclusive" => ParamRule::Exclusive {
+                first: names[0].clone(),
+                second: names[1].clone(),
+            },
+            _ => ParamRule::RejectsValues {
+                param: names[0].clone(),
+                values,
+            },
+        };
+        out.push(ParamCheck {
+            rule,
+            actions: c.actions.iter().map(|a| a.get_ref().clone()).collect(),
+            when: c.when.as_ref().map(|w| ParamCondition {
+                param: w.param.get_ref().clone(),
+                values: w.values.iter().map(|v| v.get_ref().clone()).collect(),
+            }),
+            level,
+            message: c.message.get_ref().clone(),
+            source,
+        });
     }
     out
 }
@@ -1121,6 +1264,54 @@ source = { title = "Acme 1.0", date = "2025-12-01", evidence = "primary" }
                 .collect(),
             Err(e) => vec![e.to_string()],
         }
+    }
+
+    #[test]
+    fn param_checks_compile_and_bad_ones_are_located() {
+        let src =
+            "source = { title = \"Acme 1.0\", date = \"2025-12-01\", evidence = \"primary\" }";
+        let good = format!(
+            "{GOOD}\n[[endpoint.param-check]]\nkind = \"exclusive\"\nparams = [\"a_id\", \"a_name\"]\nactions = [\"create\"]\nwhen = {{ param = \"cloud\", values = [\"gcp\"] }}\nlevel = \"error\"\nmessage = \"keep one\"\n{src}\n"
+        );
+        let rules = parse_rules("t.toml", &good, RuleOrigin::Bundled("t.toml")).expect("valid");
+        let c = &rules[1].param_checks[0];
+        assert_eq!(
+            c.rule,
+            ParamRule::Exclusive {
+                first: "a_id".into(),
+                second: "a_name".into()
+            }
+        );
+        assert_eq!(c.level, CheckLevel::Error);
+        assert_eq!(c.when.as_ref().map(|w| w.param.as_str()), Some("cloud"));
+        for bad in [
+            "kind = \"forbidden\"\nparams = [\"a\"]",
+            "kind = \"exclusive\"\nparams = [\"a\"]",
+            "kind = \"rejects-value\"\nparams = [\"a\"]",
+            "kind = \"required\"\nparams = [\"a b\"]",
+            "kind = \"required\"\nparams = [\"a\"]\nvalues = [\"1\"]",
+        ] {
+            let text = format!(
+                "{GOOD}\n[[endpoint.param-check]]\n{bad}\nlevel = \"error\"\nmessage = \"m\"\n{src}\n"
+            );
+            assert_eq!(problems(&text), ["sunset::rules::bad_param_check"], "{bad}");
+        }
+        let text = format!(
+            "{GOOD}\n[[endpoint.param-check]]\nkind = \"required\"\nparams = [\"a\"]\nlevel = \"fatal\"\nmessage = \"m\"\n{src}\n"
+        );
+        assert_eq!(problems(&text), ["sunset::rules::bad_param_check"]);
+        let text = format!(
+            "{GOOD}\n[[endpoint.param-check]]\nkind = \"required\"\nparam = [\"a\"]\nlevel = \"error\"\nmessage = \"m\"\n{src}\n"
+        );
+        let got = problems(&text);
+        assert!(
+            got.contains(&"sunset::rules::unknown_key".to_string()),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&"sunset::rules::missing_key".to_string()),
+            "{got:?}"
+        );
     }
 
     #[test]

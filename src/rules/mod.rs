@@ -69,6 +69,78 @@ pub struct ActionScope {
     pub source: Source,
 }
 
+/// How serious a request check is.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckLevel {
+    /// Worth knowing; never fails a gate.
+    Info,
+    /// The advice for this request differs from the endpoint's.
+    Warning,
+    /// The request is wrong for the endpoint (or its replacement) as the
+    /// sources document it.
+    Error,
+}
+
+impl CheckLevel {
+    /// `info`, `warning` or `error`.
+    pub fn parse(s: &str) -> Option<CheckLevel> {
+        match s {
+            "info" => Some(CheckLevel::Info),
+            "warning" => Some(CheckLevel::Warning),
+            "error" => Some(CheckLevel::Error),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckLevel::Info => "info",
+            CheckLevel::Warning => "warning",
+            CheckLevel::Error => "error",
+        }
+    }
+}
+
+/// What a parameter check says about a request (`[[endpoint.param-check]]`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ParamRule {
+    /// The endpoint does not take this parameter (it was introduced in a
+    /// later version, or is ignored here): sending it is flagged.
+    NotAccepted { param: String },
+    /// The request must send this parameter.
+    Required { param: String },
+    /// At most one of the two may be sent.
+    Exclusive { first: String, second: String },
+    /// The parameter must not be sent with one of these values.
+    RejectsValues { param: String, values: Vec<String> },
+}
+
+/// A condition on another parameter: the check applies only when `param`
+/// is sent with one of `values` (compared without regard to case).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ParamCondition {
+    pub param: String,
+    pub values: Vec<String>,
+}
+
+/// One parameter check of a rule, with the source it rests on.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ParamCheck {
+    #[serde(flatten)]
+    pub rule: ParamRule,
+    /// The actions the check applies to; empty for every request.
+    pub actions: Vec<String>,
+    pub when: Option<ParamCondition>,
+    pub level: CheckLevel,
+    /// What to change, in words ("add use_ad_hashicorp=1").
+    pub message: String,
+    pub source: Source,
+}
+
 /// Where a rule was loaded from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RuleOrigin {
@@ -176,6 +248,8 @@ pub struct Rule {
     /// Per-action replacements; empty when the replacement holds for every
     /// request.
     pub actions: Vec<ActionScope>,
+    /// Checks of the request's parameters (`[[endpoint.param-check]]`).
+    pub param_checks: Vec<ParamCheck>,
     pub origin: RuleOrigin,
 }
 
@@ -423,6 +497,7 @@ impl Rule {
             breaking_changes: Vec::new(),
             safe_fix: false,
             actions: Vec::new(),
+            param_checks: Vec::new(),
             origin: RuleOrigin::Bundled("test"),
         })
     }

@@ -42,6 +42,7 @@ pub const ENDPOINT_KEYS: &[&str] = &[
     "source",
     "history",
     "action",
+    "param-check",
 ];
 /// Keys of a `source = { … }` table.
 pub const SOURCE_KEYS: &[&str] = &["title", "date", "url", "evidence"];
@@ -49,6 +50,12 @@ pub const SOURCE_KEYS: &[&str] = &["title", "date", "url", "evidence"];
 pub const DATE_KEYS: &[&str] = &["date", "source"];
 /// Keys of an `[[endpoint.action]]` table.
 pub const ACTION_KEYS: &[&str] = &["names", "replacement", "note", "source"];
+/// Keys of an `[[endpoint.param-check]]` table.
+pub const PARAM_CHECK_KEYS: &[&str] = &[
+    "kind", "params", "actions", "when", "values", "level", "message", "source",
+];
+/// Keys of the `when = { … }` condition of a parameter check.
+pub const WHEN_KEYS: &[&str] = &["param", "values"];
 /// Keys of an `[[endpoint.history]]` table.
 pub const HISTORY_KEYS: &[&str] = &["field", "value", "source"];
 
@@ -261,6 +268,29 @@ pub struct RawEndpoint {
     pub source: RawSource,
     pub history: Vec<RawHistory>,
     pub actions: Vec<RawAction>,
+    pub param_checks: Vec<RawParamCheck>,
+}
+
+/// One `[[endpoint.param-check]]` table.
+#[derive(Clone, Debug)]
+pub struct RawParamCheck {
+    pub span: Range<usize>,
+    pub kind: Spanned<String>,
+    pub params: Vec<Spanned<String>>,
+    pub actions: Vec<Spanned<String>>,
+    pub when: Option<RawWhen>,
+    pub values: Vec<Spanned<String>>,
+    pub level: Spanned<String>,
+    pub message: Spanned<String>,
+    pub source: RawSource,
+}
+
+/// `when = { param = "vault_type", values = ["HashiCorp"] }`.
+#[derive(Clone, Debug)]
+pub struct RawWhen {
+    pub span: Range<usize>,
+    pub param: Spanned<String>,
+    pub values: Vec<Spanned<String>>,
 }
 
 /// One `[[endpoint.action]]` table.
@@ -334,6 +364,7 @@ pub fn decode_file(text: &str, doc: &RawTable, problems: &mut Vec<RuleProblem>) 
         let source = r.required_table("source");
         let history_tables = r.tables("history");
         let action_tables = r.tables("action");
+        let check_tables = r.tables("param-check");
         r.finish();
         let problems = r.problems;
         let source = source.and_then(|(s, t)| decode_source(text, s, t, problems));
@@ -349,6 +380,13 @@ pub fn decode_file(text: &str, doc: &RawTable, problems: &mut Vec<RuleProblem>) 
         for (span, table) in action_tables {
             match decode_action(text, span, table, problems) {
                 Some(a) => actions.push(a),
+                None => history_ok = false,
+            }
+        }
+        let mut param_checks = Vec::new();
+        for (span, table) in check_tables {
+            match decode_param_check(text, span, table, problems) {
+                Some(c) => param_checks.push(c),
                 None => history_ok = false,
             }
         }
@@ -380,6 +418,7 @@ pub fn decode_file(text: &str, doc: &RawTable, problems: &mut Vec<RuleProblem>) 
                 source,
                 history,
                 actions,
+                param_checks,
             });
         }
     }
@@ -416,6 +455,76 @@ fn decode_action(
         names,
         replacement,
         note: note?,
+        source: source?,
+    })
+}
+
+fn decode_param_check(
+    text: &str,
+    span: Range<usize>,
+    table: &RawTable,
+    problems: &mut Vec<RuleProblem>,
+) -> Option<RawParamCheck> {
+    let mut r = Reader::new(
+        text,
+        table,
+        span.clone(),
+        "an `[[endpoint.param-check]]` table",
+        PARAM_CHECK_KEYS,
+        problems,
+    );
+    let kind = r.required_string("kind");
+    let has_params = r.value("params").is_some();
+    let params = r.strings("params");
+    let actions = r.strings("actions");
+    let when = r.optional_table("when");
+    let values = r.strings("values");
+    let level = r.required_string("level");
+    let message = r.required_string("message");
+    let source = r.required_table("source");
+    if !has_params {
+        r.missing("params");
+    }
+    r.finish();
+    let problems = r.problems;
+    let when = match when {
+        Some((wspan, t)) => {
+            let mut w = Reader::new(
+                text,
+                t,
+                wspan.clone(),
+                "a `when` table",
+                WHEN_KEYS,
+                problems,
+            );
+            let param = w.required_string("param");
+            let has_values = w.value("values").is_some();
+            let values = w.strings("values");
+            if !has_values {
+                w.missing("values");
+            }
+            w.finish();
+            Some(RawWhen {
+                span: wspan,
+                param: param?,
+                values,
+            })
+        }
+        None => None,
+    };
+    let source = source.and_then(|(s, t)| decode_source(text, s, t, problems));
+    if !has_params {
+        return None;
+    }
+    Some(RawParamCheck {
+        span: header_span(text, &span),
+        kind: kind?,
+        params,
+        actions,
+        when,
+        values,
+        level: level?,
+        message: message?,
         source: source?,
     })
 }
@@ -659,6 +768,12 @@ impl<'a, 'p> Reader<'a, 'p> {
                 None
             }
         }
+    }
+
+    /// An optional table (`key = { … }`).
+    fn optional_table(&mut self, key: &str) -> Option<(Range<usize>, &'a RawTable)> {
+        self.value(key)?;
+        self.required_table(key)
     }
 
     /// An array of tables (`[[key]]`); absent means empty.

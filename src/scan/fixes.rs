@@ -197,6 +197,17 @@ pub fn apply_request(f: &mut Finding, rule: &Rule, request: Option<Request>) {
             });
         }
     }
+    if let Some(r) = &request {
+        for check in crate::model::request::evaluate(&rule.param_checks, r) {
+            // A parameter the replacement requires and the request lacks:
+            // a rewrite of the version alone gives a request that fails.
+            if check.code == "param-required" && check.level >= CheckLevel::Warning {
+                f.fix = None;
+                f.manual_fix = Some(check.message.clone());
+            }
+            f.request_checks.push(check);
+        }
+    }
     f.request = request.filter(|r| !r.is_empty());
 }
 

@@ -342,6 +342,7 @@ fn gated_report() -> Report {
         fail_unconfirmed: false,
         passed: false,
         failing: 1,
+        request_failing: 0,
         warnings: 5,
         expired_waivers: vec![ExpiredWaiver {
             at: "sunset.toml:7".to_string(),

@@ -15,6 +15,7 @@ mod hostile;
 mod hostile_scale;
 mod layers;
 mod libraries;
+mod params;
 mod pipe;
 mod plan;
 mod redaction;

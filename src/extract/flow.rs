@@ -116,6 +116,17 @@ pub struct Flow {
 }
 
 impl Flow {
+    /// The same flow without spare capacity: a file's flow is kept until
+    /// the walk ends.
+    pub fn shrunk(mut self) -> Flow {
+        self.functions.shrink_to_fit();
+        self.calls.shrink_to_fit();
+        self.assigns.shrink_to_fit();
+        self.maps.shrink_to_fit();
+        self.joins.shrink_to_fit();
+        self
+    }
+
     pub fn is_empty(&self) -> bool {
         self.functions.is_empty()
             && self.calls.is_empty()

@@ -43,6 +43,13 @@ const MAX_NESTING: usize = 3000;
 /// caller's stack (2 MiB for a walker thread).
 const INLINE_MAX_NESTING: usize = 100;
 
+/// Texts up to this nesting estimate are parsed on the caller's own stack:
+/// most files are shallow, and a thread per file (a 256 MiB reservation,
+/// its own malloc arena) cost time and a tenth of the peak memory of a
+/// large scan. Far inside [`INLINE_MAX_NESTING`], the bound already trusted
+/// when no thread can be started.
+const SHALLOW_NESTING: usize = 32;
+
 /// Macro bodies nested deeper than this are scanned for literals instead of
 /// being parsed (each level re-parses the body of the levels inside it).
 const MAX_MACRO_DEPTH: u32 = 12;
@@ -84,9 +91,15 @@ pub fn extract(text: &str, base: usize) -> Extracted {
     }
 }
 
-/// Runs [`parse_and_walk`] on a thread with a large stack, catching panics.
+/// Runs [`parse_and_walk`] (on a thread with a large stack unless the text
+/// is shallow), catching panics.
 /// `None` when the text does not parse (or anything went wrong).
 fn parse_guarded(body: &str, shift: usize, nesting: usize) -> Option<Extracted> {
+    if nesting <= SHALLOW_NESTING {
+        return std::panic::catch_unwind(|| parse_and_walk(body, shift))
+            .ok()
+            .flatten();
+    }
     std::thread::scope(|scope| {
         let spawned = std::thread::Builder::new()
             .name("sunset-rust-parse".into())

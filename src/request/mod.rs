@@ -24,6 +24,7 @@
 
 use crate::model::request::{Param, ParamSource, Request};
 use crate::source::LineIndex;
+use std::borrow::Cow;
 
 /// Bytes searched before a match for the opening of its call, and after it
 /// for the close.
@@ -120,8 +121,7 @@ pub fn read(
             out.command(text, &tokens, span, dialect);
         }
         Dialect::Code { .. } => {
-            let (from, to) = enclosing_call(text, start, dialect);
-            let tokens = tokenize(text, from, to, dialect);
+            let (from, tokens) = enclosing_call(text, start, dialect);
             out.method_from_call_name(text, from, dialect);
             out.entries(text, &tokens, span, dialect);
         }
@@ -148,14 +148,13 @@ impl Collector<'_> {
             return;
         }
         let (line, column) = self.index.line_col(offset);
-        // Values are output: a credential-like key hides its value, and
-        // every value goes through the redactor.
+        // Values are output: a credential-like key hides its value here,
+        // the others go through the redactor in `finish`.
         let value = value.map(|v| {
-            let near = crate::redact::secrets_near(self.text, [offset]);
-            if is_secret_name(name) || near.iter().any(|k| v.contains(k.as_str())) {
+            if is_secret_name(name) {
                 "***".to_string()
             } else {
-                crate::redact::redact_str(&v)
+                v
             }
         });
         self.req.params.push(Param {
@@ -200,7 +199,7 @@ impl Collector<'_> {
         let mut i = 0;
         while i < tokens.len() {
             let t = &tokens[i];
-            let word = t.text.as_str();
+            let word = t.text.as_ref();
             let next = tokens.get(i + 1);
             let flag = if t.quoted { "" } else { word };
             let lower = flag.to_ascii_lowercase();
@@ -291,7 +290,7 @@ impl Collector<'_> {
                 i += 3;
                 continue;
             }
-            let opens = v.kind == Kind::Punct && matches!(v.text.as_str(), "{" | "[" | "(" | "@{");
+            let opens = v.kind == Kind::Punct && matches!(v.text.as_ref(), "{" | "[" | "(" | "@{");
             if OPAQUE_KEYS.contains(&lower.as_str()) {
                 i = if opens { closing(tokens, i + 2) } else { i + 3 };
                 continue;
@@ -309,11 +308,11 @@ impl Collector<'_> {
             let source = ParamSource::Argument;
             match v.kind {
                 Kind::Str => {
-                    let value = v.literal.then(|| v.text.clone());
+                    let value = v.literal.then(|| v.text.to_string());
                     self.push(key, value, source, t.start);
                 }
-                Kind::Number => self.push(key, Some(v.text.clone()), source, t.start),
-                Kind::Word if matches!(v.text.as_str(), "true" | "false" | "True" | "False") => {
+                Kind::Number => self.push(key, Some(v.text.to_string()), source, t.start),
+                Kind::Word if matches!(v.text.as_ref(), "true" | "false" | "True" | "False") => {
                     self.push(key, Some(v.text.to_ascii_lowercase()), source, t.start)
                 }
                 Kind::Punct if v.text == "{" || v.text == "[" => {
@@ -327,7 +326,7 @@ impl Collector<'_> {
                         {
                             let literal =
                                 a.kind == Kind::Number || a.kind == Kind::Str && a.literal;
-                            self.push(key, literal.then(|| a.text.clone()), source, t.start);
+                            self.push(key, literal.then(|| a.text.to_string()), source, t.start);
                             i += 5;
                             continue;
                         }
@@ -378,10 +377,9 @@ impl Collector<'_> {
             }
         }
         let Some(open) = found else { return };
-        let Some(close) = balanced_end(text, open, dialect) else {
+        let Some((_, mut tokens)) = balanced(text, open, dialect) else {
             return;
         };
-        let mut tokens = tokenize(text, open, close, dialect);
         // Strip the outer braces; the inner entries are the parameters.
         if !tokens.is_empty() {
             tokens.remove(0);
@@ -417,7 +415,7 @@ impl Collector<'_> {
         while i + 2 < tokens.len() {
             let (k, sep, v) = (&tokens[i], &tokens[i + 1], &tokens[i + 2]);
             if k.kind == Kind::Str && sep.text == ":" {
-                match k.text.as_str() {
+                match k.text.as_ref() {
                     "method" if v.kind == Kind::Str => self.set_method(&v.text),
                     "query" => section = ParamSource::Query,
                     "urlencoded" | "formdata" => section = ParamSource::Body,
@@ -434,7 +432,7 @@ impl Collector<'_> {
                             })
                             .map(|w| {
                                 (w[2].kind == Kind::Str && !w[2].text.contains("{{"))
-                                    .then(|| w[2].text.clone())
+                                    .then(|| w[2].text.to_string())
                             });
                         let source = if section == ParamSource::Query {
                             ParamSource::Query
@@ -473,8 +471,8 @@ impl Collector<'_> {
             let (k, sep, val) = (&tokens[i], &tokens[i + 1], &tokens[i + 2]);
             if k.kind == Kind::Str && sep.text == ":" {
                 let value = match val.kind {
-                    Kind::Str if !val.text.contains("{{") => Some(val.text.clone()),
-                    Kind::Number => Some(val.text.clone()),
+                    Kind::Str if !val.text.contains("{{") => Some(val.text.to_string()),
+                    Kind::Number => Some(val.text.to_string()),
                     Kind::Punct => {
                         i += 1;
                         continue;
@@ -490,6 +488,28 @@ impl Collector<'_> {
     }
 
     fn finish(mut self) -> Request {
+        // Every value is redacted, and hidden whole where it holds a secret
+        // the source shows near any parameter of the request (one look for
+        // the whole request: a look per parameter was most of its cost).
+        let offsets: Vec<usize> = self
+            .req
+            .params
+            .iter()
+            .filter(|p| p.value.as_deref().is_some_and(|v| v != "***"))
+            .map(|p| p.offset)
+            .collect();
+        if !offsets.is_empty() {
+            let near = crate::redact::secrets_near(self.text, offsets);
+            for p in &mut self.req.params {
+                if let Some(v) = p.value.as_mut().filter(|v| v.as_str() != "***") {
+                    *v = if near.iter().any(|k| v.contains(k.as_str())) {
+                        "***".to_string()
+                    } else {
+                        crate::redact::redact_str(v)
+                    };
+                }
+            }
+        }
         self.req.action = match self.req.knowledge("action") {
             crate::model::request::Knowledge::Literal(a) => Some(a),
             _ => None,
@@ -612,7 +632,7 @@ fn logical_command(text: &str, at: usize, dialect: Dialect) -> (usize, usize) {
 }
 
 /// The innermost `(…)` around `at`, or its line when there is none.
-fn enclosing_call(text: &str, at: usize, dialect: Dialect) -> (usize, usize) {
+fn enclosing_call(text: &str, at: usize, dialect: Dialect) -> (usize, Vec<Token<'_>>) {
     let lo = floor(text, at.saturating_sub(WINDOW));
     let lo = text[lo..at].find('\n').map_or(lo, |p| lo + p + 1).min(at);
     let tokens = tokenize(text, lo, at, dialect);
@@ -621,7 +641,7 @@ fn enclosing_call(text: &str, at: usize, dialect: Dialect) -> (usize, usize) {
         if t.kind != Kind::Punct {
             continue;
         }
-        match t.text.as_str() {
+        match t.text.as_ref() {
             "(" | "[" | "{" | "@{" => stack.push(t.start),
             ")" | "]" | "}" => {
                 stack.pop();
@@ -634,37 +654,55 @@ fn enclosing_call(text: &str, at: usize, dialect: Dialect) -> (usize, usize) {
         .rev()
         .find(|&&o| text.as_bytes().get(o) == Some(&b'('))
         .copied();
-    match open.and_then(|o| balanced_end(text, o, dialect).map(|e| (o, e))) {
-        Some(range) => range,
+    match open.and_then(|o| balanced(text, o, dialect).map(|(_, tokens)| (o, tokens))) {
+        Some(call) => call,
         None => {
             // The line around the match, within the window: a minified
             // file is one line, and each finding must cost a bounded read.
             let hi = floor(text, (at + WINDOW).min(text.len()));
             let from = text[lo..at].rfind('\n').map_or(lo, |p| lo + p + 1);
             let to = text[at..hi].find('\n').map_or(hi, |p| at + p);
-            (from, to)
+            (from, tokenize(text, from, to, dialect))
         }
     }
 }
 
 /// The end (exclusive) of the bracket group opening at `open`.
-fn balanced_end(text: &str, open: usize, dialect: Dialect) -> Option<usize> {
-    let hi = floor(text, (open + WINDOW).min(text.len()));
-    let tokens = tokenize(text, open, hi, dialect);
-    let mut depth = 0usize;
-    for t in &tokens {
-        if t.kind != Kind::Punct {
-            continue;
-        }
-        match t.text.as_str() {
-            "(" | "[" | "{" | "@{" => depth += 1,
-            ")" | "]" | "}" => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return Some(t.start + 1);
-                }
+/// The end of the bracket opened at `open` (one past its closing bracket)
+/// and the tokens from `open` to it, within [`WINDOW`] bytes. Most calls
+/// close within a few hundred bytes: a short window is tried first (a token
+/// before the close does not depend on where tokenizing stops).
+fn balanced(text: &str, open: usize, dialect: Dialect) -> Option<(usize, Vec<Token<'_>>)> {
+    const SHORT: usize = 512;
+    let limit = floor(text, (open + WINDOW).min(text.len()));
+    let short = floor(text, (open + SHORT).min(limit));
+    for hi in [short, limit] {
+        let mut tokens = tokenize(text, open, hi, dialect);
+        let mut depth = 0usize;
+        let mut close = None;
+        for (k, t) in tokens.iter().enumerate() {
+            if t.kind != Kind::Punct {
+                continue;
             }
-            _ => {}
+            match t.text.as_ref() {
+                "(" | "[" | "{" | "@{" => depth += 1,
+                ")" | "]" | "}" => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        close = Some(k);
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Some(k) = close {
+            let end = tokens[k].start + 1;
+            tokens.truncate(k + 1);
+            return Some((end, tokens));
+        }
+        if hi == limit {
+            break;
         }
     }
     None
@@ -677,7 +715,7 @@ fn enclosing_request_object(text: &str, at: usize) -> Option<(usize, usize)> {
     let tokens = tokenize(text, lo, at, Dialect::Json);
     let mut stack: Vec<usize> = Vec::new();
     for t in &tokens {
-        match t.text.as_str() {
+        match t.text.as_ref() {
             "{" | "[" if t.kind == Kind::Punct => stack.push(t.start),
             "}" | "]" if t.kind == Kind::Punct => {
                 stack.pop();
@@ -689,7 +727,7 @@ fn enclosing_request_object(text: &str, at: usize) -> Option<(usize, usize)> {
         if text.as_bytes().get(open) != Some(&b'{') {
             continue;
         }
-        let end = balanced_end(text, open, Dialect::Json)?;
+        let (end, _) = balanced(text, open, Dialect::Json)?;
         if text[open..end].contains("\"method\"") {
             return Some((open, end));
         }
@@ -704,7 +742,7 @@ fn closing(tokens: &[Token], i: usize) -> usize {
         if t.kind != Kind::Punct {
             continue;
         }
-        match t.text.as_str() {
+        match t.text.as_ref() {
             "(" | "[" | "{" | "@{" => depth += 1,
             ")" | "]" | "}" => {
                 depth = depth.saturating_sub(1);
@@ -727,10 +765,13 @@ enum Kind {
 }
 
 #[derive(Clone, Debug)]
-struct Token {
+struct Token<'a> {
     kind: Kind,
-    /// A string's content (quotes removed), a word, or the punctuation.
-    text: String,
+    /// A string's content (quotes removed), a word, or the punctuation:
+    /// borrowed from the file except a shell word with inner quotes
+    /// (`key="value"` reads `key=value`). Every finding tokenizes up to a
+    /// few windows, so an allocation per token was most of the cost.
+    text: Cow<'a, str>,
     /// Offset of the content (a string's first byte after the quote).
     start: usize,
     end: usize,
@@ -741,7 +782,7 @@ struct Token {
 
 /// A small tokenizer: strings (with their interpolation), words, numbers
 /// and bracket/separator punctuation; comments skipped.
-fn tokenize(text: &str, from: usize, to: usize, dialect: Dialect) -> Vec<Token> {
+fn tokenize(text: &str, from: usize, to: usize, dialect: Dialect) -> Vec<Token<'_>> {
     let b = text.as_bytes();
     let to = floor(text, to.min(text.len()));
     let mut i = floor(text, from);
@@ -819,7 +860,7 @@ fn tokenize(text: &str, from: usize, to: usize, dialect: Dialect) -> Vec<Token> 
             }
             out.push(Token {
                 kind: Kind::Str,
-                text: content.to_string(),
+                text: Cow::Borrowed(content),
                 start: floor(text, start.min(end)),
                 end,
                 literal: !interp,
@@ -837,7 +878,7 @@ fn tokenize(text: &str, from: usize, to: usize, dialect: Dialect) -> Vec<Token> 
             continue;
         }
         if matches!(c, b'(' | b')' | b'[' | b']' | b'{' | b'}' | b',' | b';') {
-            out.push(punct(&(c as char).to_string(), i));
+            out.push(punct(&text[i..i + 1], i));
             i += 1;
             continue;
         }
@@ -857,7 +898,7 @@ fn tokenize(text: &str, from: usize, to: usize, dialect: Dialect) -> Vec<Token> 
             continue;
         }
         if (c == b'=' || c == b':') && !shellish {
-            out.push(punct(&(c as char).to_string(), i));
+            out.push(punct(&text[i..i + 1], i));
             i += 1;
             continue;
         }
@@ -870,7 +911,8 @@ fn tokenize(text: &str, from: usize, to: usize, dialect: Dialect) -> Vec<Token> 
         // `:` and inner quotes as part of it).
         let mut j = i;
         let mut literal = true;
-        let mut content = String::new();
+        // Built only once a shell word meets an inner quote.
+        let mut owned: Option<String> = None;
         let mut quoted = false;
         while j < to {
             let d = b[j];
@@ -891,7 +933,9 @@ fn tokenize(text: &str, from: usize, to: usize, dialect: Dialect) -> Vec<Token> 
                 if d == b'"' && inner.contains('$') {
                     literal = false;
                 }
-                content.push_str(inner);
+                owned
+                    .get_or_insert_with(|| text[i..j].to_string())
+                    .push_str(inner);
                 j = (close + 1).min(to);
                 continue;
             }
@@ -902,13 +946,19 @@ fn tokenize(text: &str, from: usize, to: usize, dialect: Dialect) -> Vec<Token> 
                 literal = false;
             }
             let ch = text[j..].chars().next().unwrap_or(' ');
-            content.push(ch);
+            if let Some(owned) = owned.as_mut() {
+                owned.push(ch);
+            }
             j += ch.len_utf8();
         }
         if j == i {
             i += 1;
             continue;
         }
+        let content: Cow<'_, str> = match owned {
+            Some(owned) => Cow::Owned(owned),
+            None => Cow::Borrowed(&text[i..j]),
+        };
         let kind = if content
             .bytes()
             .all(|d| d.is_ascii_digit() || d == b'.' || d == b'-')
@@ -931,10 +981,10 @@ fn tokenize(text: &str, from: usize, to: usize, dialect: Dialect) -> Vec<Token> 
     out
 }
 
-fn punct(s: &str, at: usize) -> Token {
+fn punct(s: &str, at: usize) -> Token<'_> {
     Token {
         kind: Kind::Punct,
-        text: s.to_string(),
+        text: Cow::Borrowed(s),
         start: at,
         end: at + s.len(),
         literal: true,

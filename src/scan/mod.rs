@@ -90,7 +90,9 @@ struct FileResult {
 /// known endpoint, active ones included, sorted and fingerprinted.
 pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Scan {
     let matcher = Matcher::new(rules);
-    let results: Mutex<Vec<FileResult>> = Mutex::new(Vec::new());
+    // Boxed and shrunk: a few thousand results wait for the walk to end,
+    // and a `Vec` of one 900-byte finding reserves four.
+    let results: Mutex<Vec<Box<FileResult>>> = Mutex::new(Vec::new());
     // Every file is counted, from every worker: atomics, so that the two
     // workers never wait for each other on a lock (30,000 files would mean
     // 30,000 lock round trips, and futex sleeps whenever they collide).
@@ -148,8 +150,11 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Scan {
             }
         }
         if interesting {
+            result.findings.shrink_to_fit();
+            result.unresolved.shrink_to_fit();
+            result.unknown.shrink_to_fit();
             if let Ok(mut r) = results.lock() {
-                r.push(result);
+                r.push(Box::new(result));
             }
         }
     });
@@ -178,6 +183,7 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Scan {
     let (mut manifests, mut sources) = (Vec::new(), Vec::new());
     let mut rel_of: std::collections::HashMap<String, String> = std::collections::HashMap::new();
     for r in results {
+        let r = *r;
         manifests.extend(r.kept_manifest);
         sources.extend(r.kept_source);
         rel_of.extend(r.rel);
@@ -702,7 +708,7 @@ fn flow_material(
         dir,
         role,
         package_dir: lang == Language::Go,
-        flow: value_flow,
+        flow: value_flow.shrunk(),
         templates,
         literals,
         keys,

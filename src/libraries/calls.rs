@@ -17,6 +17,7 @@
 //! project, found through its import) and module-level names imported from
 //! another file. Names are scoped per function, as Python scopes them.
 
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::manifest::ResolvedDependency;
@@ -94,31 +95,31 @@ pub fn find_calls(
     if table.libraries().is_empty() {
         return Vec::new();
     }
+    // Each file is modelled, then read for calls, on its own (in parallel:
+    // this step runs after the walk, alone); the calls are gathered in file
+    // order and sorted, so the result does not depend on the threads.
     let parsed: Vec<Option<FileModel>> = files
-        .iter()
+        .par_iter()
         .map(|f| is_python(f.path).then(|| FileModel::build(f, table)))
         .collect();
     let index = ProjectIndex::new(files, &parsed);
-    let mut out = Vec::new();
-    for (i, f) in files.iter().enumerate() {
-        if let Some(model) = &parsed[i] {
-            let before = out.len();
+    let per_file: Vec<Vec<CallSite>> = files
+        .par_iter()
+        .zip(parsed.par_iter())
+        .map(|(f, model)| {
+            let mut out = Vec::new();
+            let Some(model) = model else { return out };
             model.calls(f, table, deps, &index, &parsed, &mut out);
             // A library's own source (the library's repository, a vendored
             // copy) calls itself: its paths are in its code, which is
             // scanned as code.
             if let Some(own) = super::vendored::library_of_path(table, f.path) {
-                let mut k = before;
-                while k < out.len() {
-                    if out[k].library == own.library {
-                        out.swap_remove(k);
-                    } else {
-                        k += 1;
-                    }
-                }
+                out.retain(|site| site.library != own.library);
             }
-        }
-    }
+            out
+        })
+        .collect();
+    let mut out: Vec<CallSite> = per_file.into_iter().flatten().collect();
     out.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     out.dedup_by(|a, b| a.path == b.path && a.line == b.line && a.column == b.column);
     out

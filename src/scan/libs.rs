@@ -159,6 +159,22 @@ fn module_files(dir: &str, module: &str) -> Vec<String> {
     out
 }
 
+/// The bundled client-library table, parsed once per process. [`warm`]
+/// starts the parse while the walk runs: the library step comes after the
+/// walk, alone on its thread.
+fn bundled_table() -> &'static Result<LibraryTable, crate::libraries::LibraryError> {
+    static TABLE: std::sync::OnceLock<Result<LibraryTable, crate::libraries::LibraryError>> =
+        std::sync::OnceLock::new();
+    TABLE.get_or_init(LibraryTable::bundled)
+}
+
+/// Parses the bundled table on the thread pool, ahead of [`resolve`].
+pub fn warm() {
+    rayon::spawn(|| {
+        let _ = bundled_table();
+    });
+}
+
 /// What the library step found.
 #[derive(Debug, Default)]
 pub struct LibraryOutcome {
@@ -179,7 +195,7 @@ pub fn resolve(
     if manifests.is_empty() && sources.is_empty() && direct.is_empty() {
         return out;
     }
-    let table = match LibraryTable::bundled() {
+    let table = match bundled_table() {
         Ok(t) => t,
         Err(e) => {
             out.notices.push(Notice {
@@ -192,7 +208,7 @@ pub fn resolve(
     for f in direct.iter_mut() {
         if let Some(v) = rel_of
             .get(&f.path)
-            .and_then(|rel| libraries::library_of_path(&table, rel))
+            .and_then(|rel| libraries::library_of_path(table, rel))
         {
             let ecosystem = table
                 .libraries()
@@ -223,7 +239,7 @@ pub fn resolve(
             text: &k.text,
         })
         .collect();
-    let mut sites = libraries::find_calls(&texts, &table, &deps);
+    let mut sites = libraries::find_calls(&texts, table, &deps);
     libraries::retain_legacy(&mut sites, rules);
     let by_rel: HashMap<&str, &Kept> = sources
         .iter()
@@ -256,7 +272,7 @@ pub fn resolve(
         }
     }
     for dep in &deps {
-        if let Some(f) = dependency_finding(dep, &table, rules, &by_rel) {
+        if let Some(f) = dependency_finding(dep, table, rules, &by_rel) {
             out.findings.push(f);
         }
     }

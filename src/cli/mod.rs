@@ -238,6 +238,9 @@ impl Setup {
         };
         report.findings.retain(|f| !is_rule_data(&f.path));
         report.summary.unresolved.retain(|u| !is_rule_data(&u.path));
+        report
+            .suppression_comments
+            .retain(|path, _| !is_rule_data(path));
     }
 }
 

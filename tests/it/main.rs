@@ -21,4 +21,5 @@ mod plan;
 mod redaction;
 mod requests;
 mod rules;
+mod suppress;
 mod util;

@@ -7,6 +7,7 @@ mod cli;
 mod cmd;
 mod docs;
 mod fix;
+mod fix_output;
 mod fixtures;
 mod flow;
 mod formats;

@@ -2,6 +2,7 @@
 
 mod adoption;
 mod agreement;
+mod all_problems;
 mod check;
 mod cli;
 mod cmd;

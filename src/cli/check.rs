@@ -15,7 +15,6 @@ use crate::gate::{
 use crate::model::Report;
 use crate::printer::{self, OutputFormat};
 use crate::rules::{Date, Status};
-use crate::scan;
 use crate::source::display_path;
 
 pub const CHECK_AFTER_HELP: &str = "\
@@ -132,7 +131,11 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Failed> {
     };
 
     let as_of = args.common.as_of();
-    let mut report = Report::from_scan(scan::scan(&setup.scan, &setup.rules), as_of, false);
+    let mut report = Report::from_scan(
+        super::scan_with_progress(&setup.scan, &setup.rules, args.scan.quiet),
+        as_of,
+        false,
+    );
     setup.exclude(&mut report);
     let settings = GateSettings {
         options,

@@ -13,7 +13,6 @@ use super::{CommonArgs, ExitStatus, ScanArgs, Setup};
 use crate::fix::{self, FixOptions};
 use crate::model::{Applicability, Report};
 use crate::rules::Status;
-use crate::scan;
 
 /// The lowest status `fix` rewrites.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -97,7 +96,7 @@ pub fn run(args: FixArgs) -> std::io::Result<ExitStatus> {
         return Ok(ExitStatus::Error);
     };
     let roots = setup.roots.clone();
-    let found = scan::scan(&setup.scan, &setup.rules);
+    let found = super::scan_with_progress(&setup.scan, &setup.rules, args.scan.quiet);
     let mut report = Report::from_scan(found, args.common.as_of(), false);
     // An excluded file is never planned, so never written.
     setup.exclude(&mut report);

@@ -20,6 +20,7 @@ mod libraries;
 mod params;
 mod pipe;
 mod plan;
+mod progress;
 mod redaction;
 mod requests;
 mod rules;

@@ -530,6 +530,21 @@ pub fn print_error(err: impl Diagnostic + Send + Sync + 'static) {
     // and tests, not for the reader: miette prints it on a line of its
     // own above the message, which is left out.
     let code = err.code().map(|c| c.to_string());
+    // Messages wrap at spaces only: a path or URL is never broken at a `/`
+    // or `-`, so it can be copied (miette's default breaks words and
+    // hyphenates).
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let _ = miette::set_hook(Box::new(|_| {
+            Box::new(
+                miette::MietteHandlerOpts::new()
+                    .break_words(false)
+                    .word_separator(textwrap::WordSeparator::AsciiSpace)
+                    .word_splitter(textwrap::WordSplitter::NoHyphenation)
+                    .build(),
+            )
+        }));
+    });
     let report = MietteReport::new(err);
     let mut rendered = format!("{report:?}");
     if let Some(code) = code {

@@ -18,6 +18,7 @@ mod hostile_scale;
 mod layers;
 mod libraries;
 mod params;
+mod paths_and_marks;
 mod pipe;
 mod plan;
 mod progress;

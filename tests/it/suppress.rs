@@ -1,6 +1,6 @@
 //! Suppression comments are checked (ruff's RUF100): an id no rule has and
 //! a comment that suppresses nothing are warnings in every format that
-//! lists notices (human, JSON, SARIF), while a used comment with known ids
+//! lists notices (human, JSON, SARIF, GitHub annotations), while a used comment with known ids
 //! is not reported. See: issue 13 ("Suppressions are checked").
 
 use crate::util::{json, run_in, stdout, tree, AS_OF};
@@ -50,6 +50,19 @@ fn unknown_ids_and_unused_suppressions_are_warnings_in_every_format() {
         assert_eq!(notices.len(), 2, "{cmd}: {notices:?}");
         assert!(notices[0].starts_with(UNUSED), "{notices:?}");
         assert!(notices[1].starts_with(UNKNOWN), "{notices:?}");
+
+        let github = stdout(&run_in(
+            dir.path(),
+            &[cmd, "--as-of", AS_OF, "--format", "github", "a.sh"],
+        ));
+        assert!(
+            github.contains("::warning file=a.sh,line=4,title=sunset notice::unused suppression"),
+            "{github}"
+        );
+        assert!(
+            github.contains("::warning file=a.sh,line=6,title=sunset notice::unknown rule id"),
+            "{github}"
+        );
 
         let sarif = json(&run_in(
             dir.path(),

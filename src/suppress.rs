@@ -54,6 +54,8 @@ pub fn parse_line(line: &str) -> Option<Inline> {
         rules,
         reason,
         alone,
+        unknown: Vec::new(),
+        used: false,
     })
 }
 
@@ -81,12 +83,81 @@ pub fn comments_in(text: &str) -> Vec<(usize, Inline)> {
         .collect()
 }
 
+/// The index in `lines` (one file's comments, sorted by line) of the
+/// comment that suppresses a finding of `rule` on `line`: the one on the
+/// same line, else one alone on the line above.
+pub fn covering(lines: &[(usize, Inline)], line: usize, rule: &str) -> Option<usize> {
+    let comment_at = |line: usize| lines.binary_search_by_key(&line, |(l, _)| *l).ok();
+    let same = comment_at(line).filter(|&k| lines[k].1.covers(rule));
+    same.or_else(|| {
+        comment_at(line.checked_sub(1)?).filter(|&k| lines[k].1.alone && lines[k].1.covers(rule))
+    })
+}
+
+/// Checks the comments the scanner collected against the rules and the
+/// scan's findings (of every status, before any date applies): records the
+/// ids no rule has and whether each comment suppresses anything.
+pub fn check_comments(
+    comments: &mut std::collections::BTreeMap<String, Vec<(usize, Inline)>>,
+    findings: &[crate::model::Finding],
+    is_rule: impl Fn(&str) -> bool,
+) {
+    for lines in comments.values_mut() {
+        for (_, c) in lines.iter_mut() {
+            c.unknown = c.rules.iter().filter(|r| !is_rule(r)).cloned().collect();
+        }
+    }
+    for f in findings {
+        if let Some(lines) = comments.get_mut(&f.path) {
+            if let Some(k) = covering(lines, f.line, &f.rule) {
+                lines[k].1.used = true;
+            }
+        }
+    }
+}
+
+/// The warnings about the suppression comments themselves (ruff's RUF100):
+/// an id in brackets that names no rule, and a comment that suppresses
+/// nothing. A comment with an unknown id is reported for that only.
+pub fn comment_notices(
+    comments: &std::collections::BTreeMap<String, Vec<(usize, Inline)>>,
+) -> Vec<Notice> {
+    let mut out = Vec::new();
+    for (path, lines) in comments {
+        for (line, c) in lines {
+            let at = format!("{path}:{line}");
+            for id in &c.unknown {
+                out.push(Notice {
+                    path: at.clone(),
+                    message: format!(
+                        "unknown rule id `{id}` in `sunset: ignore[…]`: it suppresses nothing \
+                         (`sunset rules` lists the ids)"
+                    ),
+                });
+            }
+            if c.unknown.is_empty() && !c.used {
+                out.push(Notice {
+                    path: at,
+                    message: "unused suppression: this `sunset: ignore` matches no finding \
+                              on its line or the next; remove it"
+                        .to_string(),
+                });
+            }
+        }
+    }
+    out
+}
+
 /// Marks findings covered by an inline suppression (from the comments the
-/// scanner collected) and returns a notice for every suppression comment
-/// that gives no reason.
+/// scanner collected), adds the warnings about unknown ids and unused
+/// comments to the report's notices, and returns a notice for every
+/// suppression comment that gives no reason.
 pub fn apply(report: &mut Report) -> Vec<Notice> {
     let mut unexplained = Vec::new();
     let comments = &report.suppression_comments;
+    report.summary.notices.extend(comment_notices(comments));
+    report.summary.notices.sort();
+    report.summary.notices.dedup();
     for f in report
         .findings
         .iter_mut()
@@ -95,22 +166,8 @@ pub fn apply(report: &mut Report) -> Vec<Notice> {
         let Some(lines) = comments.get(&f.path) else {
             continue;
         };
-        let comment_at = |line: usize| {
-            lines
-                .binary_search_by_key(&line, |(l, _)| *l)
-                .ok()
-                .map(|k| &lines[k].1)
-        };
-        let same = comment_at(f.line)
-            .filter(|s| s.covers(&f.rule))
-            .map(|s| (f.line, s));
-        let above = || {
-            let line = f.line.checked_sub(1)?;
-            comment_at(line)
-                .filter(|s| s.alone && s.covers(&f.rule))
-                .map(|s| (line, s))
-        };
-        if let Some((line, s)) = same.or_else(above) {
+        if let Some((line, s)) = covering(lines, f.line, &f.rule).map(|k| (lines[k].0, &lines[k].1))
+        {
             let at = format!("{}:{line}", f.path);
             if s.reason.is_none() {
                 unexplained.push(Notice {

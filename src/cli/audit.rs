@@ -5,7 +5,6 @@ use clap::Args;
 use super::{print_error, CommonArgs, ExitStatus, OutputArgs, ScanArgs, Setup};
 use crate::model::Report;
 use crate::printer;
-use crate::scan;
 
 #[derive(Debug, Args)]
 pub struct AuditArgs {
@@ -40,7 +39,7 @@ pub fn run(args: AuditArgs) -> std::io::Result<ExitStatus> {
     let Ok(setup) = Setup::load(&args.common, &args.scan) else {
         return Ok(ExitStatus::Error);
     };
-    let found = scan::scan(&setup.scan, &setup.rules);
+    let found = super::scan_with_progress(&setup.scan, &setup.rules, args.scan.quiet);
     let mut report = Report::from_scan(found, args.common.as_of(), args.include_active);
     setup.exclude(&mut report);
     // The inventory lists suppressed uses too, marked as such; the warning

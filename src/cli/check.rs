@@ -15,8 +15,6 @@ use crate::gate::{
 use crate::model::Report;
 use crate::printer::{self, OutputFormat};
 use crate::rules::{Date, Status};
-use crate::scan;
-use crate::source::display_path;
 
 pub const CHECK_AFTER_HELP: &str = "\
 Exit status: 0 when no call at or above --fail-on remains (warnings do not fail),
@@ -132,7 +130,11 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Failed> {
     };
 
     let as_of = args.common.as_of();
-    let mut report = Report::from_scan(scan::scan(&setup.scan, &setup.rules), as_of, false);
+    let mut report = Report::from_scan(
+        super::scan_with_progress(&setup.scan, &setup.rules, args.scan.quiet),
+        as_of,
+        false,
+    );
     setup.exclude(&mut report);
     let settings = GateSettings {
         options,
@@ -232,20 +234,59 @@ fn details_command(paths: &[PathBuf], as_of: Date) -> String {
     let mut cmd = String::from("sunset audit");
     for p in paths {
         cmd.push(' ');
-        cmd.push_str(&shell_quote(&display_path(p)));
+        cmd.push_str(&shell_quote(p));
     }
     cmd.push_str(&format!(" --as-of {as_of}"));
     cmd
 }
 
-/// Quotes a path for the "details" command when it needs it.
-fn shell_quote(s: &str) -> String {
-    if !s.is_empty()
-        && s.chars()
+/// `path` as a POSIX shell word that names it exactly, so the "details"
+/// command can be pasted: the raw path (not the escaped display form, whose
+/// `\\` and `\xHH` a shell would take literally), bare when it is made of
+/// safe characters, in single quotes otherwise, and as `$'…'` with `\xHH`
+/// escapes when it holds control characters or bytes that are not UTF-8 (so
+/// none reach the terminal). A leading `-` gets `./` so it is not a flag.
+fn shell_quote(path: &std::path::Path) -> String {
+    let raw: std::borrow::Cow<'_, [u8]> = {
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            std::borrow::Cow::Borrowed(path.as_os_str().as_bytes())
+        }
+        #[cfg(not(unix))]
+        {
+            std::borrow::Cow::Owned(path.to_string_lossy().as_bytes().to_vec())
+        }
+    };
+    let prefix = if raw.first() == Some(&b'-') { "./" } else { "" };
+    let Ok(text) = std::str::from_utf8(&raw) else {
+        return format!("{prefix}{}", ansi_c_quote(&raw));
+    };
+    if !text.is_empty()
+        && text
+            .chars()
             .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%,".contains(c))
     {
-        s.to_string()
+        format!("{prefix}{text}")
+    } else if text.chars().any(char::is_control) {
+        format!("{prefix}{}", ansi_c_quote(&raw))
     } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
+        format!("{prefix}'{}'", text.replace('\'', "'\\''"))
     }
+}
+
+/// Bash's `$'…'` quoting: printable ASCII as itself (`\\` and `\'`
+/// escaped), every other byte as `\xHH`.
+fn ansi_c_quote(bytes: &[u8]) -> String {
+    let mut out = String::from("$'");
+    for &b in bytes {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b'\'' => out.push_str("\\'"),
+            0x20..=0x7e => out.push(char::from(b)),
+            _ => out.push_str(&format!("\\x{b:02x}")),
+        }
+    }
+    out.push('\'');
+    out
 }

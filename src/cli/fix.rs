@@ -13,7 +13,6 @@ use super::{CommonArgs, ExitStatus, ScanArgs, Setup};
 use crate::fix::{self, FixOptions};
 use crate::model::{Applicability, Report};
 use crate::rules::Status;
-use crate::scan;
 
 /// The lowest status `fix` rewrites.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -97,7 +96,7 @@ pub fn run(args: FixArgs) -> std::io::Result<ExitStatus> {
         return Ok(ExitStatus::Error);
     };
     let roots = setup.roots.clone();
-    let found = scan::scan(&setup.scan, &setup.rules);
+    let found = super::scan_with_progress(&setup.scan, &setup.rules, args.scan.quiet);
     let mut report = Report::from_scan(found, args.common.as_of(), false);
     // An excluded file is never planned, so never written.
     setup.exclude(&mut report);
@@ -117,36 +116,44 @@ pub fn run(args: FixArgs) -> std::io::Result<ExitStatus> {
     for n in &plan.notices {
         writeln!(err, "{}: {}", escape(&n.path), escape(&n.message))?;
     }
-    for m in &plan.manual {
+    // One note per rule and file (and, for manual ones, per reason): the
+    // same lines repeated for every use hid the few that differ.
+    for group in group_by(&plan.manual, |m| (&m.path, &m.rule, &m.reason)) {
+        let m = group[0];
         writeln!(
             err,
-            "{}:{}:{}: manual: {} {} -> {}: {}",
+            "{}:{}:{}: manual: {} {} -> {}: {}{}",
             escape(&m.path),
             m.line,
             m.column,
             m.rule,
             m.endpoint,
             m.replacement.as_deref().unwrap_or("(none)"),
-            escape(&m.reason)
+            escape(&m.reason),
+            more_uses(&group.iter().map(|m| m.line).collect::<Vec<_>>())
         )?;
     }
-    for h in &plan.held {
-        let e = &h.edit;
+    for group in group_by(&plan.held, |h| (&h.path, &h.edit.rule)) {
+        let e = &group[0].edit;
         writeln!(
             err,
-            "{}:{}:{}: unsafe, not applied (pass --unsafe): {} {} -> {}",
-            escape(&h.path),
+            "{}:{}:{}: unsafe, not applied (pass --unsafe): {} {} -> {}{}",
+            escape(&group[0].path),
             e.line,
             e.column,
             e.rule,
             e.endpoint,
-            e.replacement
+            e.replacement,
+            more_uses(&group.iter().map(|h| h.edit.line).collect::<Vec<_>>())
         )?;
         if e.applicability == Applicability::Unsafe {
             for r in &e.reasons {
                 writeln!(err, "    {}", escape(&crate::redact::redact_str(r)))?;
             }
         }
+    }
+    if plan.edit_count() == 0 && !plan.held.is_empty() {
+        write_unsafe_only(&mut err, &plan.held)?;
     }
 
     let edits = plan.edit_count();
@@ -271,5 +278,63 @@ fn write_private(path: &std::path::Path, text: &[u8]) -> Result<(), String> {
     tmp.write_all(text).map_err(|e| e.to_string())?;
     tmp.as_file().sync_all().map_err(|e| e.to_string())?;
     tmp.persist(path).map_err(|e| e.error.to_string())?;
+    Ok(())
+}
+
+/// `items` grouped by `key`, in the order each key first appears.
+fn group_by<'a, T, K: PartialEq>(items: &'a [T], key: impl Fn(&'a T) -> K) -> Vec<Vec<&'a T>> {
+    let mut groups: Vec<(K, Vec<&T>)> = Vec::new();
+    for item in items {
+        let k = key(item);
+        match groups.iter_mut().find(|(g, _)| *g == k) {
+            Some((_, members)) => members.push(item),
+            None => groups.push((k, vec![item])),
+        }
+    }
+    groups.into_iter().map(|(_, members)| members).collect()
+}
+
+/// ` (3 uses: lines 4, 9, 12)` after a grouped note; nothing for one use.
+fn more_uses(lines: &[usize]) -> String {
+    if lines.len() < 2 {
+        return String::new();
+    }
+    let listed: Vec<String> = lines.iter().map(usize::to_string).collect();
+    format!(" ({} uses: lines {})", lines.len(), listed.join(", "))
+}
+
+/// When nothing is safe to rewrite: how many uses `--unsafe` would
+/// rewrite, and why they are unsafe, grouped by reason.
+fn write_unsafe_only(err: &mut dyn Write, held: &[fix::Held]) -> std::io::Result<()> {
+    let files = {
+        let mut paths: Vec<&str> = held.iter().map(|h| h.path.as_str()).collect();
+        paths.sort_unstable();
+        paths.dedup();
+        paths.len()
+    };
+    writeln!(
+        err,
+        "nothing is safe to rewrite: --unsafe would rewrite {} use(s) in {files} file(s):",
+        held.len()
+    )?;
+    let why = |h: &&fix::Held| match h.edit.applicability {
+        Applicability::Unsafe if h.edit.reasons.len() > 1 => {
+            "the replacement has documented breaking changes (listed above)"
+        }
+        Applicability::Unsafe => "no source says the replacement is a drop-in",
+        _ => "the rewrite is shown for review only",
+    };
+    for group in group_by(held, |h| why(&h)) {
+        let mut rules: Vec<&str> = group.iter().map(|h| h.edit.rule.as_str()).collect();
+        rules.sort_unstable();
+        rules.dedup();
+        writeln!(
+            err,
+            "  {} use(s): {} ({})",
+            group.len(),
+            why(&group[0]),
+            rules.join(", ")
+        )?;
+    }
     Ok(())
 }

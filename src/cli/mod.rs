@@ -108,6 +108,10 @@ pub struct ScanArgs {
     /// Scan files that look binary (a NUL byte in the first 8 KiB) too.
     #[arg(long)]
     pub binary: bool,
+    /// No progress spinner on stderr (it is shown only when stderr is a
+    /// terminal and a scan takes more than about a second).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
     /// Skip files larger than this: bytes, or K, M, G (e.g. 10M).
     #[arg(long, value_name = "SIZE", default_value_t = scan::DEFAULT_MAX_FILESIZE, value_parser = parse_size)]
     pub max_filesize: u64,
@@ -238,6 +242,9 @@ impl Setup {
         };
         report.findings.retain(|f| !is_rule_data(&f.path));
         report.summary.unresolved.retain(|u| !is_rule_data(&u.path));
+        report
+            .suppression_comments
+            .retain(|path, _| !is_rule_data(path));
     }
 }
 
@@ -523,6 +530,21 @@ pub fn print_error(err: impl Diagnostic + Send + Sync + 'static) {
     // and tests, not for the reader: miette prints it on a line of its
     // own above the message, which is left out.
     let code = err.code().map(|c| c.to_string());
+    // Messages wrap at spaces only: a path or URL is never broken at a `/`
+    // or `-`, so it can be copied (miette's default breaks words and
+    // hyphenates).
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let _ = miette::set_hook(Box::new(|_| {
+            Box::new(
+                miette::MietteHandlerOpts::new()
+                    .break_words(false)
+                    .word_separator(textwrap::WordSeparator::AsciiSpace)
+                    .word_splitter(textwrap::WordSplitter::NoHyphenation)
+                    .build(),
+            )
+        }));
+    });
     let report = MietteReport::new(err);
     let mut rendered = format!("{report:?}");
     if let Some(code) = code {
@@ -533,4 +555,61 @@ pub fn print_error(err: impl Diagnostic + Send + Sync + 'static) {
     }
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(stderr, "{}", crate::display::escape_terminal(&rendered));
+}
+
+/// Runs `scan::scan`, with a spinner on stderr while it lasts when stderr
+/// is a terminal, the scan passes about a second and `--quiet` is not
+/// given. Never drawn into a pipe, a file or a CI log.
+pub fn scan_with_progress(opts: &ScanOptions, rules: &RuleSet, quiet: bool) -> crate::model::Scan {
+    use std::io::IsTerminal;
+    let _spinner = (!quiet && std::io::stderr().is_terminal()).then(Spinner::start);
+    scan::scan(opts, rules)
+}
+
+/// A spinner that appears after a delay and is cleared when dropped.
+struct Spinner {
+    done: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Spinner {
+    fn start() -> Spinner {
+        // SUNSET_PROGRESS_DELAY_MS shortens the delay for tests.
+        let delay = std::env::var("SUNSET_PROGRESS_DELAY_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1000);
+        let (done, wait) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let timeout = std::time::Duration::from_millis(delay);
+            if wait.recv_timeout(timeout) != Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
+                return;
+            }
+            let bar = indicatif::ProgressBar::with_draw_target(
+                None,
+                indicatif::ProgressDrawTarget::stderr(),
+            );
+            if let Ok(style) =
+                indicatif::ProgressStyle::with_template("{spinner} sunset: scanning… {elapsed}")
+            {
+                bar.set_style(style);
+            }
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            let _ = wait.recv();
+            bar.finish_and_clear();
+        });
+        Spinner {
+            done: Some(done),
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        drop(self.done.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }

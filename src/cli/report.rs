@@ -11,7 +11,6 @@ use super::{print_error, CommonArgs, ExitStatus, Output, ScanArgs, Setup};
 use crate::migration::{self, rollup, AsOfBasis, Input, LinkBase, Plan, PlanOptions};
 use crate::model::Report;
 use crate::rules::Date;
-use crate::scan;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
@@ -80,7 +79,7 @@ pub fn run(args: ReportArgs) -> std::io::Result<ExitStatus> {
             .iter()
             .map(|r| r.display().to_string())
             .collect();
-        let found = scan::scan(&setup.scan, rules);
+        let found = super::scan_with_progress(&setup.scan, rules, args.scan.quiet);
         let mut report = Report::from_scan(found, as_of, false);
         setup.exclude(&mut report);
         let input = Input {

@@ -46,8 +46,10 @@ use crate::rules::{Date, Status};
 /// The file name looked for.
 pub const FILE_NAME: &str = "sunset.toml";
 
+/// Unknown keys are found by [`unknown_keys`] (all of them, with spans)
+/// rather than by serde, which stops at the first.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case")]
 struct RawConfig {
     fail_on: Option<Spanned<String>>,
     warn_within: Option<Spanned<String>>,
@@ -62,7 +64,6 @@ struct RawConfig {
 }
 
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawWaiver {
     rule: Option<Spanned<String>>,
     path: Option<Spanned<String>>,
@@ -123,6 +124,10 @@ pub struct ConfigError {
     pub label: String,
     #[help]
     pub help: Option<String>,
+    /// With several problems, each of them (the error itself then only
+    /// counts them): a file's problems are reported in one pass.
+    #[related]
+    pub related: Vec<ConfigError>,
 }
 
 /// Looks for `sunset.toml` in `start` (or its directory, for a file) and
@@ -151,6 +156,7 @@ fn file_error(file: &Path, message: String, help: Option<String>) -> Box<ConfigE
         span: None,
         label: String::new(),
         help,
+        related: Vec::new(),
     })
 }
 
@@ -310,71 +316,136 @@ fn error_at(
         span,
         label: label.to_string(),
         help,
+        related: Vec::new(),
     })
 }
 
-/// Parses configuration text that came from `file`.
+/// The keys `sunset.toml` knows, at the top level and in a `[[waiver]]`.
+const KEYS: &[&str] = &[
+    "fail-on",
+    "warn-within",
+    "strict",
+    "fail-unconfirmed",
+    "exclude",
+    "rules",
+    "waiver",
+];
+const WAIVER_KEYS: &[&str] = &["rule", "path", "reason", "until"];
+const KNOWN_KEYS_HELP: &str = "known keys: fail-on, warn-within, strict, fail-unconfirmed, \
+                               exclude, rules, [[waiver]] (rule, path, reason, until)";
+
+/// Every key of `text` that sunset.toml does not know, with its span.
+fn unknown_keys(text: &str) -> Vec<(String, std::ops::Range<usize>)> {
+    let Ok(doc) = toml_edit::ImDocument::parse(text) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut check = |table: &dyn toml_edit::TableLike, known: &[&str], within: &str| {
+        for (key, _) in table.iter() {
+            if !known.contains(&key) {
+                let span = table
+                    .key(key)
+                    .and_then(toml_edit::Key::span)
+                    .unwrap_or(0..0);
+                let kebab = key.replace('_', "-");
+                let hint = if known.contains(&kebab.as_str()) {
+                    format!(" (did you mean `{kebab}`?)")
+                } else {
+                    String::new()
+                };
+                out.push((format!("{within}`{key}`{hint}"), span));
+            }
+        }
+    };
+    check(doc.as_table(), KEYS, "");
+    if let Some(waivers) = doc
+        .get("waiver")
+        .and_then(toml_edit::Item::as_array_of_tables)
+    {
+        for w in waivers.iter() {
+            check(w, WAIVER_KEYS, "[[waiver]] ");
+        }
+    }
+    out
+}
+
+/// Parses configuration text that came from `file`. Every problem of the
+/// file is reported at once: unknown keys, bad values, bad waivers.
 pub fn parse(text: &str, file: &Path) -> Result<Config, Box<ConfigError>> {
     let error =
         |message: String,
          span: Option<std::ops::Range<usize>>,
          label: &str,
          help: Option<String>| { error_at(file, text, message, span, label, help) };
-    let raw: RawConfig = toml::from_str(text).map_err(|e| {
-        let message = e.message().trim().to_string();
-        let help = message.starts_with("unknown field").then(|| {
-            "known keys: fail-on, warn-within, strict, fail-unconfirmed, exclude, rules, \
-             [[waiver]] (rule, path, reason, until)"
-                .to_string()
-        });
-        error(message, e.span(), "here", help)
-    })?;
+    let mut problems: Vec<Box<ConfigError>> = unknown_keys(text)
+        .into_iter()
+        .map(|(key, span)| {
+            error(
+                format!("unknown key {key}"),
+                Some(span),
+                "here",
+                Some(KNOWN_KEYS_HELP.to_string()),
+            )
+        })
+        .collect();
+    let raw: RawConfig = match toml::from_str(text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let message = e.message().trim().to_string();
+            problems.push(error(message, e.span(), "here", None));
+            return Err(gather(file, problems));
+        }
+    };
     let dir = file
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."))
         .to_path_buf();
 
-    let fail_on = match &raw.fail_on {
-        None => None,
-        Some(v) => Some(parse_fail_on(v.get_ref()).ok_or_else(|| {
-            error(
+    let fail_on = raw.fail_on.as_ref().and_then(|v| {
+        let parsed = parse_fail_on(v.get_ref());
+        if parsed.is_none() {
+            problems.push(error(
                 format!("`fail-on = \"{}\"` is not a threshold", v.get_ref()),
                 Some(v.span()),
                 "expected eol, eos or deprecated",
                 None,
-            )
-        })?),
-    };
-    let warn_within = match &raw.warn_within {
-        None => None,
-        Some(v) => {
-            Some(Window::parse(v.get_ref()).map_err(|m| error(m, Some(v.span()), "here", None))?)
+            ));
         }
-    };
+        parsed
+    });
+    let warn_within = raw.warn_within.as_ref().and_then(|v| {
+        Window::parse(v.get_ref())
+            .map_err(|m| problems.push(error(m, Some(v.span()), "here", None)))
+            .ok()
+    });
     let mut exclude = GlobSetBuilder::new();
     for g in &raw.exclude {
-        let glob = Glob::new(g.get_ref()).map_err(|e| {
-            error(
+        match Glob::new(g.get_ref()) {
+            Ok(glob) => {
+                exclude.add(glob);
+            }
+            Err(e) => problems.push(error(
                 format!("bad exclude glob: {e}"),
                 Some(g.span()),
                 "here",
                 None,
-            )
-        })?;
-        exclude.add(glob);
+            )),
+        }
     }
-    let exclude = exclude
-        .build()
-        .map_err(|e| error(format!("bad exclude globs: {e}"), None, "", None))?;
+    let exclude = exclude.build().unwrap_or_else(|e| {
+        problems.push(error(format!("bad exclude globs: {e}"), None, "", None));
+        GlobSet::empty()
+    });
 
     let mut waivers = Vec::new();
     for w in &raw.waivers {
         let span = w.span();
         let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
         let w = w.get_ref();
+        let before = problems.len();
         if w.rule.is_none() && w.path.is_none() {
-            return Err(error(
+            problems.push(error(
                 "a waiver needs a `rule`, a `path` or both".to_string(),
                 Some(span),
                 "this waiver would cover everything",
@@ -382,34 +453,50 @@ pub fn parse(text: &str, file: &Path) -> Result<Config, Box<ConfigError>> {
             ));
         }
         if w.reason.get_ref().trim().is_empty() {
-            return Err(error(
+            problems.push(error(
                 "a waiver's `reason` may not be empty".to_string(),
                 Some(w.reason.span()),
                 "say why this is waived",
                 None,
             ));
         }
-        let until = Date::parse(w.until.get_ref()).ok_or_else(|| {
-            error(
+        let until = Date::parse(w.until.get_ref());
+        if until.is_none() {
+            problems.push(error(
                 format!("`until = \"{}\"` is not a date", w.until.get_ref()),
                 Some(w.until.span()),
                 "expected YYYY-MM-DD",
                 None,
-            )
-        })?;
-        let matcher = |v: &Spanned<String>| {
-            Glob::new(v.get_ref())
-                .map(|g| (v.get_ref().clone(), g.compile_matcher()))
-                .map_err(|e| error(format!("bad glob: {e}"), Some(v.span()), "here", None))
+            ));
+        }
+        let mut matcher = |v: &Spanned<String>| match Glob::new(v.get_ref()) {
+            Ok(g) => Some((v.get_ref().clone(), g.compile_matcher())),
+            Err(e) => {
+                problems.push(error(
+                    format!("bad glob: {e}"),
+                    Some(v.span()),
+                    "here",
+                    None,
+                ));
+                None
+            }
+        };
+        let rule = w.rule.as_ref().map(&mut matcher);
+        let path = w.path.as_ref().map(&mut matcher);
+        let (Some(until), true) = (until, problems.len() == before) else {
+            continue;
         };
         waivers.push(Waiver {
-            rule: w.rule.as_ref().map(matcher).transpose()?,
-            path: w.path.as_ref().map(matcher).transpose()?,
+            rule: rule.flatten(),
+            path: path.flatten(),
             reason: w.reason.get_ref().trim().to_string(),
             until,
             until_text: w.until.get_ref().clone(),
             line,
         });
+    }
+    if !problems.is_empty() {
+        return Err(gather(file, problems));
     }
     Ok(Config {
         file: file.to_path_buf(),
@@ -423,6 +510,22 @@ pub fn parse(text: &str, file: &Path) -> Result<Config, Box<ConfigError>> {
         exclude,
         waivers,
     })
+}
+
+/// One error for a file's problems: itself when there is one, else a count
+/// with each problem related to it.
+#[allow(clippy::vec_box)] // the boxes error_at makes, unboxed once here
+fn gather(file: &Path, mut problems: Vec<Box<ConfigError>>) -> Box<ConfigError> {
+    if problems.len() == 1 {
+        return problems.remove(0);
+    }
+    let mut all = file_error(
+        file,
+        format!("{} problems", problems.len()),
+        Some("fix every problem listed below".to_string()),
+    );
+    all.related = problems.into_iter().map(|p| *p).collect();
+    all
 }
 
 /// `eol`, `eos` or `deprecated`.
@@ -464,11 +567,7 @@ mod tests {
     fn unknown_key_points_at_it() {
         let text = "fail-on = \"eol\"\nfail_on = \"eos\"\n";
         let e = parse_str(text).expect_err("unknown key");
-        assert!(
-            e.message.contains("unknown field `fail_on`"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains("unknown key `fail_on`"), "{}", e.message);
         let span = e.span.expect("span");
         // The error shows the offending line only.
         let shown = e.src.inner();

@@ -250,6 +250,9 @@ pub fn drop_file(report: &mut Report, file: &Path) {
     report
         .findings
         .retain(|f| std::fs::canonicalize(&f.path).map_or(true, |p| p != target));
+    report
+        .suppression_comments
+        .retain(|path, _| std::fs::canonicalize(path).map_or(true, |p| p != target));
 }
 
 /// Drops findings and unresolved URLs in files the config excludes.
@@ -265,6 +268,9 @@ pub fn exclude(report: &mut Report, config: &Config) {
         .summary
         .unresolved
         .retain(|u| !config.exclude.is_match(paths.of(&u.path)));
+    report
+        .suppression_comments
+        .retain(|path, _| !config.exclude.is_match(paths.of(path)));
 }
 
 /// Applies the config's waivers; returns those past their `until` date,

@@ -121,6 +121,12 @@ pub struct Inline {
     pub reason: Option<String>,
     /// Whether only a comment leader precedes the marker.
     pub alone: bool,
+    /// The ids in brackets that name no rule (set by the scanner, which
+    /// has the rules).
+    pub unknown: Vec<String>,
+    /// Whether the comment suppresses at least one finding of the scan, of
+    /// any status (set by the scanner; ruff's RUF100 reports the others).
+    pub used: bool,
 }
 
 impl Inline {

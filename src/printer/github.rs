@@ -20,6 +20,27 @@ pub fn render(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<
     for f in &report.findings {
         writeln!(out, "{}", command(f))?;
     }
+    // Notices (unreadable files, unknown or unused suppressions…) are
+    // warning annotations, on their line when they name one.
+    for n in &report.summary.notices {
+        let located = n
+            .path
+            .rsplit_once(':')
+            .filter(|(_, line)| !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()));
+        match located {
+            Some((file, line)) => writeln!(
+                out,
+                "::warning file={},line={line},title=sunset notice::{}",
+                escape_property(file),
+                escape_data(&n.message)
+            )?,
+            None => writeln!(
+                out,
+                "::warning title=sunset notice::{}",
+                escape_data(&format!("{}: {}", n.path, n.message))
+            )?,
+        }
+    }
     writeln!(out, "{}", escape_data(&summary(report)))
 }
 

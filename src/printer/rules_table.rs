@@ -13,13 +13,27 @@ use crate::rules::{
     Date, DatedFact, Evidence, HistoryEntry, Milestone, Rule, RuleOrigin, RuleSet, Source, Status,
 };
 
-/// Writes the rules of `set`, as a table or (`json`) as a JSON array.
+/// The first key of `sunset rules --format json`: the mark by which a
+/// scan recognises the file as sunset's own ([`crate::scan::own`]).
+pub const RULES_SCHEMA: &str = "sunset-rules/1";
+
+/// Writes the rules of `set`, as a table or (`json`) as one JSON object,
+/// `{"schema": "sunset-rules/1", "rules": [...]}`: the schema comes first so
+/// a rules listing saved into a scanned tree is skipped, not read as calls.
 pub fn render(set: &RuleSet, as_of: Date, json: bool, out: &mut dyn Write) -> io::Result<()> {
     let rules = sorted(set);
     if json {
-        let rows: Vec<JsonRule<'_>> = rules.iter().map(|r| JsonRule::new(r, as_of)).collect();
+        #[derive(Serialize)]
+        struct Doc<'a> {
+            schema: &'static str,
+            rules: Vec<JsonRule<'a>>,
+        }
+        let doc = Doc {
+            schema: RULES_SCHEMA,
+            rules: rules.iter().map(|r| JsonRule::new(r, as_of)).collect(),
+        };
         // `From` keeps the I/O error kind, so a closed pipe stays a closed pipe.
-        serde_json::to_writer_pretty(&mut *out, &rows).map_err(io::Error::from)?;
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
         writeln!(out)
     } else {
         render_table(&rules, as_of, out)
@@ -379,7 +393,9 @@ source = { title = "T", date = "2026-05-11", evidence = "secondary" }
         let mut out = Vec::new();
         let as_of = Date::parse("2026-11-23").expect("valid");
         render(&set(), as_of, true, &mut out).expect("write");
-        let v: serde_json::Value = serde_json::from_slice(&out).expect("json");
+        let doc: serde_json::Value = serde_json::from_slice(&out).expect("json");
+        assert_eq!(doc["schema"], RULES_SCHEMA);
+        let v = &doc["rules"];
         let b = &v[1];
         assert_eq!(b["id"], "b-old");
         assert_eq!(b["canonical"], "/api/1.0/b");

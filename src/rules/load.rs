@@ -658,7 +658,7 @@ fn clamp(span: Range<usize>, text: &str) -> Range<usize> {
 fn check_duplicates(entries: &[RawEndpoint], problems: &mut Vec<RuleProblem>) {
     let mut ids: HashMap<&str, Range<usize>> = HashMap::new();
     let mut endpoints: HashMap<String, (&str, Range<usize>)> = HashMap::new();
-    for e in entries {
+    for e in entries.iter().filter(|e| !schema::is_missing(&e.id)) {
         let id = e.id.get_ref().as_str();
         if let Some(first) = ids.get(id) {
             problems.push(RuleProblem::DuplicateId {
@@ -1005,6 +1005,9 @@ fn compile_param_checks(e: &RawEndpoint, problems: &mut Vec<RuleProblem>) -> Vec
 const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
 fn check_non_empty(key: &str, value: &Spanned<String>, problems: &mut Vec<RuleProblem>) -> bool {
+    if schema::is_missing(value) {
+        return false;
+    }
     if value.get_ref().trim().is_empty() {
         problems.push(RuleProblem::Empty {
             key: key.to_string(),
@@ -1028,7 +1031,7 @@ pub fn is_kebab_case(id: &str) -> bool {
 
 fn check_id(id: &Spanned<String>, problems: &mut Vec<RuleProblem>) {
     let value = id.get_ref();
-    if is_kebab_case(value) {
+    if is_kebab_case(value) || schema::is_missing(id) {
         return;
     }
     let words: Vec<String> = value
@@ -1097,6 +1100,9 @@ fn check_path(
     value: &Spanned<String>,
     problems: &mut Vec<RuleProblem>,
 ) -> Option<EndpointPattern> {
+    if schema::is_missing(value) {
+        return None;
+    }
     match path_problem(value.get_ref()) {
         Some(reason) => {
             problems.push(RuleProblem::BadPath {
@@ -1180,7 +1186,8 @@ fn compile_source(raw: &RawSource, problems: &mut Vec<RuleProblem>) -> Option<So
     let before = problems.len();
     check_non_empty("title", &raw.title, problems);
     let date = raw.date.get_ref();
-    if date != "undated" && Deadline::parse(date).is_none() {
+    let evidence_missing = schema::is_missing(&raw.evidence);
+    if !schema::is_missing(&raw.date) && date != "undated" && Deadline::parse(date).is_none() {
         problems.push(RuleProblem::BadDate {
             key: "source date".to_string(),
             value: date.clone(),
@@ -1201,6 +1208,7 @@ fn compile_source(raw: &RawSource, problems: &mut Vec<RuleProblem>) -> Option<So
         }
     }
     let evidence = match raw.evidence.get_ref().as_str() {
+        _ if evidence_missing => None,
         "primary" => Some(Evidence::Primary),
         "secondary" => Some(Evidence::Secondary),
         other => {

@@ -369,39 +369,33 @@ pub fn decode_file(text: &str, doc: &RawTable, problems: &mut Vec<RuleProblem>) 
         let problems = r.problems;
         let source = source.and_then(|(s, t)| decode_source(text, s, t, problems));
         let mut history = Vec::new();
-        let mut history_ok = true;
         for (span, table) in history_tables {
-            match decode_history(text, span, table, problems) {
-                Some(h) => history.push(h),
-                None => history_ok = false,
-            }
+            history.extend(decode_history(text, span, table, problems));
         }
         let mut actions = Vec::new();
         for (span, table) in action_tables {
-            match decode_action(text, span, table, problems) {
-                Some(a) => actions.push(a),
-                None => history_ok = false,
-            }
+            actions.extend(decode_action(text, span, table, problems));
         }
         let mut param_checks = Vec::new();
         for (span, table) in check_tables {
-            match decode_param_check(text, span, table, problems) {
-                Some(c) => param_checks.push(c),
-                None => history_ok = false,
-            }
+            param_checks.extend(decode_param_check(text, span, table, problems));
         }
-        if let (
-            Some(id),
-            Some(name),
-            Some(product),
-            Some(category),
-            Some(endpoint),
-            Some(source),
-            true,
-        ) = (id, name, product, category, endpoint, source, history_ok)
+        // An entry missing a key (already reported) is still checked for
+        // everything else, so one pass lists every problem of the file:
+        // the missing values are placeholders the checks skip.
+        let header = header_span(text, &span);
+        let source = source.unwrap_or_else(|| RawSource {
+            span: header.clone(),
+            title: missing(),
+            date: missing(),
+            url: None,
+            evidence: missing(),
+        });
         {
+            let [id, name, product, category, endpoint] =
+                [id, name, product, category, endpoint].map(|v| v.unwrap_or_else(missing));
             file.endpoints.push(RawEndpoint {
-                span: header_span(text, &span),
+                span: header,
                 id,
                 name,
                 product,
@@ -590,11 +584,22 @@ fn decode_source(
     r.finish();
     Some(RawSource {
         span: header_span(text, &span),
-        title: title?,
-        date: date?,
+        title: title.unwrap_or_else(missing),
+        date: date.unwrap_or_else(missing),
         url,
-        evidence: evidence?,
+        evidence: evidence.unwrap_or_else(missing),
     })
+}
+
+/// The placeholder for a required value that is absent (reported as a
+/// missing key): an empty span, which no value in a file has.
+pub fn missing() -> Spanned<String> {
+    Spanned::new(0..0, String::new())
+}
+
+/// Whether `value` is the placeholder of a missing key ([`missing`]).
+pub fn is_missing(value: &Spanned<String>) -> bool {
+    value.span().is_empty()
 }
 
 fn decode_history(

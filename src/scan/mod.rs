@@ -235,6 +235,9 @@ pub fn scan(opts: &ScanOptions, rules: &RuleSet) -> Scan {
     summary.unresolved.dedup();
     summary.unknown.sort();
     summary.unknown.dedup();
+    suppress::check_comments(&mut suppression_comments, &findings, |id| {
+        rules.get(id).is_some()
+    });
     summary.notices.sort();
     Scan {
         repo_name: opts.repo_name.clone(),

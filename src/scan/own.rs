@@ -12,7 +12,7 @@
 //!
 //! | format | mark |
 //! |---|---|
-//! | JSON report, baseline | first key `"schema"` is `sunset/1` or `sunset-baseline/1` |
+//! | JSON report, baseline, rules listing | first key `"schema"` is `sunset/1`, `sunset-baseline/1` or `sunset-rules/1` |
 //! | SARIF | a `$schema` naming SARIF and a first run whose `tool.driver.name` is `sunset` |
 //! | GitLab Code Quality | an array whose first issue has `"engine_name": "sunset"` |
 //! | JUnit | `<testsuites name="sunset"` |
@@ -39,6 +39,8 @@ const CSV_HEADER: &[u8] =
 pub enum OwnFormat {
     Json,
     Baseline,
+    /// `sunset rules --format json`.
+    Rules,
     Sarif,
     Gitlab,
     Junit,
@@ -49,7 +51,8 @@ pub enum OwnFormat {
 }
 
 static JSON_SCHEMA: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^\{\s*"schema"\s*:\s*"sunset(-baseline)?/1""#).expect("invariant: valid regex")
+    Regex::new(r#"^\{\s*"schema"\s*:\s*"sunset(-baseline|-rules)?/1""#)
+        .expect("invariant: valid regex")
 });
 static SARIF_SCHEMA: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"^\{\s*"\$schema"\s*:\s*"[^"]*sarif[^"]*""#).expect("invariant: valid regex")
@@ -78,10 +81,10 @@ pub fn detect(bytes: &[u8]) -> Option<OwnFormat> {
     match head.first()? {
         b'{' => {
             if let Some(m) = JSON_SCHEMA.captures(head) {
-                return Some(if m.get(1).is_some() {
-                    OwnFormat::Baseline
-                } else {
-                    OwnFormat::Json
+                return Some(match m.get(1).map(|g| g.as_bytes()) {
+                    Some(b"-baseline") => OwnFormat::Baseline,
+                    Some(_) => OwnFormat::Rules,
+                    None => OwnFormat::Json,
                 });
             }
             // The driver follows the results: look for it in the whole
@@ -179,6 +182,7 @@ mod tests {
         let own: &[(&str, OwnFormat)] = &[
             ("{\n  \"schema\": \"sunset/1\",\n  \"as_of\": \"x\"}", OwnFormat::Json),
             ("\u{feff}{\"schema\":\"sunset-baseline/1\"}", OwnFormat::Baseline),
+            ("{\n  \"schema\": \"sunset-rules/1\",\n  \"rules\": []}", OwnFormat::Rules),
             (
                 "{\"$schema\": \"https://x/sarif-schema-2.1.0.json\", \"runs\": [{\"results\": [], \"tool\": {\"driver\": {\"informationUri\": \"u\", \"name\": \"sunset\", \"rules\": []}}}]}",
                 OwnFormat::Sarif,

@@ -1,28 +1,14 @@
 //! Adoption (issue 13): what a team meets in its first hour and in the
 //! shipped CI recipes. Each test fails on the behaviour the issue reports.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::{code, json, run_in, stderr, stdout, sunset, tree, AS_OF};
-
-/// A copy of `examples/` in a temp dir (as `<tmp>/examples`).
-fn examples_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    for entry in walkdir::WalkDir::new(&src) {
-        let entry = entry.expect("walk examples");
-        let rel = entry.path().strip_prefix(&src).expect("below examples");
-        let to = dir.path().join("examples").join(rel);
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).expect("mkdir");
-        } else if entry.file_type().is_file() {
-            std::fs::copy(entry.path(), &to).expect("copy");
-        }
-    }
-    dir
-}
+use crate::util::{
+    audit_json, code, examples_copy, git_apply, json, run_in, snapshot, stderr, stdout, sunset,
+    tree, AS_OF,
+};
 
 /// (path, line, column, rule, kind) of every finding in a JSON report.
 fn finding_keys(doc: &Value) -> Vec<(String, u64, u64, String, String)> {
@@ -42,19 +28,13 @@ fn finding_keys(doc: &Value) -> Vec<(String, u64, u64, String, String)> {
         .collect()
 }
 
-fn audit_json(dir: &Path, path: &str) -> Value {
-    let o = run_in(dir, &["audit", "--format", "json", "--as-of", AS_OF, path]);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    json(&o)
-}
-
 /// Issue 13, blocker: every report sunset writes into the tree is skipped
 /// on the next run (by content: the files are given names that say
 /// nothing), counted under `own_output`, and the findings stay the same.
 #[test]
 fn reports_written_into_the_tree_are_not_scanned_again() {
     let dir = examples_copy();
-    let before = audit_json(dir.path(), "examples");
+    let before = audit_json(dir.path(), &["examples"]);
     let keys = finding_keys(&before);
     assert!(keys.len() > 10, "{keys:?}");
 
@@ -83,7 +63,7 @@ fn reports_written_into_the_tree_are_not_scanned_again() {
         assert!(dir.path().join(&file).is_file(), "{all:?} wrote nothing");
     }
 
-    let after = audit_json(dir.path(), "examples");
+    let after = audit_json(dir.path(), &["examples"]);
     assert_eq!(finding_keys(&after), keys);
     assert_eq!(
         after["summary"]["files_skipped"]["own_output"],
@@ -129,7 +109,7 @@ fn lookalikes_of_sunset_output_are_still_scanned() {
             format!("# Qualys API migration report\n\nWe call `{url}`.\n"),
         ),
     ]);
-    let doc = audit_json(dir.path(), ".");
+    let doc = audit_json(dir.path(), &["."]);
     let paths: Vec<String> = finding_keys(&doc).into_iter().map(|k| k.0).collect();
     for f in ["other.json", "semgrep.sarif", "migration.md"] {
         assert!(paths.iter().any(|p| p.ends_with(f)), "{f}: {paths:?}");
@@ -299,7 +279,7 @@ fn every_command_uses_the_same_sunset_toml() {
         ("app/widgets.js".to_string(), "acme-widgets-v1".to_string()),
     ];
 
-    let audit = audit_json(dir.path(), ".");
+    let audit = audit_json(dir.path(), &["."]);
     assert_eq!(path_rules(&audit), expected, "audit");
 
     let o = run_in(
@@ -346,7 +326,7 @@ fn every_command_uses_the_same_sunset_toml() {
 #[test]
 fn no_config_works_for_every_command() {
     let dir = configured_tree();
-    let doc = audit_json_with(dir.path(), &["--no-config"]);
+    let doc = audit_json(dir.path(), &["--no-config", "."]);
     let got = path_rules(&doc);
     assert!(got.iter().any(|(p, _)| p == "vendor/lib/old.py"), "{got:?}");
     assert!(!got.iter().any(|(_, r)| r == "acme-widgets-v1"), "{got:?}");
@@ -374,15 +354,6 @@ fn no_config_works_for_every_command() {
         assert_eq!(code(&o), 2, "{cmd}");
         assert!(stderr(&o).contains("sunset.toml"), "{cmd}: {}", stderr(&o));
     }
-}
-
-fn audit_json_with(dir: &Path, extra: &[&str]) -> Value {
-    let mut args = vec!["audit", "--format", "json", "--as-of", AS_OF];
-    args.extend_from_slice(extra);
-    args.push(".");
-    let o = run_in(dir, &args);
-    assert_eq!(code(&o), 0, "{}", stderr(&o));
-    json(&o)
 }
 
 const WORKFLOW: &str = "name: nightly\non: schedule\njobs:\n  scans:\n    runs-on: ubuntu-latest\n    steps:\n      - run: |\n          curl -s -u \"$QUALYS_USER:$QUALYS_PASS\" -H 'X-Requested-With: curl' \\\n            'https://qualysapi.qualys.com/api/2.0/fo/scan/?action=list'\n";
@@ -429,7 +400,7 @@ fn ci_dot_paths_are_scanned_and_git_never() {
     let out = stdout(&o);
     assert!(out.contains(".github/workflows/nightly.yml:9:"), "{out}");
 
-    let doc = audit_json(dir.path(), ".");
+    let doc = audit_json(dir.path(), &["."]);
     let mut paths: Vec<String> = finding_keys(&doc)
         .into_iter()
         .map(|k| k.0.trim_start_matches("./").to_string())
@@ -451,7 +422,7 @@ fn ci_dot_paths_are_scanned_and_git_never() {
     );
 
     // --hidden lets in .cache/, never .git/.
-    let doc = audit_json_with(dir.path(), &["--hidden", "--no-ignore"]);
+    let doc = audit_json(dir.path(), &["--hidden", "--no-ignore", "."]);
     let paths: Vec<String> = finding_keys(&doc).into_iter().map(|k| k.0).collect();
     assert!(
         paths.iter().any(|p| p.ends_with(".cache/run.sh")),
@@ -548,34 +519,6 @@ fn rust_version_covers_the_lock_file() {
         gate.contains(&format!("image: rust:{ours}\n")),
         "the GitLab recipe's image is not rust:{ours}"
     );
-}
-
-/// Runs `git apply ARGS` in `dir` (outside any repository it works like
-/// `patch -p1`).
-fn git_apply(dir: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new("git")
-        .args(["apply"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git")
-}
-
-/// All files below `dir`, with their bytes, sorted by path.
-fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut v: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).expect("below").to_path_buf(),
-                std::fs::read(e.path()).expect("read"),
-            )
-        })
-        .collect();
-    v.sort();
-    v
 }
 
 /// The fake credentials planted in examples/ (as .ci/run lists them).
@@ -692,13 +635,13 @@ fn max_filesize_takes_size_suffixes() {
         big.push_str("# padding padding padding padding padding padding\n");
     }
     let dir = tree(&[("big.py", big.as_str())]);
-    let small = audit_json_with(dir.path(), &["--max-filesize", "1K"]);
+    let small = audit_json(dir.path(), &["--max-filesize", "1K", "."]);
     assert_eq!(
         small["summary"]["files_skipped"]["too_large"], 1,
         "{}",
         small["summary"]
     );
-    let large = audit_json_with(dir.path(), &["--max-filesize", "10k"]);
+    let large = audit_json(dir.path(), &["--max-filesize", "10k", "."]);
     assert_eq!(finding_keys(&large).len(), 1, "{large}");
     let o = run_in(dir.path(), &["audit", "--max-filesize", "10X", "."]);
     assert_eq!(code(&o), 2);

@@ -212,7 +212,10 @@ fn unknown_config_key_points_at_its_line() {
     let o = check(dir.path(), &["."]);
     assert_eq!(code(&o), 2);
     let err = stderr(&o);
-    assert!(err.contains("unknown field `warn_within`"), "{err}");
+    assert!(
+        err.contains("unknown key `warn_within`") && err.contains("`warn-within`?)"),
+        "{err}"
+    );
     assert!(err.contains("sunset.toml:3:1"), "points at line 3: {err}");
     assert!(err.contains("warn-within"), "lists the known keys: {err}");
 }

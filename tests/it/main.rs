@@ -2,11 +2,13 @@
 
 mod adoption;
 mod agreement;
+mod all_problems;
 mod check;
 mod cli;
 mod cmd;
 mod docs;
 mod fix;
+mod fix_output;
 mod fixtures;
 mod flow;
 mod formats;
@@ -16,9 +18,12 @@ mod hostile_scale;
 mod layers;
 mod libraries;
 mod params;
+mod paths_and_marks;
 mod pipe;
 mod plan;
+mod progress;
 mod redaction;
 mod requests;
 mod rules;
+mod suppress;
 mod util;

@@ -1,7 +1,7 @@
 //! What every integration test shares (ripgrep's `tests/util.rs`): running
 //! the binary, reading its output, and temporary trees.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
@@ -46,6 +46,61 @@ pub(crate) fn code(o: &Output) -> i32 {
 pub(crate) fn json(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout)
         .unwrap_or_else(|e| panic!("JSON output does not parse ({e}):\n{}", stdout(o)))
+}
+
+/// `sunset audit --format json --as-of AS_OF ARGS` in `dir`, which must
+/// exit 0; its JSON document.
+pub(crate) fn audit_json(dir: &Path, args: &[&str]) -> Value {
+    let mut all = vec!["audit", "--format", "json", "--as-of", AS_OF];
+    all.extend_from_slice(args);
+    let o = run_in(dir, &all);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    json(&o)
+}
+
+/// A copy of `examples/` in a temp dir (as `<tmp>/examples`).
+pub(crate) fn examples_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.expect("walk examples");
+        let rel = entry.path().strip_prefix(&src).expect("below examples");
+        let to = dir.path().join("examples").join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).expect("mkdir");
+        } else if entry.file_type().is_file() {
+            std::fs::copy(entry.path(), &to).expect("copy");
+        }
+    }
+    dir
+}
+
+/// All files below `dir`, with their bytes, sorted by path.
+pub(crate) fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut v: Vec<(PathBuf, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).expect("below").to_path_buf(),
+                std::fs::read(e.path()).expect("read"),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Runs `git apply ARGS` in `dir` (outside any repository it works like
+/// `patch -p1`).
+pub(crate) fn git_apply(dir: &Path, args: &[&str]) -> Output {
+    Command::new("git")
+        .args(["apply"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git")
 }
 
 /// A temp dir holding `files` (path relative to the dir, contents).

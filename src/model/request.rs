@@ -238,7 +238,11 @@ fn evaluate_one(check: &ParamCheck, request: &Request) -> Option<RequestCheck> {
 /// C++ path (`std::vector`) never counts.
 pub fn find_ipv6(value: &str) -> Option<&str> {
     let separators = |c: char| {
-        c.is_whitespace() || matches!(c, ',' | ';' | '"' | '\'' | '[' | ']' | '{' | '}' | '(' | ')' | '=' | '&' | '|')
+        c.is_whitespace()
+            || matches!(
+                c,
+                ',' | ';' | '"' | '\'' | '[' | ']' | '{' | '}' | '(' | ')' | '=' | '&' | '|'
+            )
     };
     for token in value.split(separators) {
         let token = token.split('/').next().unwrap_or(token);
@@ -286,7 +290,10 @@ mod tests {
     #[test]
     fn ipv6_literals_are_recognised() {
         let yes = [
-            ("2001:0db8:85a3:0000:0000:8a2e:0370:7334", "2001:0db8:85a3:0000:0000:8a2e:0370:7334"),
+            (
+                "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+                "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+            ),
             ("1e80::5c91:4831:88f9:41ef", "1e80::5c91:4831:88f9:41ef"),
             ("10.0.0.1, 2001:db8::1", "2001:db8::1"),
             ("10.0.0.1,2001:db8::1", "2001:db8::1"),

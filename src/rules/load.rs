@@ -975,9 +975,8 @@ fn compile_param_checks(e: &RawEndpoint, problems: &mut Vec<RuleProblem>) -> Vec
             problem,
             span: span.into(),
         };
-        let any_param = c.kind.get_ref() == "ipv6"
-            && c.params.len() == 1
-            && c.params[0].get_ref() == "*";
+        let any_param =
+            c.kind.get_ref() == "ipv6" && c.params.len() == 1 && c.params[0].get_ref() == "*";
         for p in c
             .params
             .iter()
@@ -1035,8 +1034,7 @@ fn compile_param_checks(e: &RawEndpoint, problems: &mut Vec<RuleProblem>) -> Vec
                     a.span(),
                 ));
             } else if a.get_ref().is_empty()
-                || a
-                    .get_ref()
+                || a.get_ref()
                     .bytes()
                     .any(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')))
             {

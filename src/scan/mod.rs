@@ -330,8 +330,15 @@ pub fn scan_text(
             }
         }
     }
-    for finding in operation_findings(display, lang, role, text, &index, matcher, &mut requests_left)
-    {
+    for finding in operation_findings(
+        display,
+        lang,
+        role,
+        text,
+        &index,
+        matcher,
+        &mut requests_left,
+    ) {
         if findings.len() >= MAX_PER_FILE {
             capped += 1;
         } else {
@@ -1021,9 +1028,9 @@ fn operation_findings(
             || line_head.starts_with('*');
         let before = text[line_start..at].trim_end();
         let definition = before
-                .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .next()
-                .is_some_and(|w| ["def", "function", "fn", "func", "sub"].contains(&w));
+            .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .next()
+            .is_some_and(|w| ["def", "function", "fn", "func", "sub"].contains(&w));
         let rest = text[end..].trim_start();
         let called = rest.starts_with('(');
         let quoted_or_path = at

@@ -16,6 +16,7 @@ mod hostile_scale;
 mod layers;
 mod libraries;
 mod params;
+mod pci;
 mod pipe;
 mod plan;
 mod redaction;

@@ -561,10 +561,12 @@ fn examples_have_no_fixable_call_left_after_write_unsafe() {
     // Only the uses whose version lives elsewhere are left, all manual.
     assert_eq!(after.manual.len(), before.manual.len());
     let report = crate::fixtures::scan_report(&options(vec![dir.path().to_path_buf()]));
+    // (Not counted: the active save_merchant call, shown for its request
+    // error, has no version to rewrite.)
     let calls = report
         .findings
         .iter()
-        .filter(|f| f.kind == sunset::FindingKind::Call)
+        .filter(|f| f.kind == sunset::FindingKind::Call && f.status != sunset::Status::Active)
         .count();
     assert_eq!(calls, after.manual.len());
 }

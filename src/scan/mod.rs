@@ -989,7 +989,7 @@ fn finding_from_hit(
             *requests_left -= 1;
             crate::request::read(text, index, hit.span, &hit.matched, dialect(lang))
         });
-        fixes::apply_request(&mut finding, hit.rule, request);
+        fixes::apply_request_in(&mut finding, hit.rule, request, Some((text, index)));
     }
     finding
 }

@@ -17,12 +17,15 @@ const LAUNCH: &str = "https://pci-api.qualys.com/pci/scan/launch";
 /// path segment, which is how the rule finds it in every language.
 const MERCHANT: &str = "https://pci-api.qualys.com/pci/merchant/save_merchant";
 
+/// A request check: code, level, message.
+type Check = (String, String, String);
+
 /// The `param-*` checks of the one call of `rule` in each language.
 fn checks_in_every_language(
     rule: &str,
     url: &str,
     params: &[(&str, V)],
-) -> Vec<(&'static str, Vec<(String, String, String)>)> {
+) -> Vec<(&'static str, Vec<Check>)> {
     LANGS
         .iter()
         .map(|lang| (*lang, param_checks(&finding(lang, rule, url, params))))

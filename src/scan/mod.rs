@@ -1037,11 +1037,20 @@ fn operation_findings(
             .checked_sub(1)
             .map(|i| bytes[i])
             .is_some_and(|b| matches!(b, b'"' | b'\'' | b'`' | b'/'));
-        let accepted = match dialect {
-            Dialect::Json => true,
-            Dialect::Shell | Dialect::PowerShell => !comment,
-            Dialect::Code { .. } => !comment && (called || quoted_or_path),
-        };
+        let line_end = text[end..].find('\n').map_or(text.len(), |p| end + p);
+        let line = text[line_start..line_end].to_ascii_lowercase();
+        // Prose (Markdown, text) names an operation far more often than it
+        // calls it: only a line that reads like a request counts there.
+        let prose = matches!(lang, Language::Markdown | Language::Text)
+            && !["curl", "wget", "http", "invoke-"]
+                .iter()
+                .any(|k| line.contains(k));
+        let accepted = !prose
+            && match dialect {
+                Dialect::Json => true,
+                Dialect::Shell | Dialect::PowerShell => !comment,
+                Dialect::Code { .. } => !comment && (called || quoted_or_path),
+            };
         if !accepted || definition {
             continue;
         }

@@ -256,3 +256,22 @@ fn an_operation_rule_is_validated() {
         }
     }
 }
+
+/// Prose names `save_merchant` without calling it: a Markdown sentence is
+/// not a use, a curl line in a fence is.
+#[test]
+fn save_merchant_in_prose_is_not_a_use() {
+    let md = "# Notes\n\nThe save_merchant API refuses IPv6 (2001:db8::1).\n\n```sh\ncurl -X POST \"https://pci-api.qualys.com/pci/merchant/save_merchant\" -d \"assets=2001:db8::1\"\n```\n";
+    let dir = tree(&[("NOTES.md", md)]);
+    let doc = json(&run_in(
+        dir.path(),
+        &["audit", ".", "--format", "json", "--include-active"],
+    ));
+    let lines: Vec<u64> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["line"].as_u64().expect("line"))
+        .collect();
+    assert_eq!(lines, vec![6], "{doc:#}");
+}

@@ -54,6 +54,20 @@ fn render_file(
     mask: bool,
 ) -> std::io::Result<()> {
     for e in &file.edits {
+        if e.range.0 == e.range.1 {
+            // An insertion: the required parameter a rule gives a value
+            // for, added with the version rewrite of the same request.
+            writeln!(
+                out,
+                "# sunset fix: {}:{}:{} {} adds `{}` to the request (a parameter the replacement requires)",
+                crate::display::escape(&file.display),
+                e.line,
+                e.column,
+                e.rule,
+                crate::redact::redact_str(&String::from_utf8_lossy(&e.bytes))
+            )?;
+            continue;
+        }
         let line = format!(
             "# sunset fix: {}:{}:{} {} {} -> {}",
             crate::display::escape(&file.display),

@@ -46,7 +46,9 @@ pub fn entries(report: &Report) -> Vec<BaselineEntry> {
     let mut entries: Vec<BaselineEntry> = report
         .findings
         .iter()
-        .filter(|f| f.status != Status::Active)
+        // An active endpoint is recorded only for a request check that can
+        // fail the gate (IPv6 sent to save_merchant).
+        .filter(|f| is_gated(f))
         .map(|f| BaselineEntry {
             fingerprint: f.fingerprint.clone(),
             rule: f.rule.clone(),
@@ -57,6 +59,16 @@ pub fn entries(report: &Report) -> Vec<BaselineEntry> {
         .collect();
     entries.sort_by(|a, b| (&a.path, a.line, &a.rule).cmp(&(&b.path, b.line, &b.rule)));
     entries
+}
+
+/// Whether a finding can fail the gate and so belongs in a baseline: a
+/// legacy endpoint, or an active one with a request check at warning or
+/// error (IPv6 sent to save_merchant).
+fn is_gated(f: &crate::model::Finding) -> bool {
+    f.status != Status::Active
+        || f.request_checks
+            .iter()
+            .any(|c| c.level >= crate::model::request::CheckLevel::Warning)
 }
 
 /// Serialises a baseline document.
@@ -96,11 +108,7 @@ pub fn apply(report: &mut Report, entries: &[BaselineEntry], file: &str) -> Base
     let recorded: BTreeSet<&str> = entries.iter().map(|e| e.fingerprint.as_str()).collect();
     let mut present: BTreeSet<String> = BTreeSet::new();
     let (mut known, mut new) = (0, 0);
-    for f in report
-        .findings
-        .iter_mut()
-        .filter(|f| f.status != Status::Active)
-    {
+    for f in report.findings.iter_mut().filter(|f| is_gated(f)) {
         present.insert(f.fingerprint.clone());
         if recorded.contains(f.fingerprint.as_str()) {
             known += 1;

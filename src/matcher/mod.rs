@@ -69,6 +69,16 @@ pub struct Matcher<'r> {
     /// Per root, the shape of its version segment (`2.0` → "9.9", `v1` →
     /// "v9"), so `/api/v1/` of another vendor is not taken for Qualys.
     version_shapes: std::collections::HashMap<String, Vec<String>>,
+    /// A searcher for each rule keyed by an operation name
+    /// (`save_merchant`), with the rule.
+    operations: Vec<(memchr::memmem::Finder<'static>, &'r Rule)>,
+}
+
+/// One use of an operation name in a file: the rule, and the byte span of
+/// the name.
+pub struct OperationUse<'r> {
+    pub rule: &'r Rule,
+    pub span: (usize, usize),
 }
 
 impl<'r> Matcher<'r> {
@@ -224,7 +234,39 @@ impl<'r> Matcher<'r> {
                 .map(|r| memchr::memmem::Finder::new(format!("{r}/").as_bytes()).into_owned())
                 .collect(),
             version_shapes,
+            operations: rules
+                .operations()
+                .filter_map(|r| {
+                    let name = r.operation.as_deref()?;
+                    Some((memchr::memmem::Finder::new(name.as_bytes()).into_owned(), r))
+                })
+                .collect(),
         }
+    }
+
+    /// The uses of operation names in `text`: whole identifiers
+    /// (`save_merchant`, not `save_merchants` or `do_save_merchant`),
+    /// sorted by position.
+    pub fn operation_uses(&self, text: &str) -> Vec<OperationUse<'r>> {
+        let bytes = text.as_bytes();
+        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let mut out = Vec::new();
+        for (finder, rule) in &self.operations {
+            for at in finder.find_iter(bytes) {
+                let end = at + finder.needle().len();
+                let before = at.checked_sub(1).map(|i| bytes[i]);
+                let after = bytes.get(end).copied();
+                if before.is_some_and(word) || after.is_some_and(word) {
+                    continue;
+                }
+                out.push(OperationUse {
+                    rule,
+                    span: (at, end),
+                });
+            }
+        }
+        out.sort_by_key(|u| u.span);
+        out
     }
 
     /// The endpoint roots (`api`, `pcrs`, …).
@@ -283,6 +325,10 @@ impl<'r> Matcher<'r> {
     /// Whether `bytes` may hold an endpoint (or a relative piece of one).
     pub fn prefilter(&self, bytes: &[u8]) -> bool {
         self.prefilter.is_match(bytes)
+            || self
+                .operations
+                .iter()
+                .any(|(finder, _)| finder.find(bytes).is_some())
     }
 
     /// Whether an expression may hold an endpoint, a base or a relative

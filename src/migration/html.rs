@@ -682,6 +682,20 @@ fn endpoint(plan: &Plan, e: &EndpointPlan, s: &mut String) {
         let _ = write!(s, "<td>{v}</td>");
     }
     s.push_str("</tr></tbody></table></div>\n");
+    if !e.request_changes.is_empty() {
+        s.push_str("<p class=\"notes-title\">Request changes</p>\n<ul class=\"notes\">\n");
+        for c in &e.request_changes {
+            let _ = writeln!(
+                s,
+                "<li><strong>{}</strong> <code>{}</code>: {} ({})</li>",
+                esc(c.level.as_str()),
+                esc(&c.code),
+                esc(&c.message),
+                esc(&plural(c.calls as i64, "call"))
+            );
+        }
+        s.push_str("</ul>\n");
+    }
     if !e.notes.is_empty() {
         s.push_str("<p class=\"notes-title\">Migration notes</p>\n<ul class=\"notes\">\n");
         for n in &e.notes {

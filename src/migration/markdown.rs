@@ -293,6 +293,19 @@ fn endpoint(plan: &Plan, e: &EndpointPlan, s: &mut String) {
         s.push_str("| Evidence | secondary only: unconfirmed |\n");
     }
     s.push('\n');
+    if !e.request_changes.is_empty() {
+        s.push_str("Request changes (from the request checks of the calls):\n\n");
+        for c in &e.request_changes {
+            s.push_str(&format!(
+                "- **{}** {}: {} ({})\n",
+                c.level.as_str(),
+                code(&c.code),
+                text(&c.message),
+                super::plural(c.calls as i64, "call")
+            ));
+        }
+        s.push('\n');
+    }
     if !e.notes.is_empty() {
         s.push_str("Migration notes:\n\n");
         for n in &e.notes {

@@ -314,10 +314,51 @@ pub struct EndpointPlan {
     pub repos: usize,
     /// From the loaded rule; empty when the rule is not loaded.
     pub notes: Vec<String>,
+    /// What must change in the requests, not only the URL: the request
+    /// checks of this endpoint's calls, grouped, most serious first.
+    pub request_changes: Vec<RequestChange>,
     pub source: crate::rules::Source,
     pub confirmed: bool,
     /// False when the findings name a rule the loaded rule set lacks.
     pub rule_loaded: bool,
+}
+
+/// One request check shared by calls of an endpoint, with how many calls
+/// it was found on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestChange {
+    pub level: crate::model::request::CheckLevel,
+    pub code: String,
+    pub message: String,
+    pub calls: usize,
+}
+
+impl RequestChange {
+    /// Adds one call's checks to `changes`, keeping them grouped and
+    /// sorted: error, warning, info, then by code and message.
+    fn add(changes: &mut Vec<RequestChange>, checks: &[crate::model::request::RequestCheck]) {
+        for c in checks {
+            match changes
+                .iter_mut()
+                .find(|x| x.level == c.level && x.code == c.code && x.message == c.message)
+            {
+                Some(x) => x.calls += 1,
+                None => changes.push(RequestChange {
+                    level: c.level,
+                    code: c.code.clone(),
+                    message: c.message.clone(),
+                    calls: 1,
+                }),
+            }
+        }
+        changes.sort_by(|a, b| {
+            (std::cmp::Reverse(a.level), &a.code, &a.message).cmp(&(
+                std::cmp::Reverse(b.level),
+                &b.code,
+                &b.message,
+            ))
+        });
+    }
 }
 
 impl EndpointPlan {
@@ -616,6 +657,7 @@ impl Plan {
                         notes: rule
                             .map(|r| r.breaking_changes.iter().chain(&r.notes).cloned().collect())
                             .unwrap_or_default(),
+                        request_changes: Vec::new(),
                         source: rule.map_or_else(|| f.source.clone(), |r| r.source.clone()),
                         confirmed: f.confirmed,
                         rule_loaded: rule.is_some(),
@@ -656,6 +698,7 @@ impl Plan {
                     }
                     FindingKind::Call | FindingKind::Library => {
                         entry.calls += 1;
+                        RequestChange::add(&mut entry.request_changes, &f.request_checks);
                         row.calls += 1;
                         plan.calls += 1;
                         *row.calls_by_status.entry(f.status).or_default() += 1;

@@ -238,7 +238,8 @@ pub struct BaselineEntry {
 
 impl Report {
     /// Assesses a scan at `as_of` ([`super::assess`]); uses of active
-    /// endpoints are kept only with `include_active`.
+    /// endpoints are kept only with `include_active`, or when a request
+    /// check on them is a warning or an error.
     pub fn from_scan(scan: Scan, as_of: Date, include_active: bool) -> Report {
         let mut report = Report {
             as_of,
@@ -250,7 +251,16 @@ impl Report {
         };
         report.reassess(as_of);
         if !include_active {
-            report.findings.retain(|f| f.status != Status::Active);
+            // A use of an active endpoint is news only with
+            // --include-active; a request the sources say is wrong for it
+            // (a request check at warning or error: IPv6 sent to
+            // save_merchant) is a problem whatever the endpoint's status.
+            report.findings.retain(|f| {
+                f.status != Status::Active
+                    || f.request_checks
+                        .iter()
+                        .any(|c| c.level >= super::request::CheckLevel::Warning)
+            });
         }
         report.count_findings();
         report

@@ -148,6 +148,7 @@ pub fn verdict_code(rule: &ParamRule) -> &'static str {
         ParamRule::Required { .. } => "param-required",
         ParamRule::Exclusive { .. } => "param-exclusive",
         ParamRule::RejectsValues { .. } => "param-value",
+        ParamRule::Ipv6 { .. } => "param-ipv6",
     }
 }
 
@@ -193,6 +194,29 @@ fn evaluate_one(check: &ParamCheck, request: &Request) -> Option<RequestCheck> {
             Knowledge::Unknown => return Some(unknown(param)),
             Knowledge::Literal(v) => values.iter().any(|x| x.eq_ignore_ascii_case(&v)),
         },
+        ParamRule::Ipv6 { params } => {
+            let read = |p: &&Param| params.is_empty() || params.contains(&p.name);
+            let mut found = None;
+            for p in request.params.iter().filter(read) {
+                match &p.value {
+                    None => return Some(unknown(&p.name)),
+                    Some(v) => {
+                        if found.is_none() {
+                            found = find_ipv6(v).map(|a| (p.name.clone(), a.to_string()));
+                        }
+                    }
+                }
+            }
+            if let Some((name, address)) = found {
+                return Some(RequestCheck {
+                    level: check.level,
+                    code: verdict_code(&check.rule).to_string(),
+                    message: format!("{name}: {address}: {}", check.message),
+                    source: check.source.clone(),
+                });
+            }
+            false
+        }
     };
     fails.then(|| RequestCheck {
         level: check.level,
@@ -200,6 +224,52 @@ fn evaluate_one(check: &ParamCheck, request: &Request) -> Option<RequestCheck> {
         message: check.message.clone(),
         source: check.source.clone(),
     })
+}
+
+/// The first token of `value` that holds an IPv6 address, as written.
+///
+/// The value is cut into candidate tokens at list and quoting punctuation
+/// (`,`, `;`, whitespace, quotes, brackets, `=`, `&`); a token loses a
+/// `/…` suffix (a CIDR prefix or a virtual host's path) and is split at
+/// `-` (a range). A token, or the tail of a `host:port:address` token
+/// after one of its colons, counts only when [`std::net::Ipv6Addr`]
+/// parses it and it is not the unspecified address `::` — so an IPv4
+/// address, a MAC address (`00:1a:2b:3c:4d:5e`), a time (`12:30:00`) or a
+/// C++ path (`std::vector`) never counts.
+pub fn find_ipv6(value: &str) -> Option<&str> {
+    let separators = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                ',' | ';' | '"' | '\'' | '[' | ']' | '{' | '}' | '(' | ')' | '=' | '&' | '|'
+            )
+    };
+    for token in value.split(separators) {
+        let token = token.split('/').next().unwrap_or(token);
+        for part in token.split('-') {
+            // `fe80::1%eth0`: a zone index is not part of the address.
+            let part = part.split('%').next().unwrap_or(part);
+            if !part.contains(':') {
+                continue;
+            }
+            let tails = std::iter::once(0).chain(
+                part.match_indices(':')
+                    .map(|(i, _)| i + 1)
+                    .filter(|&i| i < part.len()),
+            );
+            for start in tails {
+                let tail = &part[start..];
+                if let Ok(address) = tail.parse::<std::net::Ipv6Addr>() {
+                    if !address.is_unspecified() {
+                        // Where the address starts in `host:port:address`
+                        // is ambiguous: give the token as written.
+                        return Some(part);
+                    }
+                }
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -214,6 +284,49 @@ mod tests {
             line: 1,
             column: 1,
             offset: 0,
+        }
+    }
+
+    #[test]
+    fn ipv6_literals_are_recognised() {
+        let yes = [
+            (
+                "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+                "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+            ),
+            ("1e80::5c91:4831:88f9:41ef", "1e80::5c91:4831:88f9:41ef"),
+            ("10.0.0.1, 2001:db8::1", "2001:db8::1"),
+            ("10.0.0.1,2001:db8::1", "2001:db8::1"),
+            ("::1", "::1"),
+            ("2001:db8::/64", "2001:db8::"),
+            ("2001:db8::1-2001:db8::ff", "2001:db8::1"),
+            ("[2001:db8::1]:443", "2001:db8::1"),
+            ("fe80::1%eth0", "fe80::1"),
+            ("::ffff:192.0.2.1", "::ffff:192.0.2.1"),
+            // A virtual host: host:port:address/path (PCI 1.6.2).
+            (
+                "www.test.com:8008:2001:df1:f600:247d::a73:7de3/path",
+                "www.test.com:8008:2001:df1:f600:247d::a73:7de3",
+            ),
+        ];
+        for (value, found) in yes {
+            assert_eq!(find_ipv6(value), Some(found), "{value}");
+        }
+        let no = [
+            "10.0.0.1",
+            "10.0.0.1-10.0.0.9, 192.168.0.0/24",
+            "www.test.com:8008:11.11.11.11/path",
+            "00:1a:2b:3c:4d:5e",
+            "00-1A-2B-3C-4D-5E",
+            "12:30:00",
+            "2026-12-05T12:30:00Z",
+            "std::vector<int>",
+            "::",
+            "a:b",
+            "",
+        ];
+        for value in no {
+            assert_eq!(find_ipv6(value), None, "{value}");
         }
     }
 

@@ -310,6 +310,9 @@ fn write_finding(
                     Some(
                         if f.kind == FindingKind::Library {
                             "reaches it inside the library"
+                        } else if !f.endpoint.starts_with('/') {
+                            // A rule keyed by an operation name.
+                            "operation"
                         } else {
                             LABEL
                         }
@@ -438,12 +441,30 @@ fn library_note(lib: &crate::model::LibraryUse) -> String {
 /// `mention[EOL]`, `test[EOS]` for what names an endpoint without calling
 /// it from production code, so a mention never reads like an error.
 fn tag(f: &Finding) -> String {
+    if let (Some(level), FindingKind::Call) = (request_problem(f), f.kind) {
+        // An active endpoint shown for its request: say so.
+        return format!("{}[request]", level.as_str());
+    }
     let word = match (f.kind, shown_level(f)) {
         (FindingKind::Call, Severity::None) => "info",
         (FindingKind::Call, s) => s.as_str(),
         (kind, _) => kind.as_str(),
     };
     format!("{word}[{}]", f.status.label())
+}
+
+/// For a use of an active endpoint, the worst request check at warning or
+/// error (IPv6 sent to save_merchant): the reason it is shown at all.
+fn request_problem(f: &Finding) -> Option<crate::model::request::CheckLevel> {
+    use crate::model::request::CheckLevel;
+    if f.status != Status::Active {
+        return None;
+    }
+    f.request_checks
+        .iter()
+        .map(|c| c.level)
+        .filter(|l| *l >= CheckLevel::Warning)
+        .max()
 }
 
 /// The level a finding is drawn at: a mention or test finding is advice
@@ -479,6 +500,9 @@ fn headline(f: &Finding, as_of: Date) -> String {
             Some(next) => format!("{what} is deprecated — {next}"),
             None => format!("{what} is deprecated; no End of Support date published"),
         },
+        Status::Active if request_problem(f).is_some() => {
+            format!("{what} is active, but this request is not valid for it")
+        }
         Status::Active => format!("{what} is active"),
     }
 }
@@ -531,6 +555,9 @@ fn help(f: &Finding) -> String {
         .find(|c| c.code.starts_with("action-"))
     {
         return visible(&c.message);
+    }
+    if request_problem(f).is_some() {
+        return "change the request as the request check below says".to_string();
     }
     match (&f.replacement, &f.suggested) {
         (Some(r), Some(s)) if s != r => format!("use {r}: {s}"),

@@ -245,6 +245,10 @@ struct JsonRule<'a> {
     breaking_changes: &'a [String],
     /// Per-action replacements (`[[endpoint.action]]`).
     actions: &'a [crate::rules::ActionScope],
+    /// The operation name a rule without a published path matches
+    /// (`save_merchant`); absent for path rules.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    operation: Option<&'a str>,
     origin: String,
 }
 
@@ -309,6 +313,7 @@ impl<'a> JsonRule<'a> {
             category: &r.category,
             endpoint: &r.endpoint_display,
             canonical: &r.endpoint.canonical,
+            operation: r.operation.as_deref(),
             replacement: r.replacement.as_deref(),
             active_versions: &r.active_versions,
             methods: &r.methods,

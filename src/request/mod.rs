@@ -708,6 +708,11 @@ fn balanced(text: &str, open: usize, dialect: Dialect) -> Option<(usize, Vec<Tok
     None
 }
 
+/// The byte range of the Postman request object around `at`, if any.
+pub fn request_object_span(text: &str, at: usize) -> Option<(usize, usize)> {
+    enclosing_request_object(text, floor(text, at.min(text.len())))
+}
+
 /// The innermost JSON object around `at` that has a `"method"` key: a
 /// Postman request.
 fn enclosing_request_object(text: &str, at: usize) -> Option<(usize, usize)> {

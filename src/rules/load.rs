@@ -355,9 +355,26 @@ pub enum RuleProblem {
     #[error("bad parameter check: {problem}")]
     #[diagnostic(
         code(sunset::rules::bad_param_check),
-        help("kinds: not-accepted, required and rejects-value take one parameter, exclusive takes two; rejects-value needs `values`; level is info, warning or error")
+        help("kinds: not-accepted, required and rejects-value take one parameter, exclusive takes two, ipv6 takes one or more (or [\"*\"] for every parameter); rejects-value needs `values`; `add` only on required; level is info, warning or error")
     )]
     BadParamCheck {
+        problem: String,
+        #[label("here")]
+        span: SourceSpan,
+    },
+
+    /// An `operation` that cannot be matched: not an identifier as written
+    /// in code, given together with `endpoint`, or with a key that only a
+    /// path can have (`replacement`, `active-versions`, `[[endpoint.action]]`).
+    ///
+    /// Resolution: give either `endpoint` (a published path) or `operation`
+    /// (the operation's name, e.g. `save_merchant`), not both.
+    #[error("bad operation: {problem}")]
+    #[diagnostic(
+        code(sunset::rules::bad_operation),
+        help("`operation` is an identifier (letters, digits, `_`, not starting with a digit) used where no path is published; a rule has either `endpoint` or `operation`, and an operation rule has no replacement, active versions or per-action scope")
+    )]
+    BadOperation {
         problem: String,
         #[label("here")]
         span: SourceSpan,
@@ -380,6 +397,7 @@ impl RuleProblem {
             | RuleProblem::BadPath { span, .. }
             | RuleProblem::ReplacementIsEndpoint { span, .. }
             | RuleProblem::BadMethod { span, .. }
+            | RuleProblem::BadOperation { span, .. }
             | RuleProblem::BadEvidence { span, .. }
             | RuleProblem::BadHistoryField { span, .. }
             | RuleProblem::BadUrl { span, .. }
@@ -671,11 +689,17 @@ fn check_duplicates(entries: &[RawEndpoint], problems: &mut Vec<RuleProblem>) {
         } else {
             ids.insert(id, e.id.span());
         }
-        if path_problem(e.endpoint.get_ref()).is_some() {
-            continue;
-        }
-        let Some(pattern) = EndpointPattern::parse(e.endpoint.get_ref()) else {
-            continue;
+        let pattern = match &e.operation {
+            Some(op) if !e.has_endpoint => EndpointPattern::operation(op.get_ref()),
+            _ => {
+                if path_problem(e.endpoint.get_ref()).is_some() {
+                    continue;
+                }
+                let Some(pattern) = EndpointPattern::parse(e.endpoint.get_ref()) else {
+                    continue;
+                };
+                pattern
+            }
         };
         if let Some((first_id, first)) = endpoints.get(&pattern.canonical) {
             problems.push(RuleProblem::DuplicateEndpoint {
@@ -706,7 +730,10 @@ fn compile(
     ] {
         check_non_empty(key, value, problems);
     }
-    let endpoint = check_path("endpoint", &e.endpoint, problems);
+    let endpoint = match &e.operation {
+        Some(op) => check_operation(e, op, problems),
+        None => check_path("endpoint", &e.endpoint, problems),
+    };
     if let Some(r) = &e.replacement {
         if let (Some(ep), Some(rp)) = (&endpoint, check_path("replacement", r, problems)) {
             if ep.canonical == rp.canonical {
@@ -795,6 +822,7 @@ fn compile(
             category: e.category.get_ref().clone(),
             endpoint,
             endpoint_display: e.endpoint.get_ref().clone(),
+            operation: e.operation.as_ref().map(|o| o.get_ref().clone()),
             replacement: e.replacement.as_ref().map(|r| r.get_ref().clone()),
             active_versions: e
                 .active_versions
@@ -820,6 +848,56 @@ fn compile(
         id_span: e.id.span(),
         endpoint_span: e.endpoint.span(),
     })
+}
+
+/// The pattern of a rule keyed by `operation`, or why it cannot be one.
+fn check_operation(
+    e: &RawEndpoint,
+    op: &Spanned<String>,
+    problems: &mut Vec<RuleProblem>,
+) -> Option<EndpointPattern> {
+    let before = problems.len();
+    let name = op.get_ref();
+    let bad = |problem: String, span: Range<usize>| RuleProblem::BadOperation {
+        problem,
+        span: span.into(),
+    };
+    let identifier = name
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if !identifier {
+        problems.push(bad(
+            format!("\"{name}\" is not an identifier as written in code"),
+            op.span(),
+        ));
+    }
+    if e.has_endpoint {
+        problems.push(bad(
+            "a rule has either `endpoint` or `operation`, not both".to_string(),
+            op.span(),
+        ));
+    }
+    if let Some(r) = &e.replacement {
+        problems.push(bad(
+            "an operation rule has no `replacement` (nothing to rewrite to)".to_string(),
+            r.span(),
+        ));
+    }
+    if let Some(v) = e.active_versions.first() {
+        problems.push(bad(
+            "an operation rule has no `active-versions`".to_string(),
+            v.span(),
+        ));
+    }
+    if let Some(a) = e.actions.first() {
+        problems.push(bad(
+            "an operation rule has no `[[endpoint.action]]`".to_string(),
+            a.span.clone(),
+        ));
+    }
+    (problems.len() == before).then(|| EndpointPattern::operation(name))
 }
 
 /// The `[[endpoint.action]]` tables of an entry, checked: names as sent,
@@ -897,9 +975,12 @@ fn compile_param_checks(e: &RawEndpoint, problems: &mut Vec<RuleProblem>) -> Vec
             problem,
             span: span.into(),
         };
+        let any_param =
+            c.kind.get_ref() == "ipv6" && c.params.len() == 1 && c.params[0].get_ref() == "*";
         for p in c
             .params
             .iter()
+            .filter(|_| !any_param)
             .chain(&c.actions)
             .chain(c.when.iter().map(|w| &w.param))
         {
@@ -929,14 +1010,43 @@ fn compile_param_checks(e: &RawEndpoint, problems: &mut Vec<RuleProblem>) -> Vec
         let wanted = match kind {
             "exclusive" => 2,
             "not-accepted" | "required" | "rejects-value" => 1,
+            "ipv6" => {
+                if names.is_empty() {
+                    problems.push(bad(
+                        "kind ipv6 takes one or more parameters in `params` (or [\"*\"] for every parameter)".to_string(),
+                        c.span.clone(),
+                    ));
+                }
+                0
+            }
             other => {
                 problems.push(bad(
-                    format!("kind \"{other}\" is not not-accepted, required, exclusive or rejects-value"),
+                    format!("kind \"{other}\" is not not-accepted, required, exclusive, rejects-value or ipv6"),
                     c.kind.span(),
                 ));
                 0
             }
         };
+        if let Some(a) = &c.add {
+            if kind != "required" {
+                problems.push(bad(
+                    format!("kind {kind} does not use `add` (only required does)"),
+                    a.span(),
+                ));
+            } else if a.get_ref().is_empty()
+                || a.get_ref()
+                    .bytes()
+                    .any(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.')))
+            {
+                problems.push(bad(
+                    format!(
+                        "`add = \"{}\"` is not a plain literal value (letters, digits, `_`, `-`, `.`)",
+                        a.get_ref()
+                    ),
+                    a.span(),
+                ));
+            }
+        }
         if wanted > 0 && names.len() != wanted {
             problems.push(bad(
                 format!(
@@ -982,6 +1092,9 @@ fn compile_param_checks(e: &RawEndpoint, problems: &mut Vec<RuleProblem>) -> Vec
                 first: names[0].clone(),
                 second: names[1].clone(),
             },
+            "ipv6" => ParamRule::Ipv6 {
+                params: if any_param { Vec::new() } else { names },
+            },
             _ => ParamRule::RejectsValues {
                 param: names[0].clone(),
                 values,
@@ -996,6 +1109,7 @@ fn compile_param_checks(e: &RawEndpoint, problems: &mut Vec<RuleProblem>) -> Vec
             }),
             level,
             message: c.message.get_ref().clone(),
+            add: c.add.as_ref().map(|a| a.get_ref().clone()),
             source,
         });
     }

@@ -117,6 +117,11 @@ pub enum ParamRule {
     Exclusive { first: String, second: String },
     /// The parameter must not be sent with one of these values.
     RejectsValues { param: String, values: Vec<String> },
+    /// An IPv6 address in the literal value of one of these parameters
+    /// (empty: of any parameter) fails the check. Values are split into
+    /// candidate tokens (lists, ranges, `host:port:ip/path`), and a token
+    /// counts only when `std::net::Ipv6Addr` parses it.
+    Ipv6 { params: Vec<String> },
 }
 
 /// A condition on another parameter: the check applies only when `param`
@@ -138,6 +143,11 @@ pub struct ParamCheck {
     pub level: CheckLevel,
     /// What to change, in words ("add use_ad_hashicorp=1").
     pub message: String,
+    /// For a `required` check: the literal value `fix` may add when the
+    /// parameter is missing (`add = "1"`); `None` when the sources give no
+    /// single value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub add: Option<String>,
     pub source: Source,
 }
 
@@ -166,6 +176,15 @@ pub struct EndpointPattern {
 }
 
 impl EndpointPattern {
+    /// The pattern of a rule keyed by an operation name: no segments, so
+    /// it matches no path.
+    pub fn operation(name: &str) -> EndpointPattern {
+        EndpointPattern {
+            canonical: format!("operation:{name}"),
+            segments: Vec::new(),
+        }
+    }
+
     /// Builds a pattern from a published path; `None` if it is not a path.
     pub fn parse(path: &str) -> Option<EndpointPattern> {
         let canonical = crate::rules::normalize::canonical_path(path)?;
@@ -222,8 +241,13 @@ pub struct Rule {
     pub name: String,
     pub product: String,
     pub category: String,
-    /// The endpoint this rule is about (legacy or active).
+    /// The endpoint this rule is about (legacy or active). For a rule
+    /// keyed by `operation` it has no segments and the canonical text
+    /// `operation:<name>`, which no path can equal.
     pub endpoint: EndpointPattern,
+    /// The operation name the rule matches where no path is published
+    /// (`save_merchant`): an identifier or string in code, not a URL.
+    pub operation: Option<String>,
     /// The endpoint as published (for display), e.g. `/api/2.0/fo/scan/`.
     pub endpoint_display: String,
     /// The recommended latest version, as published; `None` for an active
@@ -403,6 +427,10 @@ impl RuleSet {
             ..RuleSet::default()
         };
         for (i, rule) in set.rules.iter().enumerate() {
+            if rule.operation.is_some() {
+                // Matched by name in code, never as a path.
+                continue;
+            }
             if rule.endpoint.has_params() {
                 set.parametric.push(i);
             } else {
@@ -438,6 +466,11 @@ impl RuleSet {
             .iter()
             .map(|&i| &self.rules[i])
             .find(|r| r.endpoint.matches(canonical))
+    }
+
+    /// The rules keyed by an operation name (`operation = "save_merchant"`).
+    pub fn operations(&self) -> impl Iterator<Item = &Rule> {
+        self.rules.iter().filter(|r| r.operation.is_some())
     }
 
     /// The distinct root segments of all endpoints (`api`, `pcrs`, …).
@@ -481,6 +514,7 @@ impl Rule {
             category: String::new(),
             endpoint: EndpointPattern::parse(endpoint)?,
             endpoint_display: endpoint.to_string(),
+            operation: None,
             replacement: replacement.map(str::to_string),
             active_versions: replacement.map(|r| vec![r.to_string()]).unwrap_or_default(),
             methods: Vec::new(),

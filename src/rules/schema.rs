@@ -43,6 +43,7 @@ pub const ENDPOINT_KEYS: &[&str] = &[
     "history",
     "action",
     "param-check",
+    "operation",
 ];
 /// Keys of a `source = { … }` table.
 pub const SOURCE_KEYS: &[&str] = &["title", "date", "url", "evidence"];
@@ -52,7 +53,7 @@ pub const DATE_KEYS: &[&str] = &["date", "source"];
 pub const ACTION_KEYS: &[&str] = &["names", "replacement", "note", "source"];
 /// Keys of an `[[endpoint.param-check]]` table.
 pub const PARAM_CHECK_KEYS: &[&str] = &[
-    "kind", "params", "actions", "when", "values", "level", "message", "source",
+    "kind", "params", "actions", "when", "values", "level", "message", "source", "add",
 ];
 /// Keys of the `when = { … }` condition of a parameter check.
 pub const WHEN_KEYS: &[&str] = &["param", "values"];
@@ -256,7 +257,15 @@ pub struct RawEndpoint {
     pub name: Spanned<String>,
     pub product: Spanned<String>,
     pub category: Spanned<String>,
+    /// The `endpoint` path; for a rule keyed by `operation` alone, the
+    /// operation's value (so labels point at it).
     pub endpoint: Spanned<String>,
+    /// `operation = "save_merchant"`: the rule matches this name in code
+    /// instead of a path.
+    pub operation: Option<Spanned<String>>,
+    /// Whether `endpoint` itself was written (not stood in for by
+    /// `operation`).
+    pub has_endpoint: bool,
     pub replacement: Option<Spanned<String>>,
     pub active_versions: Vec<Spanned<String>>,
     pub methods: Vec<Spanned<String>>,
@@ -282,6 +291,9 @@ pub struct RawParamCheck {
     pub values: Vec<Spanned<String>>,
     pub level: Spanned<String>,
     pub message: Spanned<String>,
+    /// `add = "1"`: the literal value `fix` adds for a missing required
+    /// parameter.
+    pub add: Option<Spanned<String>>,
     pub source: RawSource,
 }
 
@@ -348,7 +360,13 @@ pub fn decode_file(text: &str, doc: &RawTable, problems: &mut Vec<RuleProblem>) 
         let name = r.required_string("name");
         let product = r.required_string("product");
         let category = r.required_string("category");
-        let endpoint = r.required_string("endpoint");
+        let operation = r.string("operation");
+        let has_endpoint = r.value("endpoint").is_some();
+        let endpoint = if has_endpoint || operation.is_none() {
+            r.required_string("endpoint")
+        } else {
+            operation.clone()
+        };
         let replacement = r.string("replacement");
         let active_versions = r.strings("active-versions");
         let methods = r.strings("methods");
@@ -401,6 +419,8 @@ pub fn decode_file(text: &str, doc: &RawTable, problems: &mut Vec<RuleProblem>) 
                 product,
                 category,
                 endpoint,
+                operation,
+                has_endpoint,
                 replacement,
                 active_versions,
                 methods,
@@ -475,6 +495,7 @@ fn decode_param_check(
     let values = r.strings("values");
     let level = r.required_string("level");
     let message = r.required_string("message");
+    let add = r.string("add");
     let source = r.required_table("source");
     if !has_params {
         r.missing("params");
@@ -519,6 +540,7 @@ fn decode_param_check(
         values,
         level: level?,
         message: message?,
+        add,
         source: source?,
     })
 }

@@ -13,7 +13,7 @@
 use crate::extract::{Expr, Seg};
 use crate::model::request::{CheckLevel, Knowledge, Request, RequestCheck};
 use crate::model::{Applicability, Edit, Finding, Fix};
-use crate::rules::{ActionAdvice, Rule, Segment, VersionSwap};
+use crate::rules::{ActionAdvice, ParamRule, Rule, Segment, VersionSwap};
 use crate::source::LineIndex;
 
 /// The fix for a finding, or why it needs a person.
@@ -128,6 +128,18 @@ pub fn plan(
 /// says why. `request` is `None` where the request could not be read (a
 /// URL joined across files): its action is then not known.
 pub fn apply_request(f: &mut Finding, rule: &Rule, request: Option<Request>) {
+    apply_request_in(f, rule, request, None);
+}
+
+/// [`apply_request`], with the file's text: a parameter the replacement
+/// requires and the rule gives a literal value for (`add`) is added by the
+/// fix where the request's parameters are a literal it can extend safely.
+pub fn apply_request_in(
+    f: &mut Finding,
+    rule: &Rule,
+    request: Option<Request>,
+    file: Option<(&str, &LineIndex)>,
+) {
     let action = request.as_ref().and_then(|r| r.action.clone());
     let action_sent = request
         .as_ref()
@@ -198,17 +210,136 @@ pub fn apply_request(f: &mut Finding, rule: &Rule, request: Option<Request>) {
         }
     }
     if let Some(r) = &request {
-        for check in crate::model::request::evaluate(&rule.param_checks, r) {
-            // A parameter the replacement requires and the request lacks:
-            // a rewrite of the version alone gives a request that fails.
-            if check.code == "param-required" && check.level >= CheckLevel::Warning {
-                f.fix = None;
-                f.manual_fix = Some(check.message.clone());
+        for pc in &rule.param_checks {
+            for check in crate::model::request::evaluate(std::slice::from_ref(pc), r) {
+                // A parameter the replacement requires and the request
+                // lacks: a rewrite of the version alone gives a request that
+                // fails, unless the fix can add the parameter too.
+                if check.code == "param-required" && check.level >= CheckLevel::Warning {
+                    let added = match (&pc.rule, &pc.add, file, f.fix.as_mut()) {
+                        (
+                            ParamRule::Required { param },
+                            Some(value),
+                            Some((text, index)),
+                            Some(fix),
+                        ) => insertion(text, index, r, fix, param, value).map(|edit| {
+                            fix.reasons
+                                .push(format!("adds {param}={value} ({})", check.message));
+                            fix.edits.push(edit);
+                            fix.edits.sort();
+                        }),
+                        _ => None,
+                    };
+                    if added.is_none() {
+                        f.fix = None;
+                        f.manual_fix = Some(check.message.clone());
+                    }
+                }
+                f.request_checks.push(check);
             }
-            f.request_checks.push(check);
         }
     }
     f.request = request.filter(|r| !r.is_empty());
+}
+
+/// The edit that adds `name=value` to the request, where that is
+/// unambiguous: after the last entry of a literal dictionary or object
+/// (`{'k': 'v'}`, `{"k": "v"}`, `{k: 'v'}`) holding the request's last
+/// parameter, or at the end of a literal query string in the URL literal
+/// the fix already rewrites. Anything else (a keyword argument, a shell or
+/// PowerShell body, a computed value, a Postman collection): `None`, and
+/// the fix is withheld.
+fn insertion(
+    text: &str,
+    index: &LineIndex,
+    request: &Request,
+    fix: &Fix,
+    name: &str,
+    value: &str,
+) -> Option<Edit> {
+    let at = |pos: usize, to: String| {
+        let (line, column) = index.line_col(pos);
+        Edit {
+            start: pos,
+            end: pos,
+            line,
+            column,
+            from: String::new(),
+            to,
+        }
+    };
+    let bytes = text.as_bytes();
+    let skip_ws = |mut i: usize| {
+        while i < bytes.len() && matches!(bytes[i], b' ' | b'\t') {
+            i += 1;
+        }
+        i
+    };
+    // A literal dictionary or object: the last parameter read from one.
+    let last = request
+        .params
+        .iter()
+        .filter(|p| p.source != crate::model::request::ParamSource::Query)
+        .max_by_key(|p| p.offset);
+    if let Some(p) = last {
+        let value_lit = p.value.as_deref()?;
+        let start = p.offset;
+        let key_quote = start
+            .checked_sub(1)
+            .map(|i| bytes[i])
+            .filter(|b| matches!(b, b'\'' | b'"'));
+        let mut i = start + p.name.len();
+        if text.get(start..i)? != p.name {
+            return None;
+        }
+        if let Some(q) = key_quote {
+            if bytes.get(i) != Some(&q) {
+                return None;
+            }
+            i += 1;
+        }
+        i = skip_ws(i);
+        if bytes.get(i) != Some(&b':') {
+            return None;
+        }
+        i = skip_ws(i + 1);
+        let vq = *bytes.get(i).filter(|b| matches!(b, b'\'' | b'"'))?;
+        let close = i + 1 + value_lit.len();
+        if text.get(i + 1..close)? != value_lit || bytes.get(close) != Some(&vq) {
+            return None;
+        }
+        let after = close + 1;
+        // The entry must end the object: `}` after an optional comma.
+        let mut j = skip_ws(after);
+        if bytes.get(j) == Some(&b',') {
+            j = skip_ws(j + 1);
+        }
+        if bytes.get(j) != Some(&b'}') {
+            return None;
+        }
+        let key = match key_quote {
+            Some(q) => format!("{0}{name}{0}", q as char),
+            None => name.to_string(),
+        };
+        return Some(at(after, format!(", {key}: {0}{value}{0}", vq as char)));
+    }
+    // A literal query string in the URL literal the fix rewrites.
+    let edit = fix.edits.first()?;
+    let line_start = text[..edit.start].rfind('\n').map_or(0, |p| p + 1);
+    let open = text[line_start..edit.start].rfind(['\'', '"'])? + line_start;
+    let q = bytes[open];
+    let close = text[edit.end..].find(q as char)? + edit.end;
+    let literal = &text[open + 1..close];
+    let query = literal.split_once('?')?.1;
+    let literal_query = !query.is_empty()
+        && !query.ends_with('&')
+        && query.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'=' | b'&' | b'_' | b'-' | b'.' | b'%')
+        });
+    if !literal_query || text[edit.end..close].contains('#') {
+        return None;
+    }
+    Some(at(close, format!("&{name}={value}")))
 }
 
 /// No replacement, no rewrite: the sources publish none for this request;

@@ -345,6 +345,21 @@ pub fn scan_text(
             }
         }
     }
+    for finding in operation_findings(
+        display,
+        lang,
+        role,
+        text,
+        &index,
+        matcher,
+        &mut requests_left,
+    ) {
+        if findings.len() >= MAX_PER_FILE {
+            capped += 1;
+        } else {
+            findings.push(finding);
+        }
+    }
     let mut cross =
         crossfile::FileMaterial::collect(display, text, &index, &extracted, matcher, dialect(lang));
     cross.role = role;
@@ -989,9 +1004,115 @@ fn finding_from_hit(
             *requests_left -= 1;
             crate::request::read(text, index, hit.span, &hit.matched, dialect(lang))
         });
-        fixes::apply_request(&mut finding, hit.rule, request);
+        fixes::apply_request_in(&mut finding, hit.rule, request, Some((text, index)));
     }
     finding
+}
+
+/// Findings of rules keyed by an operation name (`save_merchant`), where
+/// no path is published: a call of the name (`client.save_merchant(…)`),
+/// the name as a string or a path segment (`"save_merchant"`,
+/// `…/save_merchant`), or, in shell and PowerShell, a word of a command.
+/// A definition (`def save_merchant(`) and a mention in a comment are not
+/// uses. The request is read around the use as around a URL.
+fn operation_findings(
+    display: &str,
+    lang: Language,
+    role: role::Role,
+    text: &str,
+    index: &LineIndex,
+    matcher: &Matcher,
+    requests_left: &mut usize,
+) -> Vec<Finding> {
+    use crate::request::Dialect;
+    let uses = matcher.operation_uses(text);
+    if uses.is_empty() {
+        return Vec::new();
+    }
+    let dialect = dialect(lang);
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut last_object: Option<(usize, usize)> = None;
+    for u in uses {
+        let (at, end) = u.span;
+        let line_start = text[..at].rfind('\n').map_or(0, |p| p + 1);
+        let line_head = text[line_start..at].trim_start();
+        let comment = line_head.starts_with('#')
+            || line_head.starts_with("//")
+            || line_head.starts_with("/*")
+            || line_head.starts_with('*');
+        let before = text[line_start..at].trim_end();
+        let definition = before
+            .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .next()
+            .is_some_and(|w| ["def", "function", "fn", "func", "sub"].contains(&w));
+        let rest = text[end..].trim_start();
+        let called = rest.starts_with('(');
+        let quoted_or_path = at
+            .checked_sub(1)
+            .map(|i| bytes[i])
+            .is_some_and(|b| matches!(b, b'"' | b'\'' | b'`' | b'/'));
+        let line_end = text[end..].find('\n').map_or(text.len(), |p| end + p);
+        let line = text[line_start..line_end].to_ascii_lowercase();
+        // Prose (Markdown, text) names an operation far more often than it
+        // calls it: only a line that reads like a request counts there.
+        let prose = matches!(lang, Language::Markdown | Language::Text)
+            && !["curl", "wget", "http", "invoke-"]
+                .iter()
+                .any(|k| line.contains(k));
+        let accepted = !prose
+            && match dialect {
+                Dialect::Json => true,
+                Dialect::Shell | Dialect::PowerShell => !comment,
+                Dialect::Code { .. } => !comment && (called || quoted_or_path),
+            };
+        if !accepted || definition {
+            continue;
+        }
+        // A Postman request names its URL twice (`raw` and `path`): one
+        // finding per request object.
+        if dialect == Dialect::Json {
+            let object = crate::request::request_object_span(text, at);
+            if object.is_some() && object == last_object {
+                continue;
+            }
+            last_object = object;
+        }
+        let kind = if role == role::Role::Test {
+            FindingKind::Test
+        } else {
+            FindingKind::Call
+        };
+        let name = &text[at..end];
+        let mut finding = make_finding(
+            display,
+            locate(text, index, u.span),
+            u.rule,
+            name,
+            None,
+            FindingFacts {
+                kind,
+                confidence: Confidence::Certain,
+                origins: Vec::new(),
+                fix: FixPlan::default(),
+                library: None,
+            },
+        );
+        // Read a call's arguments from inside its parentheses.
+        let read_at = if called && dialect != Dialect::Json {
+            let open = end + (text.len() - end - rest.len());
+            (open + 1, open + 1)
+        } else {
+            u.span
+        };
+        let request = (*requests_left > 0).then(|| {
+            *requests_left -= 1;
+            crate::request::read(text, index, read_at, name, dialect)
+        });
+        fixes::apply_request(&mut finding, u.rule, request);
+        out.push(finding);
+    }
+    out
 }
 
 /// Calls per file whose request is read (see [`scan_text`]).

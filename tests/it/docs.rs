@@ -65,6 +65,40 @@ fn readme_request_example_is_current() {
     );
 }
 
+/// Issue 12: a request-level finding (IPv6 sent to `save_merchant`, an
+/// error even though the operation is active) in the README, from
+/// `examples/bash/pci_onboard.sh`.
+#[test]
+fn readme_pci_request_example_is_current() {
+    let out = run_in(
+        crate_root(),
+        &[
+            "audit",
+            "examples/bash",
+            "--as-of",
+            "2026-11-23",
+            "--color",
+            "never",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = stdout(&out);
+    let block = text
+        .split("\n\n")
+        .find(|b| b.contains("save_merchant"))
+        .unwrap_or_default();
+    assert!(block.contains("request error: assets:"), "{text}");
+    assert!(block.contains("(param-ipv6;"), "{text}");
+    let shown = format!("```text\n{block}\n```\n");
+    crate::util::generated_section(
+        "README.md",
+        "<!-- BEGIN GENERATED PCI REQUEST EXAMPLE -->\n",
+        "<!-- END GENERATED PCI REQUEST EXAMPLE -->",
+        &shown,
+        "readme_pci_request_example",
+    );
+}
+
 #[test]
 fn json_example_is_current() {
     let out = run_in(

@@ -19,6 +19,7 @@ mod layers;
 mod libraries;
 mod params;
 mod paths_and_marks;
+mod pci;
 mod pipe;
 mod plan;
 mod progress;

@@ -11,15 +11,15 @@ use crate::util::{json, run_in, stdout, tree};
 
 /// A parameter's value as written: a literal, or a variable.
 #[derive(Clone, Copy)]
-enum V {
+pub(crate) enum V {
     Lit(&'static str),
     Var,
 }
 
-const LANGS: &[&str] = &["py", "sh", "ps1", "js", "postman"];
+pub(crate) const LANGS: &[&str] = &["py", "sh", "ps1", "js", "postman"];
 
 /// One request to `url` with `params`, written in `lang`.
-fn request(lang: &str, url: &str, params: &[(&str, V)]) -> (String, String) {
+pub(crate) fn request(lang: &str, url: &str, params: &[(&str, V)]) -> (String, String) {
     let mut body = String::new();
     match lang {
         "py" => {
@@ -108,7 +108,7 @@ fn request(lang: &str, url: &str, params: &[(&str, V)]) -> (String, String) {
 }
 
 /// The one call finding of `rule` in the request written in `lang`.
-fn finding(lang: &str, rule: &str, url: &str, params: &[(&str, V)]) -> Value {
+pub(crate) fn finding(lang: &str, rule: &str, url: &str, params: &[(&str, V)]) -> Value {
     let (name, body) = request(lang, url, params);
     let dir = tree(&[(name.as_str(), body.as_str())]);
     let doc = json(&run_in(
@@ -135,7 +135,7 @@ fn finding(lang: &str, rule: &str, url: &str, params: &[(&str, V)]) -> Value {
 }
 
 /// The request checks of a finding whose code starts with `param-`.
-fn param_checks(f: &Value) -> Vec<(String, String, String)> {
+pub(crate) fn param_checks(f: &Value) -> Vec<(String, String, String)> {
     f["request_checks"]
         .as_array()
         .expect("request_checks")

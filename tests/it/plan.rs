@@ -648,3 +648,33 @@ fn browser_renders_the_html_report() {
         png.len()
     );
 }
+
+/// Issue 12: the report lists per endpoint what must change in the
+/// requests (their request checks, grouped and counted), not only the URL.
+#[test]
+fn request_changes_are_listed_per_endpoint() {
+    let py = "\
+import requests
+requests.post('https://qualysapi.qualys.com/api/2.0/fo/auth/nsx/', data={'action': 'create', 'vault_type': 'HashiCorp', 'title': 'a'})
+requests.post('https://qualysapi.qualys.com/api/2.0/fo/auth/nsx/', data={'action': 'update', 'vault_type': 'HashiCorp', 'ids': '7'})
+requests.post('https://qualysapi.qualys.com/api/2.0/fo/auth/nsx/', data={'action': 'list'})
+requests.post('https://qualysapi.qualys.com/api/2.0/fo/scan/cloud/internal/job/', data={'action': 'create', 'cloud_provider': 'gcp'})
+";
+    let dir = tree(&[("src/vault.py", py)]);
+    let md = run_in(dir.path(), &["report", "--as-of", AS_OF, "src"]);
+    assert_eq!(code(&md), 0, "{}", stderr(&md));
+    let text = stdout(&md);
+    assert!(text.contains("Request changes"), "{text}");
+    assert!(text.contains("(2 calls)"), "{text}");
+    insta::assert_snapshot!("request_changes_markdown", text);
+    let html = run_in(
+        dir.path(),
+        &["report", "--as-of", AS_OF, "--format", "html", "src"],
+    );
+    let page = stdout(&html);
+    assert!(
+        page.contains("<p class=\"notes-title\">Request changes</p>"),
+        "{page}"
+    );
+    assert!(page.contains("<code>param-required</code>"), "{page}");
+}

@@ -2706,11 +2706,21 @@ fn arguments(sink: &mut Sink, from: usize, bound: usize, skip_first: bool) {
     // A keyword argument (`key='scan'`) is a key and a value of its own,
     // read by the key parser; its literal is not this call's.
     let mut keyword = false;
+    // Where the first nested bracket opens: a call inside the arguments
+    // (`auth(req.SetBasicAuth("bob", "pw"))`) is read as a call of its own,
+    // so the span marked as done stops there. Each scan is bounded by 1 KiB,
+    // so reading again stays linear.
+    let mut nested: Option<usize> = None;
     let mut i = from;
     while i < bound {
         let c = b[i];
         match c {
-            b'(' | b'[' | b'{' => depth += 1,
+            b'(' | b'[' | b'{' => {
+                if depth == 0 {
+                    nested.get_or_insert(i);
+                }
+                depth += 1;
+            }
             b')' | b']' | b'}' => {
                 if depth == 0 {
                     break;
@@ -2757,7 +2767,7 @@ fn arguments(sink: &mut Sink, from: usize, bound: usize, skip_first: bool) {
         }
         i += 1;
     }
-    sink.args_until[usize::from(skip_first)] = i;
+    sink.args_until[usize::from(skip_first)] = nested.unwrap_or(i);
 }
 
 /// `b64encode(b"user:pass")`, `btoa("user:pass")`: a literal with a `:`.

@@ -841,3 +841,13 @@ fn typical_code_timing() {
         println!("{name}: {:?}", t.elapsed() / n);
     }
 }
+
+/// Found by `planted_secrets_never_leak`: an auth call inside the arguments
+/// of another (`auth(req.SetBasicAuth(…))`) was taken as read by the outer.
+#[test]
+fn a_credential_call_nested_in_an_auth_call_is_read() {
+    let out = redact_str("auth(\treq.SetBasicAuth(\"bob\", \"Zqa00AaA\")\t");
+    assert!(!out.contains("Zqa00AaA"), "{out}");
+    let out = redact_str("login(cfg, HTTPBasicAuth(\"bob\", \"Zqa00AaB\"))");
+    assert!(!out.contains("Zqa00AaB"), "{out}");
+}

@@ -17,21 +17,26 @@ use crate::rules::{
 /// scan recognises the file as sunset's own ([`crate::scan::own`]).
 pub const RULES_SCHEMA: &str = "sunset-rules/1";
 
-/// Writes the rules of `set`, as a table or (`json`) as one JSON object,
-/// `{"schema": "sunset-rules/1", "rules": [...]}`: the schema comes first so
-/// a rules listing saved into a scanned tree is skipped, not read as calls.
+/// Writes the rules of `set`, as a table or (`json`) as a JSON array of
+/// rules, each opening with `"schema": "sunset-rules/1"`: tools read the
+/// array as it always was, and a listing saved into a scanned tree is
+/// recognised by its first key and skipped, not read as calls.
 pub fn render(set: &RuleSet, as_of: Date, json: bool, out: &mut dyn Write) -> io::Result<()> {
     let rules = sorted(set);
     if json {
         #[derive(Serialize)]
-        struct Doc<'a> {
+        struct Marked<'a> {
             schema: &'static str,
-            rules: Vec<JsonRule<'a>>,
+            #[serde(flatten)]
+            rule: JsonRule<'a>,
         }
-        let doc = Doc {
-            schema: RULES_SCHEMA,
-            rules: rules.iter().map(|r| JsonRule::new(r, as_of)).collect(),
-        };
+        let doc: Vec<Marked> = rules
+            .iter()
+            .map(|r| Marked {
+                schema: RULES_SCHEMA,
+                rule: JsonRule::new(r, as_of),
+            })
+            .collect();
         // `From` keeps the I/O error kind, so a closed pipe stays a closed pipe.
         serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
         writeln!(out)
@@ -399,8 +404,10 @@ source = { title = "T", date = "2026-05-11", evidence = "secondary" }
         let as_of = Date::parse("2026-11-23").expect("valid");
         render(&set(), as_of, true, &mut out).expect("write");
         let doc: serde_json::Value = serde_json::from_slice(&out).expect("json");
-        assert_eq!(doc["schema"], RULES_SCHEMA);
-        let v = &doc["rules"];
+        // A bare array (eval scripts and jq one-liners index it directly),
+        // every element marked with the schema.
+        let v = doc.as_array().expect("a bare array");
+        assert!(v.iter().all(|r| r["schema"] == RULES_SCHEMA));
         let b = &v[1];
         assert_eq!(b["id"], "b-old");
         assert_eq!(b["canonical"], "/api/1.0/b");

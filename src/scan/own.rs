@@ -12,7 +12,8 @@
 //!
 //! | format | mark |
 //! |---|---|
-//! | JSON report, baseline, rules listing | first key `"schema"` is `sunset/1`, `sunset-baseline/1` or `sunset-rules/1` |
+//! | JSON report, baseline | first key `"schema"` is `sunset/1` or `sunset-baseline/1` |
+//! | rules listing | an array whose first element's first key `"schema"` is `sunset-rules/1` |
 //! | SARIF | a `$schema` naming SARIF and a first run whose `tool.driver.name` is `sunset` |
 //! | GitLab Code Quality | an array whose first issue has `"engine_name": "sunset"` |
 //! | JUnit | `<testsuites name="sunset"` |
@@ -53,6 +54,9 @@ pub enum OwnFormat {
 static JSON_SCHEMA: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"^\{\s*"schema"\s*:\s*"sunset(-baseline|-rules)?/1""#)
         .expect("invariant: valid regex")
+});
+static RULES_ARRAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^\[\s*\{\s*"schema"\s*:\s*"sunset-rules/1""#).expect("invariant: valid regex")
 });
 static SARIF_SCHEMA: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"^\{\s*"\$schema"\s*:\s*"[^"]*sarif[^"]*""#).expect("invariant: valid regex")
@@ -96,6 +100,7 @@ pub fn detect(bytes: &[u8]) -> Option<OwnFormat> {
             }
             None
         }
+        b'[' if RULES_ARRAY.is_match(head) => Some(OwnFormat::Rules),
         b'[' => first_issue_is_ours(head).then_some(OwnFormat::Gitlab),
         b'<' => {
             if JUNIT.is_match(head) {
@@ -182,7 +187,7 @@ mod tests {
         let own: &[(&str, OwnFormat)] = &[
             ("{\n  \"schema\": \"sunset/1\",\n  \"as_of\": \"x\"}", OwnFormat::Json),
             ("\u{feff}{\"schema\":\"sunset-baseline/1\"}", OwnFormat::Baseline),
-            ("{\n  \"schema\": \"sunset-rules/1\",\n  \"rules\": []}", OwnFormat::Rules),
+            ("[\n  {\n    \"schema\": \"sunset-rules/1\",\n    \"id\": \"x\"\n  }\n]", OwnFormat::Rules),
             (
                 "{\"$schema\": \"https://x/sarif-schema-2.1.0.json\", \"runs\": [{\"results\": [], \"tool\": {\"driver\": {\"informationUri\": \"u\", \"name\": \"sunset\", \"rules\": []}}}]}",
                 OwnFormat::Sarif,

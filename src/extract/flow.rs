@@ -18,6 +18,16 @@
 use super::lexer::{lex_split, Lexed, Offset, Op, Part, Tok};
 use super::Language;
 
+/// A name or a short literal kept in a file's flow. Names and most literals
+/// fit in its 24 inline bytes, so the tens of thousands a large tree keeps
+/// until the walk ends cost no allocation each (ruff keeps names the same
+/// way).
+pub type Text = compact_str::CompactString;
+
+/// The values an assignment can give its name: almost always one, kept
+/// inline (no allocation per assignment).
+pub type Values = smallvec::SmallVec<[Value; 1]>;
+
 /// Most functions, calls, assignments or maps kept per file.
 const MAX_ITEMS: usize = 4096;
 /// Most alternatives kept for one assignment.
@@ -29,25 +39,25 @@ pub enum Value {
     /// A plain string literal (no interpolation): its text and the byte
     /// range of that text in the file.
     Str {
-        text: String,
+        text: Text,
         start: usize,
         end: usize,
     },
     /// A name (its last dotted component: `self.base` → `base`).
-    Name(String),
+    Name(Text),
     /// A call of the named function or method (`versionFor(cap)`).
-    Call(String),
+    Call(Text),
     /// A lookup in the named map (`pinnedVersions[c]`).
-    Index(String),
+    Index(Text),
     Unknown,
 }
 
 /// A function or method definition.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Function {
-    pub name: String,
+    pub name: Text,
     /// Parameter names in order, `self`/`cls`/`this` left out.
-    pub params: Vec<String>,
+    pub params: Vec<Text>,
     /// Whether the first parameter was `self`/`cls` (a method called as
     /// `obj.name(…)` passes its arguments from the second on).
     pub method: bool,
@@ -65,14 +75,14 @@ pub struct Function {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Arg {
     /// `name=value`, `name: value`, `-Name value`.
-    pub name: Option<String>,
+    pub name: Option<Text>,
     pub value: Value,
 }
 
 /// A call of a named function or method.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Call {
-    pub callee: String,
+    pub callee: Text,
     /// Byte offset of the callee's name.
     pub offset: usize,
     pub args: Vec<Arg>,
@@ -81,16 +91,16 @@ pub struct Call {
 /// `name = value` with every value that can reach it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Assign {
-    pub name: String,
+    pub name: Text,
     pub offset: usize,
-    pub values: Vec<Value>,
+    pub values: Values,
 }
 
 /// A map (dict, hashtable, struct) literal bound to a name, and the values
 /// of its entries.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MapLit {
-    pub name: String,
+    pub name: Text,
     pub values: Vec<Value>,
 }
 
@@ -327,7 +337,7 @@ impl<'a, 't, O: Offset> Scanner<'a, 't, O> {
                 let params = self.param_block(i + 2, close);
                 let returns = self.returns(i + 2, close);
                 self.push_function(Function {
-                    name: name.to_string(),
+                    name: name.into(),
                     params,
                     method: false,
                     header: self.start(at),
@@ -344,7 +354,7 @@ impl<'a, 't, O: Offset> Scanner<'a, 't, O> {
         let (body_start, body_end, body_toks) = self.body(at, close)?;
         let returns = self.returns(body_toks.0, body_toks.1);
         self.push_function(Function {
-            name: name.to_string(),
+            name: name.into(),
             params,
             method,
             header: self.start(at),
@@ -401,7 +411,7 @@ impl<'a, 't, O: Offset> Scanner<'a, 't, O> {
         let body_close = self.close_of(k);
         let (params, method) = self.params(i + 2, close);
         Some(Function {
-            name: self.ident(i)?.to_string(),
+            name: self.ident(i)?.into(),
             params,
             method,
             header: self.start(i),
@@ -416,8 +426,8 @@ impl<'a, 't, O: Offset> Scanner<'a, 't, O> {
     /// `$Name`), the receiver left out. A default value (`version="1.0"`)
     /// is recorded as an assignment: it is what reaches the body when no
     /// caller passes one.
-    fn params(&mut self, from: usize, to: usize) -> (Vec<String>, bool) {
-        let mut names: Vec<String> = Vec::new();
+    fn params(&mut self, from: usize, to: usize) -> (Vec<Text>, bool) {
+        let mut names: Vec<Text> = Vec::new();
         let mut depth = 0usize;
         let mut expect = true;
         let mut k = from;
@@ -435,7 +445,7 @@ impl<'a, 't, O: Offset> Scanner<'a, 't, O> {
                             self.out.assigns.push(Assign {
                                 name: name.clone(),
                                 offset: self.start(k),
-                                values: vec![v],
+                                values: smallvec::smallvec![v],
                             });
                         }
                         k = next;
@@ -443,7 +453,7 @@ impl<'a, 't, O: Offset> Scanner<'a, 't, O> {
                     }
                 }
                 Some(Tok::Ident(n)) if expect && depth == 0 => {
-                    names.push(n.trim_start_matches('$').to_string());
+                    names.push(n.trim_start_matches('$').into());
                     expect = false;
                 }
                 _ => {}
@@ -460,7 +470,7 @@ impl<'a, 't, O: Offset> Scanner<'a, 't, O> {
     }
 
     /// PowerShell's `param([string]$A, $B)` inside a function body.
-    fn param_block(&self, from: usize, to: usize) -> Vec<String> {
+    fn param_block(&self, from: usize, to: usize) -> Vec<Text> {
         let mut k = from;
         while k < to {
             if self
@@ -483,7 +493,7 @@ impl<'a, 't, O: Offset> Scanner<'a, 't, O> {
                         Some(Tok::Op(Op::Comma)) if depth == 0 => in_default = false,
                         Some(Tok::Op(Op::Eq)) if depth == 0 => in_default = true,
                         Some(Tok::Ident(n)) if depth == 0 && !in_default => {
-                            names.push(n.trim_start_matches('$').to_string())
+                            names.push(n.trim_start_matches('$').into())
                         }
                         _ => {}
                     }
@@ -578,7 +588,7 @@ impl<'a, 't, O: Offset> Scanner<'a, 't, O> {
                         src: Some(src),
                     }] => (
                         Value::Str {
-                            text: text.to_string(),
+                            text: Text::from(text.as_ref()),
                             start: *src,
                             end: *src + text.len(),
                         },
@@ -586,7 +596,7 @@ impl<'a, 't, O: Offset> Scanner<'a, 't, O> {
                     ),
                     [] => (
                         Value::Str {
-                            text: String::new(),
+                            text: Text::default(),
                             start: self.start(i),
                             end: self.start(i),
                         },
@@ -610,11 +620,11 @@ impl<'a, 't, O: Offset> Scanner<'a, 't, O> {
                 }
                 let last = last.trim_start_matches('$').to_string();
                 if self.is_op(k + 1, Op::LParen) {
-                    (Value::Call(last), self.close_of(k + 1) + 1)
+                    (Value::Call(last.into()), self.close_of(k + 1) + 1)
                 } else if self.is_op(k + 1, Op::LBracket) {
-                    (Value::Index(last), self.close_of(k + 1) + 1)
+                    (Value::Index(last.into()), self.close_of(k + 1) + 1)
                 } else {
-                    (Value::Name(last), k + 1)
+                    (Value::Name(last.into()), k + 1)
                 }
             }
             _ => (Value::Unknown, i + 1),
@@ -640,7 +650,7 @@ impl<'a, 't, O: Offset> Scanner<'a, 't, O> {
                             text,
                             src: Some(src),
                         } => Value::Str {
-                            text: text.to_string(),
+                            text: Text::from(text.as_ref()),
                             start: *src,
                             end: *src + text.len(),
                         },
@@ -718,7 +728,10 @@ impl<'a, 't, O: Offset> Scanner<'a, 't, O> {
             let close = self.close_of(v);
             let values = self.entry_values(v + 1, close);
             if !values.is_empty() && self.out.maps.len() < MAX_ITEMS {
-                self.out.maps.push(MapLit { name, values });
+                self.out.maps.push(MapLit {
+                    name: name.into(),
+                    values,
+                });
             }
             return;
         }
@@ -779,9 +792,9 @@ impl<'a, 't, O: Offset> Scanner<'a, 't, O> {
         }
         if self.out.assigns.len() < MAX_ITEMS {
             self.out.assigns.push(Assign {
-                name,
+                name: name.into(),
                 offset: self.start(k),
-                values,
+                values: values.into_iter().collect(),
             });
         }
     }
@@ -834,9 +847,9 @@ impl<'a, 't, O: Offset> Scanner<'a, 't, O> {
         }
         if self.out.assigns.len() < MAX_ITEMS {
             self.out.assigns.push(Assign {
-                name: name.trim_start_matches('$').to_string(),
+                name: name.trim_start_matches('$').into(),
                 offset: self.start(name_at),
-                values,
+                values: values.into_iter().collect(),
             });
         }
     }
@@ -934,7 +947,7 @@ impl<'a, 't, O: Offset> Scanner<'a, 't, O> {
                 end += 1;
             }
             args.push(Arg {
-                name: named,
+                name: named.map(Text::from),
                 value: if clean { value } else { Value::Unknown },
             });
             k = end + 1;
@@ -944,7 +957,7 @@ impl<'a, 't, O: Offset> Scanner<'a, 't, O> {
             .any(|a| matches!(a.value, Value::Str { .. } | Value::Name(_)))
         {
             self.out.calls.push(Call {
-                callee: callee.to_string(),
+                callee: callee.into(),
                 offset: self.start(i),
                 args,
             });
@@ -973,7 +986,7 @@ fn interp_name(expr: &str) -> Value {
         && e.chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '$' | '-' | '>'))
     {
-        Value::Name(last.to_string())
+        Value::Name(last.into())
     } else {
         Value::Unknown
     }
@@ -988,7 +1001,7 @@ mod tests {
             .iter()
             .map(|v| match v {
                 Value::Str { text, .. } => format!("'{text}'"),
-                Value::Name(n) => n.clone(),
+                Value::Name(n) => n.to_string(),
                 Value::Call(n) => format!("{n}()"),
                 Value::Index(n) => format!("{n}[]"),
                 Value::Unknown => "?".to_string(),
@@ -1100,7 +1113,7 @@ mod tests {
         let v = f
             .assigns
             .iter()
-            .find(|a| a.name == "v" && a.values == vec![Value::Call("versionFor".into())]);
+            .find(|a| a.name == "v" && a.values.as_slice() == [Value::Call("versionFor".into())]);
         assert!(v.is_some(), "{:?}", f.assigns);
     }
 
@@ -1117,7 +1130,7 @@ mod tests {
         let t = "path = \"api/2.0/fo/auth/\" + kind\nbase = \"x\"\n";
         let f = flow(Language::Python, t);
         let path = f.assigns.iter().find(|a| a.name == "path").expect("path");
-        assert_eq!(path.values, vec![Value::Unknown]);
+        assert_eq!(path.values.as_slice(), [Value::Unknown]);
         assert!(f.assigns.iter().any(|a| a.name == "base"));
     }
 

@@ -45,19 +45,141 @@ const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
 pub fn render(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &document(report)?)?;
-    writeln!(out)
+    use std::io::Write as _;
+    // The log without its results, which are built and written one at a
+    // time: as one JSON value, 3,000 results held 20 MB at once.
+    let shell = shell(report)?;
+    let streamed = Streamed {
+        doc: &shell,
+        results: Results::of(report),
+    };
+    // Buffered for the same reason as the JSON printer.
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buffered, &streamed)?;
+    writeln!(buffered)?;
+    buffered.flush()
 }
 
 /// The whole SARIF log as a JSON value, for callers that post-process it.
 pub fn document(report: &Report) -> serde_json::Result<Value> {
-    // First finding of each rule, by rule id: the rule's facts are the same
-    // in every finding of that rule.
+    let mut doc = shell(report)?;
+    let results = Results::of(report);
+    doc["runs"][0]["results"] = Value::Array(results.values().collect());
+    Ok(doc)
+}
+
+/// The results of a report, built on demand.
+struct Results<'a> {
+    report: &'a Report,
+    /// Each rule's place in `tool.driver.rules`.
+    index: BTreeMap<&'a str, usize>,
+    baseline: bool,
+}
+
+impl<'a> Results<'a> {
+    fn of(report: &'a Report) -> Results<'a> {
+        Results {
+            report,
+            index: rule_index(report),
+            baseline: report.gate.as_ref().is_some_and(|g| g.baseline.is_some()),
+        }
+    }
+
+    fn values(&self) -> impl Iterator<Item = Value> + '_ {
+        self.report
+            .findings
+            .iter()
+            .map(|f| result(f, self.index.get(f.rule.as_str()).copied(), self.baseline))
+    }
+}
+
+impl serde::Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.report.findings.len()))?;
+        for value in self.values() {
+            seq.serialize_element(&value)?;
+        }
+        seq.end()
+    }
+}
+
+/// The shell of the log with `runs[*].results` written from [`Results`].
+/// The same bytes as serializing [`document`]: the shell's maps are walked
+/// in their own (sorted) order.
+struct Streamed<'a> {
+    doc: &'a Value,
+    results: Results<'a>,
+}
+
+impl serde::Serialize for Streamed<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        struct Run<'r>(&'r Map<String, Value>, &'r Results<'r>);
+        impl serde::Serialize for Run<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut map = s.serialize_map(Some(self.0.len()))?;
+                for (k, v) in self.0 {
+                    if k == "results" {
+                        map.serialize_entry(k, self.1)?;
+                    } else {
+                        map.serialize_entry(k, v)?;
+                    }
+                }
+                map.end()
+            }
+        }
+        struct Runs<'r>(&'r [Value], &'r Results<'r>);
+        impl serde::Serialize for Runs<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut seq = s.serialize_seq(Some(self.0.len()))?;
+                for run in self.0 {
+                    match run {
+                        Value::Object(run) => seq.serialize_element(&Run(run, self.1))?,
+                        other => seq.serialize_element(other)?,
+                    }
+                }
+                seq.end()
+            }
+        }
+        let Value::Object(top) = self.doc else {
+            return self.doc.serialize(s);
+        };
+        let mut map = s.serialize_map(Some(top.len()))?;
+        for (k, v) in top {
+            match v {
+                Value::Array(runs) if k == "runs" => {
+                    map.serialize_entry(k, &Runs(runs, &self.results))?
+                }
+                _ => map.serialize_entry(k, v)?,
+            }
+        }
+        map.end()
+    }
+}
+
+/// Each rule with a finding, by id, at its place in `tool.driver.rules`.
+fn rule_index(report: &Report) -> BTreeMap<&str, usize> {
+    first_of_each_rule(report)
+        .keys()
+        .enumerate()
+        .map(|(i, r)| (*r, i))
+        .collect()
+}
+
+/// First finding of each rule, by rule id: the rule's facts are the same
+/// in every finding of that rule.
+fn first_of_each_rule(report: &Report) -> BTreeMap<&str, &Finding> {
     let mut rules: BTreeMap<&str, &Finding> = BTreeMap::new();
     for f in &report.findings {
         rules.entry(f.rule.as_str()).or_insert(f);
     }
-    let index: BTreeMap<&str, usize> = rules.keys().enumerate().map(|(i, r)| (*r, i)).collect();
+    rules
+}
+
+/// The log with an empty `results` array.
+fn shell(report: &Report) -> serde_json::Result<Value> {
+    let rules = first_of_each_rule(report);
 
     let mut driver = Map::new();
     driver.insert("name".into(), json!("sunset"));
@@ -70,13 +192,6 @@ pub fn document(report: &Report) -> serde_json::Result<Value> {
         "rules".into(),
         Value::Array(rules.values().map(|f| rule(f)).collect()),
     );
-
-    let baseline = report.gate.as_ref().is_some_and(|g| g.baseline.is_some());
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| result(f, index.get(f.rule.as_str()).copied(), baseline))
-        .collect();
 
     let mut properties = Map::new();
     properties.insert("asOf".into(), json!(report.as_of.to_string()));
@@ -97,7 +212,7 @@ pub fn document(report: &Report) -> serde_json::Result<Value> {
                 "toolExecutionNotifications": notifications(report),
             }],
             "columnKind": "unicodeCodePoints",
-            "results": results,
+            "results": [],
             "properties": properties,
         }]
     }))

@@ -422,7 +422,7 @@ impl<'f> Resolver<'f> {
         let f = &self.files[file];
         match v {
             Value::Str { text, start, .. } => vec![Cand {
-                text: text.clone(),
+                text: text.to_string(),
                 site: f.literals.get(start).map(|w| (file, w.clone(), passed)),
                 via: Vec::new(),
             }],
@@ -442,7 +442,7 @@ impl<'f> Resolver<'f> {
             Value::Call(g) => {
                 let mut out = Vec::new();
                 for h in self.in_dir_or_defining(g, file) {
-                    for func in self.files[h].flow.functions.iter().filter(|x| &x.name == g) {
+                    for func in self.files[h].flow.functions.iter().filter(|x| x.name == g) {
                         for r in &func.returns {
                             out.extend(self.value(h, func.start, r, depth + 1, false));
                         }
@@ -464,7 +464,7 @@ impl<'f> Resolver<'f> {
                     );
                 }
                 for h in dirs {
-                    for map in self.files[h].flow.maps.iter().filter(|x| &x.name == m) {
+                    for map in self.files[h].flow.maps.iter().filter(|x| x.name == m) {
                         for val in &map.values {
                             out.extend(self.value(h, 0, val, depth + 1, false));
                         }
@@ -572,7 +572,7 @@ pub fn resolve(files: &[FileFlow], matcher: &Matcher, direct: &[Finding]) -> Flo
                             name: f
                                 .flow
                                 .function_at(t.offset)
-                                .map_or_else(|| "URL".to_string(), |x| x.name.clone()),
+                                .map_or_else(|| "URL".to_string(), |x| x.name.to_string()),
                             path: (at_file != fi).then(|| f.path.clone()),
                             line: t.location.line,
                             offset: t.offset,

@@ -445,7 +445,7 @@ fn second_look(
             }
             for t in &f.templates {
                 if let Some(func) = f.flow.function_at(t.offset) {
-                    names.push(func.name.clone());
+                    names.push(func.name.to_string());
                 }
                 for piece in &t.pieces {
                     if let flow::Piece::Hole(Some(name)) = piece {
@@ -675,8 +675,8 @@ fn flow_material(
             .operands
             .iter()
             .map(|v| match v {
-                extract::flow::Value::Str { text, .. } => flow::Piece::Text(text.clone()),
-                extract::flow::Value::Name(n) => flow::Piece::Hole(Some(n.clone())),
+                extract::flow::Value::Str { text, .. } => flow::Piece::Text(text.to_string()),
+                extract::flow::Value::Name(n) => flow::Piece::Hole(Some(n.to_string())),
                 _ => flow::Piece::Hole(None),
             })
             .collect();
@@ -701,7 +701,7 @@ fn flow_material(
         {
             if literals.len() < MAX_FLOW_LITERALS && flow::fills_holes(s) {
                 literals.entry(*start).or_insert_with(|| flow::Written {
-                    text: s.clone(),
+                    text: s.to_string(),
                     location: Pending::capture(
                         text,
                         &shared,

@@ -463,6 +463,21 @@ fn sarif_is_valid_against_the_official_schema() {
     }
 }
 
+/// The printer writes results one at a time; the bytes are those of the
+/// whole document serialized at once (the streaming is invisible).
+#[test]
+fn sarif_streamed_is_the_document_byte_for_byte() {
+    for report in ci_reports() {
+        let streamed = render_as(&report, OutputFormat::Sarif);
+        let whole = serde_json::to_string_pretty(
+            &sunset::printer::sarif::document(&report).expect("document"),
+        )
+        .expect("serialize");
+        assert!(!report.findings.is_empty());
+        assert_eq!(streamed, format!("{whole}\n"));
+    }
+}
+
 #[test]
 fn sarif_results_point_at_their_rules_and_carry_gate_state() {
     let report = gated_report();

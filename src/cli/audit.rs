@@ -42,6 +42,10 @@ pub fn run(args: AuditArgs) -> std::io::Result<ExitStatus> {
     let found = super::scan_with_progress(&setup.scan, &setup.rules, args.scan.quiet);
     let mut report = Report::from_scan(found, args.common.as_of(), args.include_active);
     setup.exclude(&mut report);
+    report
+        .summary
+        .notices
+        .splice(0..0, setup.as_of_notice(report.as_of));
     // The inventory lists suppressed uses too, marked as such; the warning
     // about a suppression without a reason belongs to `check`.
     let _ = crate::suppress::apply(&mut report);

@@ -136,6 +136,10 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Failed> {
         false,
     );
     setup.exclude(&mut report);
+    report
+        .summary
+        .notices
+        .splice(0..0, setup.as_of_notice(as_of));
     let settings = GateSettings {
         options,
         config: setup.config,

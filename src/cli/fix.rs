@@ -113,7 +113,7 @@ pub fn run(args: FixArgs) -> std::io::Result<ExitStatus> {
     // Paths and messages are escaped: a file name can hold terminal controls.
     use crate::display::escape;
     let mut err = std::io::stderr().lock();
-    for n in &plan.notices {
+    for n in setup.as_of_notice(report.as_of).iter().chain(&plan.notices) {
         writeln!(err, "{}: {}", escape(&n.path), escape(&n.message))?;
     }
     // One note per rule and file (and, for manual ones, per reason): the

@@ -185,6 +185,19 @@ pub struct Setup {
     pub rule_paths: Vec<PathBuf>,
 }
 
+/// A notice when `as_of` precedes the earliest source date of `rules`
+/// ([`RuleSet::earliest_source_date`]): one line for the run, not one per
+/// finding.
+pub fn as_of_notice(rules: &RuleSet, as_of: Date) -> Option<crate::model::Notice> {
+    let earliest = rules.earliest_source_date()?;
+    (as_of < earliest).then(|| crate::model::Notice {
+        path: "--as-of".to_string(),
+        message: format!(
+            "{as_of} is before the earliest source of the loaded rules ({earliest}): verdicts before that date rest on no source"
+        ),
+    })
+}
+
 impl Setup {
     /// Loads everything, in the order errors are reported: missing paths,
     /// then `sunset.toml`, then rule files. `Err` after printing what is
@@ -221,6 +234,12 @@ impl Setup {
             scan: options,
             rule_paths: extra,
         })
+    }
+
+    /// The one notice for an as-of date before every source of the loaded
+    /// rules: no verdict on such a day rests on a publication.
+    pub fn as_of_notice(&self, as_of: Date) -> Option<crate::model::Notice> {
+        as_of_notice(&self.rules, as_of)
     }
 
     /// Drops findings in paths the config excludes (what the walk could

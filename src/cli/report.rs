@@ -2,6 +2,7 @@
 //! or an org-wide roll-up of JSON reports with `--from`.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -128,6 +129,16 @@ pub fn run(args: ReportArgs) -> std::io::Result<ExitStatus> {
         (loaded.into_iter().map(|l| l.input).collect(), options)
     };
 
+    // The plan has no notice list: the one line goes to stderr.
+    if let Some(n) = setup.as_of_notice(options.as_of) {
+        let mut err = std::io::stderr().lock();
+        writeln!(
+            err,
+            "notice: {}: {}",
+            crate::display::escape(&n.path),
+            crate::display::escape(&n.message)
+        )?;
+    }
     let mut out = match Output::open(args.output.as_deref()) {
         Ok(o) => o,
         Err(e) => {

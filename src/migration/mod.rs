@@ -942,6 +942,7 @@ mod tests {
             kind: FindingKind::Call,
             confirmed: true,
             unconfirmed_dates: Vec::new(),
+            replacement_published: None,
             confidence: Default::default(),
             origins: Vec::new(),
             fix: None,
@@ -958,6 +959,7 @@ mod tests {
             fingerprint: String::new(),
             suppressed: None,
             verdict: None,
+            withheld: None,
             snippet: String::new(),
             snippet_span: (0, 0),
         }

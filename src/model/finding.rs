@@ -244,6 +244,11 @@ pub struct Finding {
     /// The rule's deadlines, as published.
     pub eos: Option<Deadline>,
     pub eol: Option<Deadline>,
+    /// When the replacement first appeared (the rule's
+    /// `replacement-published`), as published; `None` when the rule does
+    /// not say. Before it, `assess` treats the endpoint as the current one.
+    #[serde(default)]
+    pub replacement_published: Option<Deadline>,
     pub kind: FindingKind,
     /// False when the rule rests only on secondary evidence.
     pub confirmed: bool,
@@ -300,12 +305,29 @@ pub struct Finding {
     /// What the gate of `sunset check` made of this finding; null in `audit`.
     #[serde(default)]
     pub verdict: Option<Verdict>,
+    /// The advice about a replacement not yet published at the as-of date,
+    /// held back by `assess` and given back when a later date is assessed.
+    #[serde(skip)]
+    pub withheld: Option<Box<Withheld>>,
     /// The source lines of the span, redacted (for code frames).
     #[serde(skip)]
     pub snippet: String,
     /// Byte span of the finding inside `snippet`.
     #[serde(skip)]
     pub snippet_span: (usize, usize),
+}
+
+/// What a finding says about its replacement: held back while the
+/// replacement is not yet published at the as-of date.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Withheld {
+    pub replacement: Option<String>,
+    pub suggested: Option<String>,
+    pub fix: Option<Fix>,
+    pub manual_fix: Option<String>,
+    /// Request checks resting on a source published on or after the
+    /// replacement's date (they speak of the replacement).
+    pub request_checks: Vec<super::request::RequestCheck>,
 }
 
 /// The JSON shape of a finding (`sunset/1`): the fields in their documented
@@ -326,6 +348,8 @@ struct FindingWire<'a> {
     status: Status,
     eos: &'a Option<Deadline>,
     eol: &'a Option<Deadline>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replacement_published: &'a Option<Deadline>,
     days_left: Option<i64>,
     next_deadline: &'a Option<NextDeadline>,
     severity: Severity,
@@ -363,6 +387,7 @@ impl Serialize for Finding {
             status: self.status,
             eos: &self.eos,
             eol: &self.eol,
+            replacement_published: &self.replacement_published,
             days_left: self.days_left,
             next_deadline: &self.next_deadline,
             severity: self.severity,

@@ -80,6 +80,13 @@ pub(super) fn deadline(f: &Finding) -> String {
             None => format!("{} {}", next.milestone.label(), next.words),
         };
     }
+    // Before its replacement is published the endpoint is current: no
+    // deadline is counted or named.
+    if f.status == Status::Active {
+        if let Some(p) = f.replacement_published {
+            return format!("no deadline before its replacement is published ({p})");
+        }
+    }
     // Past every published deadline: `days_left` counts from the last one.
     let words = |d: &Option<Deadline>| d.map(Deadline::words);
     let days = f

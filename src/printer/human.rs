@@ -1122,6 +1122,7 @@ mod tests {
             kind,
             confirmed: true,
             unconfirmed_dates: Vec::new(),
+            replacement_published: None,
             confidence: Confidence::Certain,
             origins: Vec::new(),
             fix: None,
@@ -1137,6 +1138,7 @@ mod tests {
             fingerprint: String::new(),
             suppressed: None,
             verdict: None,
+            withheld: None,
             snippet: snippet.to_string(),
             snippet_span: (start, end),
         };

@@ -66,10 +66,10 @@ pub fn render_markdown(set: &RuleSet, out: &mut dyn Write) -> io::Result<()> {
     )?;
     writeln!(out, "|---|---|---|---|---|---|---|")?;
     for r in rules {
-        let replacement = r
-            .replacement
-            .as_deref()
-            .map_or_else(|| "—".to_string(), |p| format!("`{p}`"));
+        let replacement = r.replacement.as_deref().map_or_else(
+            || "—".to_string(),
+            |p| format!("`{p}`{}", published_note(r)),
+        );
         writeln!(
             out,
             "| `{}` | `{}` | {} | {} | {} | {} | {} |",
@@ -236,6 +236,10 @@ struct JsonRule<'a> {
     /// Canonical form used for matching.
     canonical: &'a str,
     replacement: Option<&'a str>,
+    /// When the replacement first appeared (`replacement-published`), with
+    /// its source; absent when the rule does not date it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replacement_published: Option<JsonDate<'a>>,
     active_versions: &'a [String],
     methods: &'a [String],
     eos: Option<JsonDate<'a>>,
@@ -257,10 +261,23 @@ struct JsonRule<'a> {
     origin: String,
 }
 
+/// ` (published 2026-05-11)` after a replacement whose first appearance
+/// the rule dates (`replacement-published`), `*` when that date's source is
+/// secondary; empty otherwise.
+fn published_note(r: &Rule) -> String {
+    match r.replacement_published.as_ref() {
+        Some(f) => format!(" (published {})", date_cell(Some(f), "")),
+        None => String::new(),
+    }
+}
+
 /// The replacement, scoped by action where the rule says so:
 /// `/api/3.0/fo/scan/ (action=list; none for launch|fetch|…)`.
 fn replacement_cell(r: &Rule) -> String {
-    let base = r.replacement.clone().unwrap_or_else(|| "-".to_string());
+    let base = r
+        .replacement
+        .as_ref()
+        .map_or_else(|| "-".to_string(), |p| format!("{p}{}", published_note(r)));
     if r.actions.is_empty() {
         return base;
     }
@@ -320,6 +337,7 @@ impl<'a> JsonRule<'a> {
             canonical: &r.endpoint.canonical,
             operation: r.operation.as_deref(),
             replacement: r.replacement.as_deref(),
+            replacement_published: r.replacement_published.as_ref().map(JsonDate::new),
             active_versions: &r.active_versions,
             methods: &r.methods,
             eos: r.eos.as_ref().map(JsonDate::new),

@@ -275,6 +275,15 @@ pub fn status_on(
     }
 }
 
+/// Whether the replacement is published on `today`: true without a
+/// `replacement-published` date (the rule makes no claim about the past),
+/// and from that date on (a month-only date from its first day, like every
+/// date here). Before it the endpoint is the current one: `active`, no
+/// replacement offered, no deadline counted.
+pub fn replacement_out(published: Option<Deadline>, today: Date) -> bool {
+    published.is_none_or(|p| p.effective() <= today)
+}
+
 /// The next deadline after `today` (EOS if still ahead, else EOL), with the
 /// days left to it; `None` when no deadline is ahead.
 pub fn next_deadline(

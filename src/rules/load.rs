@@ -274,6 +274,38 @@ pub enum RuleProblem {
         endpoint_span: SourceSpan,
     },
 
+    /// A `replacement-published` date on a rule that names no replacement.
+    ///
+    /// Resolution: add the `replacement`, or remove `replacement-published`.
+    #[error("`replacement-published` is set, but the rule names no `replacement`")]
+    #[diagnostic(
+        code(sunset::rules::replacement_published_without_replacement),
+        help("`replacement-published` dates the rule's `replacement`: add `replacement`, or remove the key")
+    )]
+    ReplacementPublishedWithoutReplacement {
+        #[label("no replacement to date")]
+        span: SourceSpan,
+    },
+
+    /// A replacement published after the endpoint's End of Support or End
+    /// of Life.
+    ///
+    /// Resolution: check both dates against the sources.
+    #[error("the replacement is published ({published}) after {milestone} ({deadline})")]
+    #[diagnostic(
+        code(sunset::rules::replacement_published_after_deadline),
+        help("check both dates against the sources: a version is retired only after its replacement is published")
+    )]
+    ReplacementPublishedAfterDeadline {
+        published: String,
+        milestone: String,
+        deadline: String,
+        #[label("published")]
+        span: SourceSpan,
+        #[label("{milestone}")]
+        deadline_span: SourceSpan,
+    },
+
     /// An HTTP method that is not an uppercase standard method.
     ///
     /// Resolution: use GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS.
@@ -396,6 +428,8 @@ impl RuleProblem {
             | RuleProblem::BadDate { span, .. }
             | RuleProblem::BadPath { span, .. }
             | RuleProblem::ReplacementIsEndpoint { span, .. }
+            | RuleProblem::ReplacementPublishedWithoutReplacement { span, .. }
+            | RuleProblem::ReplacementPublishedAfterDeadline { span, .. }
             | RuleProblem::BadMethod { span, .. }
             | RuleProblem::BadOperation { span, .. }
             | RuleProblem::BadEvidence { span, .. }
@@ -779,6 +813,34 @@ fn compile(
             });
         }
     }
+    let replacement_published = e
+        .replacement_published
+        .as_ref()
+        .and_then(|d| compile_date("replacement-published", d, problems));
+    if let (Some(fact), Some(raw)) = (&replacement_published, &e.replacement_published) {
+        if e.replacement.is_none() {
+            problems.push(RuleProblem::ReplacementPublishedWithoutReplacement {
+                span: raw.date.span().into(),
+            });
+        }
+        // Month-only dates compare by their first day, as everywhere.
+        for (label, deadline, deadline_raw) in [
+            ("End of Support", &eos, &e.eos),
+            ("End of Life", &eol, &e.eol),
+        ] {
+            if let (Some(d), Some(d_raw)) = (deadline, deadline_raw) {
+                if fact.deadline.effective() > d.deadline.effective() {
+                    problems.push(RuleProblem::ReplacementPublishedAfterDeadline {
+                        published: fact.deadline.published(),
+                        milestone: label.to_string(),
+                        deadline: d.deadline.published(),
+                        span: raw.date.span().into(),
+                        deadline_span: d_raw.date.span().into(),
+                    });
+                }
+            }
+        }
+    }
     let mut history = Vec::new();
     for h in &e.history {
         let field = h.field.get_ref();
@@ -832,6 +894,7 @@ fn compile(
             methods: e.methods.iter().map(|v| v.get_ref().clone()).collect(),
             eos,
             eol,
+            replacement_published,
             source,
             history,
             notes: e.notes.iter().map(|v| v.get_ref().clone()).collect(),

@@ -13,7 +13,7 @@ pub mod schema;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-pub use lifecycle::{next_deadline, status_on, Date, Deadline, Milestone, Status};
+pub use lifecycle::{next_deadline, replacement_out, status_on, Date, Deadline, Milestone, Status};
 pub use load::RuleError;
 
 /// How well a fact is sourced.
@@ -259,6 +259,10 @@ pub struct Rule {
     pub methods: Vec<String>,
     pub eos: Option<DatedFact>,
     pub eol: Option<DatedFact>,
+    /// When the replacement first appeared, with the source that says so
+    /// (`replacement-published`). Before that day the endpoint is the
+    /// current one: no replacement is offered and no deadline counted.
+    pub replacement_published: Option<DatedFact>,
     pub source: Source,
     pub history: Vec<HistoryEntry>,
     /// Migration notes stated in the sources (parameters, DTD changes…).
@@ -298,6 +302,10 @@ impl Rule {
 
     pub fn eol(&self) -> Option<Deadline> {
         self.eol.as_ref().map(|d| d.deadline)
+    }
+
+    pub fn replacement_published(&self) -> Option<Deadline> {
+        self.replacement_published.as_ref().map(|d| d.deadline)
     }
 
     /// False when the rule rests only on secondary evidence.
@@ -342,11 +350,21 @@ impl Rule {
         }
     }
 
+    /// The status on `today`; `active` before the replacement is published
+    /// ([`replacement_out`]).
     pub fn status_on(&self, today: Date) -> Status {
+        if !replacement_out(self.replacement_published(), today) {
+            return Status::Active;
+        }
         status_on(self.eos(), self.eol(), self.replacement.is_some(), today)
     }
 
+    /// The next deadline after `today`; none before the replacement is
+    /// published.
     pub fn next_deadline(&self, today: Date) -> Option<(Milestone, Deadline, i64)> {
+        if !replacement_out(self.replacement_published(), today) {
+            return None;
+        }
         next_deadline(self.eos(), self.eol(), today)
     }
 
@@ -445,6 +463,29 @@ impl RuleSet {
         &self.rules
     }
 
+    /// The earliest publication date any source of the loaded rules carries
+    /// (a rule's source, a date's, a history entry's, an action's or a
+    /// parameter check's); undated sources are left out. Before it, no
+    /// verdict rests on a source.
+    pub fn earliest_source_date(&self) -> Option<Date> {
+        let dated = |s: &Source| Deadline::parse(&s.date).map(Deadline::effective);
+        self.rules
+            .iter()
+            .flat_map(|r| {
+                let facts = [&r.eos, &r.eol, &r.replacement_published]
+                    .into_iter()
+                    .filter_map(|f| f.as_ref().and_then(|f| f.source.as_ref()));
+                std::iter::once(&r.source)
+                    .chain(facts)
+                    .chain(r.history.iter().map(|h| &h.source))
+                    .chain(r.actions.iter().map(|a| &a.source))
+                    .chain(r.param_checks.iter().map(|c| &c.source))
+                    .filter_map(dated)
+                    .collect::<Vec<_>>()
+            })
+            .min()
+    }
+
     pub fn len(&self) -> usize {
         self.rules.len()
     }
@@ -520,6 +561,7 @@ impl Rule {
             methods: Vec::new(),
             eos: fact(eos)?,
             eol: fact(eol)?,
+            replacement_published: None,
             source: Source {
                 title: "test".into(),
                 date: "2026-05-11".into(),

@@ -36,6 +36,7 @@ pub const ENDPOINT_KEYS: &[&str] = &[
     "methods",
     "eos",
     "eol",
+    "replacement-published",
     "safe-fix",
     "notes",
     "breaking-changes",
@@ -271,6 +272,9 @@ pub struct RawEndpoint {
     pub methods: Vec<Spanned<String>>,
     pub eos: Option<RawDate>,
     pub eol: Option<RawDate>,
+    /// `replacement-published = { date, source }`: when the replacement
+    /// first appeared (always with its own source).
+    pub replacement_published: Option<RawDate>,
     pub safe_fix: bool,
     pub notes: Vec<Spanned<String>>,
     pub breaking_changes: Vec<Spanned<String>>,
@@ -376,6 +380,9 @@ pub fn decode_file(text: &str, doc: &RawTable, problems: &mut Vec<RuleProblem>) 
         let eol = r
             .value("eol")
             .and_then(|v| decode_date(text, "eol", v, r.problems));
+        let replacement_published = r
+            .value("replacement-published")
+            .and_then(|v| decode_date(text, "replacement-published", v, r.problems));
         let safe_fix = r.boolean("safe-fix").unwrap_or(false);
         let notes = r.strings("notes");
         let breaking_changes = r.strings("breaking-changes");
@@ -426,6 +433,7 @@ pub fn decode_file(text: &str, doc: &RawTable, problems: &mut Vec<RuleProblem>) 
                 methods,
                 eos,
                 eol,
+                replacement_published,
                 safe_fix,
                 notes,
                 breaking_changes,
@@ -551,16 +559,28 @@ fn decode_date(
     value: &Spanned<RawValue>,
     problems: &mut Vec<RuleProblem>,
 ) -> Option<RawDate> {
+    // The date a replacement appeared is a claim about the past that only
+    // a publication can make: it is written with its source, always.
+    let sourced = key == "replacement-published";
     match value.get_ref() {
+        RawValue::String(_) if sourced => {
+            problems.push(wrong_type(
+                key,
+                "a table { date = \"YYYY-MM\", source = { title, date, url, evidence } }",
+                value.get_ref(),
+                value.span(),
+            ));
+            None
+        }
         RawValue::String(s) => Some(RawDate {
             date: Spanned::new(value.span(), s.clone()),
             source: None,
         }),
         RawValue::Table(t) => {
-            let what = if key == "eos" {
-                "an `eos` table"
-            } else {
-                "an `eol` table"
+            let what = match key {
+                "eos" => "an `eos` table",
+                "eol" => "an `eol` table",
+                _ => "a `replacement-published` table",
             };
             let mut r = Reader::new(text, t, value.span(), what, DATE_KEYS, problems);
             let date = r.required_string("date");
@@ -572,6 +592,15 @@ fn decode_date(
                 date: date?,
                 source: Some(source?),
             })
+        }
+        other if sourced => {
+            problems.push(wrong_type(
+                key,
+                "a table { date = \"YYYY-MM\", source = { title, date, url, evidence } }",
+                other,
+                value.span(),
+            ));
+            None
         }
         other => {
             problems.push(wrong_type(

@@ -1211,6 +1211,7 @@ pub(crate) fn make_finding(
         suggested: suggested.map(redact::redact_str),
         eos: rule.eos(),
         eol: rule.eol(),
+        replacement_published: rule.replacement_published(),
         kind: facts.kind,
         confirmed: rule.is_confirmed(),
         unconfirmed_dates: rule.unconfirmed_dates(),
@@ -1229,6 +1230,7 @@ pub(crate) fn make_finding(
         fingerprint: String::new(),
         suppressed: None,
         verdict: None,
+        withheld: None,
         snippet: location.snippet,
         snippet_span: location.snippet_span,
     }

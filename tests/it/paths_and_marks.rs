@@ -88,6 +88,23 @@ fn a_saved_rules_listing_is_skipped_as_own_output() {
     let rules = doc.as_array().expect("an array of rules");
     assert!(!rules.is_empty());
     assert!(rules.iter().all(|r| r["schema"] == "sunset-rules/1"));
+    // Issue 13: the sourced date a replacement appeared, where a rule has
+    // one; the marker stays the first key.
+    let nsx = rules
+        .iter()
+        .find(|r| r["id"] == "qualys-auth-nsx-v2")
+        .expect("nsx rule");
+    assert_eq!(nsx["replacement_published"]["date"], "2026-05-11");
+    assert_eq!(
+        nsx["replacement_published"]["source"]["title"],
+        "Policy Audit Release 1.11 API"
+    );
+    assert!(rules
+        .iter()
+        .filter(|r| r["replacement_published"].is_object())
+        .all(|r| r["replacement"].is_string()));
+    let text = String::from_utf8_lossy(&listing.stdout);
+    assert!(text.starts_with("[\n  {\n    \"schema\": \"sunset-rules/1\""));
 
     let dir = tree(&[("rules.json", listing.stdout)]);
     let report = json(&run_in(

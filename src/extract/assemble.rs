@@ -68,7 +68,7 @@ fn is_terminator(t: &Tok) -> bool {
 
 /// Extracts expressions from code in `lang`.
 pub fn extract_code(lang: Language, text: &str, base: usize) -> Extracted {
-    assemble(lang, text, base, false)
+    assemble(lang, text, base, false, false)
 }
 
 /// As [`extract_code`], without the expressions and bindings that hold no
@@ -77,7 +77,14 @@ pub fn extract_code(lang: Language, text: &str, base: usize) -> Extracted {
 /// building, matching and freeing them. Same-file resolution still sees
 /// every definition.
 pub fn extract_code_for_scan(lang: Language, text: &str, base: usize) -> Extracted {
-    assemble(lang, text, base, true)
+    assemble(lang, text, base, true, false)
+}
+
+/// As [`extract_code_for_scan`], for a program that runs top to bottom
+/// once (the code cells of a notebook): a name resolves only to a
+/// definition written before its use, never to a later one.
+pub fn extract_ordered_for_scan(lang: Language, text: &str, base: usize) -> Extracted {
+    assemble(lang, text, base, true, true)
 }
 
 /// Whether any text of `expr` holds a `/`.
@@ -209,11 +216,11 @@ impl<'t> Chain<'t> {
     }
 }
 
-fn assemble(lang: Language, text: &str, base: usize, slash_only: bool) -> Extracted {
+fn assemble(lang: Language, text: &str, base: usize, slash_only: bool, ordered: bool) -> Extracted {
     if fits_u32(text, base) {
-        assemble_with::<u32>(lang, text, base, slash_only)
+        assemble_with::<u32>(lang, text, base, slash_only, ordered)
     } else {
-        assemble_with::<usize>(lang, text, base, slash_only)
+        assemble_with::<usize>(lang, text, base, slash_only, ordered)
     }
 }
 
@@ -223,6 +230,7 @@ fn assemble_with<O: Offset>(
     text: &str,
     base: usize,
     slash_only: bool,
+    ordered: bool,
 ) -> Extracted {
     // Comments are mentions; taken out of the stream, they cannot split a
     // concatenation whose operands they sit between.
@@ -250,6 +258,7 @@ fn assemble_with<O: Offset>(
         spare: Cell::default(),
         out: Extracted::default(),
         slash_only,
+        ordered,
         dead: Vec::new(),
         nesting: Cell::new(0),
         closers: std::cell::OnceCell::new(),
@@ -288,6 +297,9 @@ struct Assembler<'t, O: Offset> {
     out: Extracted,
     /// Keep only expressions and bindings with a `/` in their text.
     slash_only: bool,
+    /// Resolve a name only to a definition before its use (see
+    /// [`extract_ordered_for_scan`]).
+    ordered: bool,
     /// Tokens known to start nothing (see [`Assembler::run`]); empty until
     /// first needed.
     dead: Vec<bool>,
@@ -916,7 +928,7 @@ impl<'t, O: Offset> Assembler<'t, O> {
         defs.iter()
             .rev()
             .find(|(o, _)| *o < at)
-            .or_else(|| defs.first())
+            .or_else(|| if self.ordered { None } else { defs.first() })
             .map(|(o, e)| (*o, e))
     }
 

@@ -14,6 +14,7 @@ pub mod fold;
 pub mod language;
 pub mod lexer;
 pub mod markup;
+pub mod notebook;
 pub mod rust;
 pub mod structured;
 pub mod window;

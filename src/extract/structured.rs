@@ -337,6 +337,18 @@ struct JParser<'a> {
     /// Open objects on the stack (arrays are the rest).
     objs: usize,
     out: Extracted,
+    /// Notebook cells in document order (see [`NotebookCell`]), recorded
+    /// only when asked for.
+    cells: Option<Vec<NotebookCell>>,
+}
+
+/// A Jupyter cell as the JSON reader saw it: its type and the content
+/// ranges (between the quotes, raw file offsets) of its non-empty source
+/// strings, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct NotebookCell {
+    pub cell_type: String,
+    pub strings: Vec<(usize, usize)>,
 }
 
 impl JParser<'_> {
@@ -526,6 +538,22 @@ impl JParser<'_> {
             // Notebook cells sit at `{"cells": [cell]}`; deeper "cells" are
             // not looked at (which also keeps marking linear).
             let cell_depth = self.stack.len() <= 3;
+            if let (Some(ct), true, Some(cells)) = (&f.cell_type, cell_depth, self.cells.as_mut()) {
+                let strings = f
+                    .source
+                    .and_then(|(a, b)| self.out.exprs.get(a..b))
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|e| {
+                        let site = e.segs.first()?.site;
+                        (site.1 >= site.0 + 2).then(|| (site.0 + 1, site.1 - 1))
+                    })
+                    .collect();
+                cells.push(NotebookCell {
+                    cell_type: ct.clone(),
+                    strings,
+                });
+            }
             if let (Some(ct), true) = (&f.cell_type, cell_depth) {
                 if let Some((a, b)) = f.source {
                     if ct == "code" {
@@ -687,6 +715,16 @@ impl JParser<'_> {
 /// Extracts every string value of a JSON (JSONC, JSON5-ish, notebook,
 /// Postman, HAR) file.
 pub fn extract_json(text: &str, base: usize) -> Extracted {
+    json_with_cells(text, base, false).0
+}
+
+/// [`extract_json`] of a notebook, with its cells in document order
+/// (offsets are raw file offsets: `base` is 0).
+pub(crate) fn extract_json_cells(text: &str) -> (Extracted, Vec<NotebookCell>) {
+    json_with_cells(text, 0, true)
+}
+
+fn json_with_cells(text: &str, base: usize, cells: bool) -> (Extracted, Vec<NotebookCell>) {
     let mut p = JParser {
         s: text,
         base,
@@ -694,14 +732,16 @@ pub fn extract_json(text: &str, base: usize) -> Extracted {
         overflow: 0,
         objs: 0,
         out: Extracted::default(),
+        cells: cells.then(Vec::new),
     };
     p.run();
+    let cells = p.cells.take().unwrap_or_default();
     let mut out = p.out;
     // A pending bare word that never got a `:` is not a value worth keeping;
     // pending strings were flushed by `run`. Exprs made of nothing are dropped.
     out.exprs.retain(|e| !e.segs.is_empty());
     finish_idents(&mut out);
-    out
+    (out, cells)
 }
 
 // ---------------------------------------------------------------- YAML

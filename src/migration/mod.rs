@@ -922,6 +922,7 @@ mod tests {
 
     fn sample(eos: &str, eol: &str) -> Finding {
         Finding {
+            notebook: None,
             path: "x.py".into(),
             line: 1,
             column: 1,

@@ -108,6 +108,24 @@ pub struct NextDeadline {
     pub words: String,
 }
 
+/// A place in a Jupyter notebook, as nbqa names it (`cell_3:5:12`): the
+/// cell, 1-based, counting every cell (markdown and raw ones too, so the
+/// number is the cell's place in the notebook as Jupyter shows it), the
+/// 1-based line in the cell's source and the 1-based column (characters)
+/// in that line, after JSON unescaping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+pub struct CellPosition {
+    pub cell: usize,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl std::fmt::Display for CellPosition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cell_{}:{}:{}", self.cell, self.line, self.column)
+    }
+}
+
 /// What part a piece of code played in building a finding's URL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -140,6 +158,9 @@ pub struct Origin {
     pub line: usize,
     /// Byte offset of the definition in its file's decoded text.
     pub offset: usize,
+    /// In a notebook: the cell, line and column of the definition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notebook: Option<CellPosition>,
 }
 
 /// A client library behind a finding of kind `library`, or the library a
@@ -231,6 +252,11 @@ pub struct Finding {
     /// 1-based end line and column; the end column is exclusive.
     pub end_line: usize,
     pub end_column: usize,
+    /// In a notebook: the cell, the line in the cell and the column there
+    /// (`line` and `column` stay the file's). `None` elsewhere, and for a
+    /// place outside every cell's source (an output, metadata).
+    #[serde(default)]
+    pub notebook: Option<CellPosition>,
     pub rule: String,
     /// The API's name.
     pub name: String,
@@ -339,6 +365,8 @@ struct FindingWire<'a> {
     column: usize,
     end_line: usize,
     end_column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notebook: &'a Option<CellPosition>,
     rule: &'a str,
     name: &'a str,
     endpoint: &'a str,
@@ -378,6 +406,7 @@ impl Serialize for Finding {
             column: self.column,
             end_line: self.end_line,
             end_column: self.end_column,
+            notebook: &self.notebook,
             rule: &self.rule,
             name: &self.name,
             endpoint: &self.endpoint,
@@ -498,13 +527,25 @@ impl Finding {
     /// The origins in words: "built from `X` defined at line 4" for pieces
     /// of the same file, "base `B` from settings.py:3" for a base joined
     /// from another file. `None` for a URL written in one literal.
+    /// Where the finding is, after the path: `line:column`, or in a
+    /// notebook `cell_N:line:column` (nbqa's form).
+    pub fn position(&self) -> String {
+        match self.notebook {
+            Some(at) => at.to_string(),
+            None => format!("{}:{}", self.line, self.column),
+        }
+    }
+
     pub fn via(&self) -> Option<String> {
         let mut parts: Vec<String> = Vec::new();
         let definitions: Vec<String> = self
             .origins
             .iter()
             .filter(|o| o.role == OriginRole::Definition)
-            .map(|o| format!("`{}` defined at line {}", o.name, o.line))
+            .map(|o| match o.notebook {
+                Some(at) => format!("`{}` defined at cell_{}:{}", o.name, at.cell, at.line),
+                None => format!("`{}` defined at line {}", o.name, o.line),
+            })
             .collect();
         if !definitions.is_empty() {
             parts.push(format!("built from {}", definitions.join(", ")));

@@ -23,8 +23,8 @@ pub mod request;
 
 pub use assess::{assess, assess_finding, Assessment};
 pub use finding::{
-    assign_fingerprints, Applicability, Confidence, Edit, Finding, FindingKind, Fix, LibraryUse,
-    NextDeadline, Origin, OriginRole, Severity, SuppressedBy, Suppression, Verdict,
+    assign_fingerprints, Applicability, CellPosition, Confidence, Edit, Finding, FindingKind, Fix,
+    LibraryUse, NextDeadline, Origin, OriginRole, Severity, SuppressedBy, Suppression, Verdict,
 };
 pub use report::{
     BaselineEntry, BaselineOutcome, ExpiredWaiver, Gate, Inline, NearestDeadline, Notice, Report,

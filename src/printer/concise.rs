@@ -33,10 +33,9 @@ fn line(f: &Finding) -> String {
         .as_deref()
         .unwrap_or("(no replacement published)");
     let mut text = format!(
-        "{}:{}:{}: {} {} {} -> {} ({})",
+        "{}:{}: {} {} {} -> {} ({})",
         f.path,
-        f.line,
-        f.column,
+        f.position(),
         f.status.as_str(),
         f.rule,
         f.endpoint,

@@ -297,11 +297,18 @@ fn write_finding(
             // The snippet normally starts on the finding's line; if it
             // carries context lines above the span, start that much earlier.
             let above = frame.text[..frame.span.0].matches('\n').count();
+            // In a notebook the frame is named and numbered by the cell
+            // (`analysis.ipynb:cell_3:5:12`, nbqa's form); the text shown
+            // is the notebook's own line.
+            let (name, line, column) = match f.notebook {
+                Some(at) => (format!("{path}:cell_{}", at.cell), at.line, at.column),
+                None => (path.clone(), f.line, f.column),
+            };
             let source = FrameSource {
-                name: path.clone(),
-                first_line: f.line.saturating_sub(1).saturating_sub(above),
+                name,
+                first_line: line.saturating_sub(1).saturating_sub(above),
                 primary_offset: frame.span.0,
-                primary_column: f.column.saturating_sub(1),
+                primary_column: column.saturating_sub(1),
                 text: frame.text,
             };
             (
@@ -344,9 +351,8 @@ fn write_finding(
     let mut notes = Vec::new();
     if diagnostic.source.is_none() {
         notes.push(format!(
-            "at {path}:{}:{}: {}",
-            f.line,
-            f.column,
+            "at {path}:{}: {}",
+            f.position(),
             visible(&f.matched)
         ));
     }
@@ -1102,6 +1108,7 @@ mod tests {
         let column = snippet[line_start..start].chars().count() + 1;
         let end_line_start = snippet[..end].rfind('\n').map_or(0, |i| i + 1);
         let mut f = Finding {
+            notebook: None,
             path: path.to_string(),
             line: line + lines_before,
             column,
@@ -1178,6 +1185,7 @@ mod tests {
         eos.suggested = Some("https://qualysapi.qualys.com/api/3.0/fo/scan/".to_string());
         eos.origins = vec![
             Origin {
+                notebook: None,
                 role: OriginRole::Definition,
                 name: "API_VERSION".to_string(),
                 path: None,
@@ -1185,6 +1193,7 @@ mod tests {
                 offset: 120,
             },
             Origin {
+                notebook: None,
                 role: OriginRole::Base,
                 name: "BASE".to_string(),
                 path: Some("src/settings.py".to_string()),

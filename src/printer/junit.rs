@@ -73,7 +73,7 @@ fn write_case(xml: &mut String, f: &Finding, path: &str) {
     let _ = writeln!(
         xml,
         "    <testcase classname=\"{path}\" name=\"{}\">",
-        attr(&format!("{} at {}:{}", f.rule, f.line, f.column))
+        attr(&format!("{} at {}", f.rule, f.position()))
     );
     let detail = text(&detail(f));
     match (outcome(f), &f.suppressed) {
@@ -108,10 +108,9 @@ fn write_case(xml: &mut String, f: &Finding, path: &str) {
 /// The message plus where, what was matched and the source, one per line.
 fn detail(f: &Finding) -> String {
     let mut d = format!(
-        "{}:{}:{}: {}\nmatched: {}\n",
+        "{}:{}: {}\nmatched: {}\n",
         f.path,
-        f.line,
-        f.column,
+        f.position(),
         message(f),
         f.matched
     );

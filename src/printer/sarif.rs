@@ -387,6 +387,11 @@ fn result(f: &Finding, rule_index: Option<usize>, baseline: bool) -> Value {
         if !f.request_checks.is_empty() {
             obj.insert("requestChecks".into(), json!(f.request_checks));
         }
+        // In a notebook: the cell, line and column (the region stays the
+        // file's, so viewers still open the right bytes).
+        if let Some(at) = &f.notebook {
+            obj.insert("notebook".into(), json!(at));
+        }
     }
     r.insert("properties".into(), props);
     Value::Object(r)

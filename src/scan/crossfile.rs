@@ -24,6 +24,8 @@ use crate::source::LineIndex;
 /// A base defined in a file.
 #[derive(Clone, Debug)]
 pub struct Base {
+    /// In a notebook: where the definition sits in its cell.
+    pub notebook: Option<crate::model::CellPosition>,
     pub name: String,
     pub path: String,
     pub line: usize,
@@ -38,6 +40,8 @@ pub struct Base {
 /// A relative endpoint piece used in a file.
 #[derive(Clone, Debug)]
 pub struct RelativeUse {
+    /// In a notebook: where the use sits in its cell.
+    pub notebook: Option<crate::model::CellPosition>,
     /// The relative path (no query), e.g. `scan/`.
     pub rel: String,
     /// What follows the path (`?action=list`).
@@ -60,6 +64,9 @@ pub struct FileMaterial {
     pub idents: HashSet<String>,
     /// Whether the file is a test, fixture or mock.
     pub role: super::role::Role,
+    /// A notebook: its cells run top to bottom, so a use joins no base of
+    /// the same file defined after it.
+    pub ordered: bool,
 }
 
 impl FileMaterial {
@@ -82,6 +89,7 @@ impl FileMaterial {
         for b in &extracted.bindings {
             if let Some((canonical, shown)) = base_of(&b.value, matcher) {
                 m.bases.push(Base {
+                    notebook: None,
                     name: b.name.clone(),
                     path: display.to_string(),
                     line: index.line_col(b.offset).0,
@@ -188,6 +196,7 @@ fn relative_use(
     };
     Some((
         RelativeUse {
+            notebook: None,
             rel: path.to_string(),
             tail: tail.to_string(),
             base_name,
@@ -272,6 +281,19 @@ pub fn resolve(
                 // or the repository's only base (`os.makedirs('scan/')`).
                 None => continue,
             };
+            if m.ordered {
+                // The notebook's own definitions that ran before, or a
+                // module's (which it may import); never another notebook's.
+                named.retain(|b| {
+                    if b.path != m.path {
+                        return !crate::extract::notebook::is_notebook(&b.path);
+                    }
+                    match (b.notebook, u.notebook) {
+                        (Some(def), Some(used)) => def < used,
+                        _ => b.line < u.location.line,
+                    }
+                });
+            }
             if named.is_empty() {
                 continue;
             }
@@ -322,6 +344,7 @@ pub fn resolve(
                 format!("{host}{}{}", rewrite_path(&joined, r), u.tail)
             });
             let origin = Origin {
+                notebook: base.notebook.filter(|_| base.path == m.path),
                 role: OriginRole::Base,
                 name: base.name.clone(),
                 path: Some(base.path.clone()),
@@ -353,6 +376,7 @@ pub fn resolve(
                     library: None,
                 },
             );
+            finding.notebook = u.notebook;
             if finding.kind != FindingKind::Mention {
                 super::fixes::apply_request(&mut finding, rule, u.request.clone());
             }

@@ -568,6 +568,7 @@ pub fn resolve(files: &[FileFlow], matcher: &Matcher, direct: &[Finding]) -> Flo
                     resolved.insert((f.path.clone(), t.location.line));
                     if at_file != fi || location.line != t.location.line {
                         origins.push(Origin {
+                            notebook: None,
                             role: OriginRole::Template,
                             name: f
                                 .flow
@@ -583,6 +584,7 @@ pub fn resolve(files: &[FileFlow], matcher: &Matcher, direct: &[Finding]) -> Flo
                             if let Some(base) = name.strip_prefix("base:") {
                                 let (n, line) = base.rsplit_once(':').unwrap_or((base, "0"));
                                 origins.push(Origin {
+                                    notebook: None,
                                     role: OriginRole::Base,
                                     name: n.to_string(),
                                     path: Some(files[*g].path.clone()),
@@ -591,6 +593,7 @@ pub fn resolve(files: &[FileFlow], matcher: &Matcher, direct: &[Finding]) -> Flo
                                 });
                             } else {
                                 origins.push(Origin {
+                                    notebook: None,
                                     role: OriginRole::Definition,
                                     name: name.clone(),
                                     path: (*g != at_file).then(|| files[*g].path.clone()),

@@ -330,6 +330,7 @@ fn call_finding(
         .next();
     let origins = dependency
         .map(|loc| Origin {
+            notebook: None,
             role: OriginRole::Dependency,
             name: format!(
                 "{}{}",

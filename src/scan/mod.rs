@@ -284,11 +284,20 @@ pub fn scan_text(
 ) -> TextScan {
     // A large file is extracted around the prefilter's hits only, a piece
     // at a time: memory follows the pieces, not the file.
-    let extracted = if text.len() > extract::window::LARGE {
+    // A notebook's code cells are one Python program (see
+    // [`extract::notebook`]); nothing changes for any other file.
+    let (extracted, notebook) = if lang == Language::Json && extract::notebook::is_notebook(display)
+    {
+        let (x, nb) = extract::notebook::extract_for_scan(text);
+        (x, Some(nb))
+    } else if text.len() > extract::window::LARGE {
         let hits = matcher.prefilter_hits(text.as_bytes());
-        extract::window::extract_around(lang.refine(text), text, &hits, &|e| matcher.may_matter(e))
+        let x = extract::window::extract_around(lang.refine(text), text, &hits, &|e| {
+            matcher.may_matter(e)
+        });
+        (x, None)
     } else {
-        extract::extract_for_scan(lang, text)
+        (extract::extract_for_scan(lang, text), None)
     };
     let index = LineIndex::new(text);
     // Requests are read around the first calls of a file only: a minified
@@ -360,9 +369,23 @@ pub fn scan_text(
             findings.push(finding);
         }
     }
+    if let Some(nb) = &notebook {
+        place_in_cells(nb, text, &index, &mut findings);
+    }
     let mut cross =
         crossfile::FileMaterial::collect(display, text, &index, &extracted, matcher, dialect(lang));
     cross.role = role;
+    if let Some(nb) = &notebook {
+        cross.ordered = true;
+        for b in &mut cross.bases {
+            b.notebook = nb.position(text, b.offset);
+        }
+        for u in &mut cross.uses {
+            u.notebook = index
+                .offset(u.location.line, u.location.column)
+                .and_then(|at| nb.position(text, at));
+        }
+    }
     let material = flow_material(
         display,
         lang,
@@ -387,6 +410,41 @@ pub fn scan_text(
         flow,
         deferred,
         capped,
+    }
+}
+
+/// Gives a notebook's findings (and the definitions they were built from)
+/// their cell positions, and keeps a fix only where its edit stays inside
+/// the JSON string unchanged in meaning: the edited bytes are verbatim
+/// source (no escapes, which [`extract::notebook`] guarantees by giving
+/// escaped text no `src`) and the new text needs no escaping.
+fn place_in_cells(
+    nb: &extract::notebook::Notebook,
+    text: &str,
+    index: &LineIndex,
+    findings: &mut [Finding],
+) {
+    for f in findings {
+        if let Some(at) = index.offset(f.line, f.column) {
+            f.notebook = nb.position(text, at);
+        }
+        for o in f.origins.iter_mut().filter(|o| o.path.is_none()) {
+            o.notebook = nb.position(text, o.offset);
+        }
+        let needs_escape = f.fix.as_ref().is_some_and(|fix| {
+            fix.edits.iter().any(|e| {
+                e.to.chars()
+                    .chain(e.from.chars())
+                    .any(|c| c == '"' || c == '\\' || c.is_control())
+            })
+        });
+        if needs_escape {
+            f.fix = None;
+            f.manual_fix = Some(
+                "the rewrite would need JSON escapes inside the notebook: edit the cell by hand"
+                    .into(),
+            );
+        }
     }
 }
 
@@ -945,6 +1003,7 @@ fn finding_from_hit(
         .via
         .iter()
         .map(|(name, def)| Origin {
+            notebook: None,
             role: OriginRole::Definition,
             name: name.clone(),
             path: None,
@@ -1198,6 +1257,7 @@ pub(crate) fn make_finding(
     facts: FindingFacts,
 ) -> Finding {
     Finding {
+        notebook: None,
         path: display.to_string(),
         line: location.line,
         column: location.column,

@@ -17,6 +17,7 @@ mod hostile;
 mod hostile_scale;
 mod layers;
 mod libraries;
+mod notebook;
 mod params;
 mod paths_and_marks;
 mod pci;

@@ -1,0 +1,149 @@
+//! Jupyter notebooks (issue 13): positions in cells, code cells read as one
+//! program in cell order, and `fix` editing only the version bytes of the
+//! JSON (or refusing).
+
+use std::path::Path;
+
+use crate::util::{audit_json, code, run_in, stderr, stdout};
+
+fn fixture(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/notebook")
+        .join(name);
+    std::fs::read_to_string(path).expect("fixture")
+}
+
+fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (rel, text) in files {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+    dir
+}
+
+#[test]
+fn json_keeps_file_lines_and_adds_the_cell_position() {
+    let dir = tree(&[("nb/cells_resolve.ipynb", &fixture("cells_resolve.ipynb"))]);
+    let doc = audit_json(dir.path(), &["nb"]);
+    let found: Vec<(u64, u64, u64, u64, u64)> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            let n = &f["notebook"];
+            let u = |v: &serde_json::Value| v.as_u64().expect("number");
+            (
+                u(&f["line"]),
+                u(&f["column"]),
+                u(&n["cell"]),
+                u(&n["line"]),
+                u(&n["column"]),
+            )
+        })
+        .collect();
+    // The column in the cell counts the decoded `é` (`\u00e9`) as one
+    // character and the escaped quotes as one each.
+    assert_eq!(
+        found,
+        vec![
+            (8, 17, 1, 2, 12),
+            (27, 46, 3, 1, 34),
+            (28, 43, 3, 2, 38),
+            (36, 83, 4, 2, 27),
+        ]
+    );
+    let scan = &doc["findings"][1];
+    assert_eq!(scan["origins"][0]["name"], "BASE");
+    assert_eq!(scan["origins"][0]["notebook"]["cell"], 2);
+    assert_eq!(scan["via"], "built from `BASE` defined at cell_2:2");
+}
+
+#[test]
+fn concise_and_human_name_the_cell_like_nbqa() {
+    let dir = tree(&[("nb/cells_resolve.ipynb", &fixture("cells_resolve.ipynb"))]);
+    let o = run_in(
+        dir.path(),
+        &[
+            "audit",
+            "nb",
+            "--format",
+            "concise",
+            "--as-of",
+            crate::util::AS_OF,
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    insta::assert_snapshot!("notebook_concise", out);
+    let o = run_in(
+        dir.path(),
+        &[
+            "audit",
+            "nb",
+            "--color",
+            "never",
+            "--as-of",
+            crate::util::AS_OF,
+        ],
+    );
+    assert!(
+        stdout(&o).contains("╭─[nb/cells_resolve.ipynb:cell_3:1:34]"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn a_name_defined_in_a_later_cell_or_another_notebook_does_not_resolve() {
+    let dir = tree(&[
+        ("a/later_cell.ipynb", &fixture("later_cell.ipynb")),
+        ("b/cells_resolve.ipynb", &fixture("cells_resolve.ipynb")),
+    ]);
+    let doc = audit_json(dir.path(), &["a", "b"]);
+    let in_twin: Vec<&serde_json::Value> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["path"].as_str().is_some_and(|p| p.contains("later_cell")))
+        .collect();
+    assert!(in_twin.is_empty(), "{in_twin:?}");
+}
+
+#[test]
+fn fix_edits_only_the_version_bytes_and_keeps_valid_json() {
+    let original = fixture("cells_resolve.ipynb");
+    let dir = tree(&[("nb/cells_resolve.ipynb", &original)]);
+    let o = run_in(dir.path(), &["fix", "nb", "--write", "--unsafe"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let after = std::fs::read_to_string(dir.path().join("nb/cells_resolve.ipynb")).expect("read");
+    serde_json::from_str::<serde_json::Value>(&after).expect("still JSON");
+    // The shell escape and the joined literal of cell 4 hold their own
+    // version; the base of cell 2 is shared, so it is left to a person.
+    let expected = original
+        .replacen(
+            "qualys.com/api/2.0/fo/asset/host/",
+            "qualys.com/api/5.0/fo/asset/host/",
+            1,
+        )
+        .replacen("\\\"/api/2.0/fo/report/", "\\\"/api/3.0/fo/report/", 1);
+    assert_ne!(expected, original);
+    assert_eq!(after, expected);
+}
+
+#[test]
+fn fix_never_touches_an_escaped_version() {
+    // `2` written as `\u0032`: the version is not verbatim in the JSON.
+    let nb = r#"{"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": ["requests.get(\"https://qualysapi.qualys.com/api/\u0032.0/fo/report/\")"]}], "nbformat": 4}"#;
+    let dir = tree(&[("nb/escaped.ipynb", nb)]);
+    let doc = audit_json(dir.path(), &["nb"]);
+    let f = &doc["findings"][0];
+    assert_eq!(f["endpoint"], "/api/2.0/fo/report/");
+    assert!(f["fix"].is_null(), "{f}");
+    assert!(f["manual_fix"].is_string(), "{f}");
+    let o = run_in(dir.path(), &["fix", "nb", "--write", "--unsafe"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let after = std::fs::read_to_string(dir.path().join("nb/escaped.ipynb")).expect("read");
+    assert_eq!(after, nb);
+}

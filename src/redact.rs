@@ -2739,21 +2739,18 @@ fn arguments(sink: &mut Sink, from: usize, bound: usize, skip_first: bool) {
                 let next = skip_hspace(b, i);
                 if b.get(next) == Some(&b'=') && b.get(next + 1) != Some(&b'=') {
                     keyword = true;
-                } else if literal_at(b, s).is_some() {
-                    i = s; // a prefixed literal (`b"…"`): read below
-                } else {
                     continue;
                 }
-                if keyword {
-                    continue;
-                }
-                if let Some((content, end)) = literal_at(b, i) {
-                    if !skip_first || index > 0 {
+                // A prefixed literal (`b"…"`, `f"…"`) is read whole, so
+                // the scan always moves past it (a keyword's own value is
+                // skipped, not reported).
+                if let Some((content, end)) = literal_at(b, s) {
+                    if (!skip_first || index > 0) && !keyword {
                         sink.value(content);
                     }
                     i = end;
-                    continue;
                 }
+                continue;
             }
             _ => {
                 if let Some((content, end)) = literal_at(b, i) {

@@ -851,3 +851,19 @@ fn a_credential_call_nested_in_an_auth_call_is_read() {
     let out = redact_str("login(cfg, HTTPBasicAuth(\"bob\", \"Zqa00AaB\"))");
     assert!(!out.contains("Zqa00AaB"), "{out}");
 }
+
+/// Found by the seeded fuzz run's watchdog: after a keyword argument, a
+/// prefixed literal (`f"…"`) sent the argument reader back to the same
+/// byte forever.
+#[test]
+fn a_prefixed_literal_after_a_keyword_argument_ends() {
+    for text in [
+        "auth(#api/2.0/fo/auth/mysql =f\"",
+        "auth(user =b'x', f\"pw\")",
+        "login(a=1, r\"Zqa00AaC\"",
+    ] {
+        let _ = redact_str(text);
+    }
+    let out = redact_str("HTTPBasicAuth(user=u, b\"Zqa00AaD\")");
+    assert!(!out.contains("Zqa00AaD"), "{out}");
+}

@@ -821,7 +821,9 @@ fn tokenize(text: &str, from: usize, to: usize, dialect: Dialect) -> Vec<Token<'
             continue;
         }
         if !hash && c == b'/' && b.get(i + 1) == Some(&b'*') {
-            i = text[i + 2..to].find("*/").map_or(to, |p| i + 2 + p + 2);
+            // The window may end between `/` and `*`.
+            let body = (i + 2).min(to);
+            i = text[body..to].find("*/").map_or(to, |p| body + p + 2);
             continue;
         }
         if c == b'"' || c == b'\'' || (c == b'`' && !shellish) {
@@ -1025,6 +1027,16 @@ mod tests {
     const JS: Dialect = Dialect::Code {
         hash_comments: false,
     };
+
+    /// Found by the seeded fuzz run: a tokenizer window ending between the
+    /// `/` and the `*` of a block comment sliced past its end.
+    #[test]
+    fn a_window_ending_inside_a_comment_opener_is_cut_there() {
+        let text = "a /* b */ c";
+        for to in 0..=text.len() {
+            let _ = tokenize(text, 0, to, JS);
+        }
+    }
 
     #[test]
     fn query_string_of_the_url() {

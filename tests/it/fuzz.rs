@@ -305,10 +305,12 @@ fn fuzz(seed: u64, budget: Duration) -> usize {
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let mut failure = None;
+    let watch = Watchdog::start(seed);
     while started.elapsed() < budget {
         let (name, base) = &corpus[rng.below(corpus.len())];
         let input = mutate(&mut rng, base);
         let case_seed = rng.next();
+        watch.begin(name, cases, case_seed, &input);
         if let Err(target) = run_targets(name, &input, &mut Rng(case_seed | 1)) {
             failure = Some(format!(
                 "{target} panicked (seed {seed}, case {cases}, from {name}, case seed {case_seed}); input hex: {}",
@@ -323,6 +325,45 @@ fn fuzz(seed: u64, budget: Duration) -> usize {
         panic!("{f}");
     }
     cases
+}
+
+/// A hang is a defect like a panic: a case that runs past
+/// `CASE_LIMIT` ends the test process with the case, so it can be replayed
+/// (a hung thread cannot be unwound, so the watchdog exits the process).
+struct Watchdog {
+    current: std::sync::Arc<std::sync::Mutex<Option<(Instant, String)>>>,
+}
+
+const CASE_LIMIT: Duration = Duration::from_secs(20);
+
+impl Watchdog {
+    fn start(seed: u64) -> Watchdog {
+        let current: std::sync::Arc<std::sync::Mutex<Option<(Instant, String)>>> =
+            Default::default();
+        let seen = std::sync::Arc::downgrade(&current);
+        std::thread::spawn(move || loop {
+            std::thread::sleep(Duration::from_millis(500));
+            let Some(current) = seen.upgrade() else {
+                return;
+            };
+            let guard = current.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((since, case)) = guard.as_ref() {
+                if since.elapsed() > CASE_LIMIT {
+                    eprintln!("fuzz: a case ran past {CASE_LIMIT:?} (seed {seed}): {case}");
+                    std::process::exit(1);
+                }
+            }
+        });
+        Watchdog { current }
+    }
+
+    fn begin(&self, name: &str, case: usize, case_seed: u64, input: &[u8]) {
+        let text = format!(
+            "case {case}, from {name}, case seed {case_seed}; input hex: {}",
+            hex(input)
+        );
+        *self.current.lock().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), text));
+    }
 }
 
 fn env_u64(name: &str) -> Option<u64> {

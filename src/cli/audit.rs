@@ -63,5 +63,10 @@ pub fn run(args: AuditArgs) -> std::io::Result<ExitStatus> {
         print_error(e);
         return Ok(ExitStatus::Error);
     }
+    if !printer::carries_notices(args.out.format()) {
+        let stderr = std::io::stderr();
+        let color = args.out.color.enabled_for(&stderr);
+        printer::human::render_notices(&report, color, &mut stderr.lock())?;
+    }
     Ok(ExitStatus::Success)
 }

@@ -160,13 +160,16 @@ impl<'r> Matcher<'r> {
             .collect();
         starts.sort_unstable();
         starts.dedup();
+        // In a group of their own, searched after the roots: see
+        // [`prefilter::Prefilter`] for why two small searches beat one.
         let mut seen: std::collections::HashSet<String> =
             literals.iter().map(|l| l.text.clone()).collect();
+        let mut relative: Vec<prefilter::Literal> = Vec::new();
         for s in starts {
             for q in ['"', '\''] {
                 let text = format!("{q}{s}/");
                 if seen.insert(text.clone()) {
-                    literals.push(plain(text));
+                    relative.push(plain(text));
                 }
             }
         }
@@ -221,7 +224,7 @@ impl<'r> Matcher<'r> {
         Matcher {
             rules,
             roots: build(&roots),
-            prefilter: prefilter::Prefilter::new(&literals),
+            prefilter: prefilter::Prefilter::grouped(&[literals, relative]),
             pieces: AhoCorasickBuilder::new()
                 .kind(Some(prefilter::automaton_kind(segments.len())))
                 .build(&segments)

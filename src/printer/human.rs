@@ -854,6 +854,15 @@ fn write_notices(out: &mut String, paint: Paint, summary: &Summary) {
     }
 }
 
+/// Just the notices, one `notice: path: message` line each: for the
+/// formats whose document has no place for them (see
+/// [`super::carries_notices`]), written on stderr.
+pub fn render_notices(report: &Report, color: bool, out: &mut dyn io::Write) -> io::Result<()> {
+    let mut text = String::new();
+    write_notices(&mut text, Paint { on: color }, &report.summary);
+    out.write_all(text.as_bytes())
+}
+
 /// `--show-unknown`: one line per unknown endpoint and unresolved URL.
 fn write_unknown(out: &mut String, paint: Paint, summary: &Summary) {
     for (label, list) in [

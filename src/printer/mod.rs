@@ -37,6 +37,21 @@ pub enum OutputFormat {
     Csv,
 }
 
+/// Whether `format`'s output has a place for the run's notices (an
+/// unreadable file, `--as-of` before every source…). The line and row
+/// formats, GitLab's array of issues and JUnit's test cases have none: the
+/// commands write the notices on stderr for those, so none is lost.
+pub fn carries_notices(format: OutputFormat) -> bool {
+    match format {
+        OutputFormat::Human | OutputFormat::Json | OutputFormat::Sarif | OutputFormat::Github => {
+            true
+        }
+        OutputFormat::Gitlab | OutputFormat::Junit | OutputFormat::Concise | OutputFormat::Csv => {
+            false
+        }
+    }
+}
+
 /// Renders `report` in `format`.
 pub fn render(
     report: &Report,

@@ -120,11 +120,17 @@ pub struct Notebook {
     runs: Vec<Run>,
     /// Raw content ranges of code cells' strings, sorted.
     code_strings: Vec<(usize, usize)>,
+    /// The program's Python reading (other lines blanked) and its shell
+    /// reading (`!` lines and shell cells; the rest blanked), offsets equal
+    /// to the program's: a request is read in the decoded code, where
+    /// `params={"action": "list"}` is a dict, not JSON escapes.
+    python: String,
+    shell: String,
 }
 
 impl Notebook {
     /// Raw offset of program offset `v` (start of a span).
-    fn start(&self, v: usize) -> usize {
+    pub(crate) fn start(&self, v: usize) -> usize {
         let k = self.runs.partition_point(|r| r.virt <= v).saturating_sub(1);
         match self.runs.get(k) {
             Some(r) if r.verbatim => r.raw + (v - r.virt).min(r.len),
@@ -199,6 +205,46 @@ impl Notebook {
             self.remap_seg(program, s, &mut segs);
         }
         Expr { segs, kind: e.kind }
+    }
+
+    /// Program offset of raw offset `raw`, when it lies in a code cell's
+    /// source (an escape maps to the start of what it decodes to).
+    fn program_offset(&self, raw: usize) -> Option<usize> {
+        if !self.in_code(raw) {
+            return None;
+        }
+        // Runs follow the file: their raw offsets never decrease.
+        let k = self.runs.partition_point(|r| r.raw <= raw).checked_sub(1)?;
+        let r = &self.runs[k];
+        Some(if r.verbatim {
+            r.virt + (raw - r.raw).min(r.len)
+        } else {
+            r.virt
+        })
+    }
+
+    /// The decoded code a request at raw `span` is read in: the Python or
+    /// the shell reading of the program (whichever holds the span), its
+    /// language, and the span in it. `None` outside code cells.
+    pub fn request_source(&self, span: (usize, usize)) -> Option<(&str, Language, (usize, usize))> {
+        let from = self.program_offset(span.0)?;
+        let to = self.program_offset(span.1.max(span.0))?.max(from);
+        let is_shell = self
+            .shell
+            .as_bytes()
+            .get(from)
+            .is_some_and(|b| !b.is_ascii_whitespace());
+        Some(if is_shell {
+            (self.shell.as_str(), Language::Shell, (from, to))
+        } else {
+            (self.python.as_str(), Language::Python, (from, to))
+        })
+    }
+
+    /// The Python and shell readings of the program (see
+    /// [`Notebook::request_source`]).
+    pub fn programs(&self) -> (&str, &str) {
+        (&self.python, &self.shell)
     }
 
     /// The cell, line in the cell and column of raw offset `raw`, when it
@@ -280,10 +326,12 @@ pub fn extract_for_scan(text: &str) -> (Extracted, Notebook) {
         cell_spans.push((from, program.len()));
     }
     code_strings.sort_unstable();
-    let nb = Notebook {
+    let mut nb = Notebook {
         cells,
         runs,
         code_strings,
+        python: String::new(),
+        shell: String::new(),
     };
     // Which lines are Python, shell or neither, by offset in the program.
     let mut python = program.clone().into_bytes();
@@ -329,13 +377,18 @@ pub fn extract_for_scan(text: &str) -> (Extracted, Notebook) {
     }
     let python = String::from_utf8(python).unwrap_or_default();
     let mut code = assemble::extract_ordered_for_scan(Language::Python, &python, 0);
-    if any_shell {
-        if let Ok(shell) = String::from_utf8(shell) {
-            let sh = super::extract_for_scan_at(Language::Shell, &shell, 0);
-            code.exprs.extend(sh.exprs);
-            code.bindings.extend(sh.bindings);
-        }
+    let shell = if any_shell {
+        String::from_utf8(shell).unwrap_or_default()
+    } else {
+        String::new()
+    };
+    if !shell.is_empty() {
+        let sh = super::extract_for_scan_at(Language::Shell, &shell, 0);
+        code.exprs.extend(sh.exprs);
+        code.bindings.extend(sh.bindings);
     }
+    nb.python = python;
+    nb.shell = shell;
     let mut out = Extracted {
         exprs: Vec::new(),
         bindings: Vec::new(),

@@ -303,6 +303,14 @@ pub fn scan_text(
     // Requests are read around the first calls of a file only: a minified
     // file with thousands of URLs stays linear (the rest: request unknown).
     let mut requests_left = REQUESTS_PER_FILE;
+    let notebook_code = notebook.as_ref().map(|nb| {
+        let (python, shell) = nb.programs();
+        NotebookCode {
+            nb,
+            python: LineIndex::new(python),
+            shell: LineIndex::new(shell),
+        }
+    });
     let mut findings = Vec::new();
     let mut unresolved = Vec::new();
     let mut unknown = Vec::new();
@@ -327,6 +335,7 @@ pub fn scan_text(
                         expr,
                         &hit,
                         &mut requests_left,
+                        notebook_code.as_ref(),
                     ));
                 }
                 Outcome::Unresolved {
@@ -987,6 +996,44 @@ fn scan_bytes(path: &Path, bytes: &[u8], opts: &ScanOptions, matcher: &Matcher) 
     )
 }
 
+/// A notebook's decoded code, where its requests are read (see
+/// [`extract::notebook::Notebook::request_source`]).
+struct NotebookCode<'a> {
+    nb: &'a extract::notebook::Notebook,
+    python: LineIndex<'a>,
+    shell: LineIndex<'a>,
+}
+
+/// Reads the request around a match at `span`. In a notebook it is read in
+/// the cell's decoded code, where the file has JSON escapes, and its
+/// parameters are placed back in the file.
+fn read_request(
+    text: &str,
+    index: &LineIndex,
+    lang: Language,
+    span: (usize, usize),
+    matched: &str,
+    notebook: Option<&NotebookCode>,
+) -> crate::model::request::Request {
+    if let Some(code) = notebook {
+        if let Some((program, program_lang, at)) = code.nb.request_source(span) {
+            let program_index = if program_lang == Language::Shell {
+                &code.shell
+            } else {
+                &code.python
+            };
+            let mut request =
+                crate::request::read(program, program_index, at, matched, dialect(program_lang));
+            for p in &mut request.params {
+                p.offset = code.nb.start(p.offset);
+                (p.line, p.column) = index.line_col(p.offset);
+            }
+            return request;
+        }
+    }
+    crate::request::read(text, index, span, matched, dialect(lang))
+}
+
 #[allow(clippy::too_many_arguments)]
 fn finding_from_hit(
     display: &str,
@@ -997,6 +1044,7 @@ fn finding_from_hit(
     expr: &Expr,
     hit: &Hit,
     requests_left: &mut usize,
+    notebook: Option<&NotebookCode>,
 ) -> Finding {
     let location = locate(text, index, hit.span);
     let origins = hit
@@ -1061,9 +1109,12 @@ fn finding_from_hit(
     if matches!(kind, FindingKind::Call | FindingKind::Test) {
         let request = (*requests_left > 0).then(|| {
             *requests_left -= 1;
-            crate::request::read(text, index, hit.span, &hit.matched, dialect(lang))
+            read_request(text, index, lang, hit.span, &hit.matched, notebook)
         });
-        fixes::apply_request_in(&mut finding, hit.rule, request, Some((text, index)));
+        // A parameter is added to a request only where the file's bytes are
+        // its code: never inside a notebook's JSON strings.
+        let file = notebook.is_none().then_some((text, index));
+        fixes::apply_request_in(&mut finding, hit.rule, request, file);
     }
     finding
 }

@@ -147,3 +147,45 @@ fn fix_never_touches_an_escaped_version() {
     let after = std::fs::read_to_string(dir.path().join("nb/escaped.ipynb")).expect("read");
     assert_eq!(after, nb);
 }
+
+/// A request in a code cell is read in the decoded code: the JSON escapes
+/// of `params={\"action\": \"list\"}` do not hide the action. A `list`
+/// gets the 3.0 advice and its parameter's place in the file; the `launch`
+/// twin gets none; a curl `!` line is read as shell.
+#[test]
+fn requests_in_code_cells_are_read_in_the_decoded_code() {
+    let cell = |src: &str| {
+        format!(
+            r#"{{"cell_type": "code", "metadata": {{}}, "outputs": [], "source": [{}]}}"#,
+            serde_json::to_string(src).expect("json string")
+        )
+    };
+    let nb = format!(
+        "{{\"cells\": [\n{},\n{},\n{}\n], \"nbformat\": 4}}",
+        cell("r = requests.get(\"https://qualysapi.qualys.com/api/2.0/fo/scan/\", params={\"action\": \"list\"})"),
+        cell("r = requests.post(\"https://qualysapi.qualys.com/api/2.0/fo/scan/\", data={\"action\": \"launch\"})"),
+        cell("!curl -d \"action=list\" \"https://qualysapi.qualys.com/api/2.0/fo/scan/\""),
+    );
+    let dir = tree(&[("nb/req.ipynb", &nb)]);
+    let doc = audit_json(dir.path(), &["nb"]);
+    let findings = doc["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 3, "{doc}");
+    let (list, launch, curl) = (&findings[0], &findings[1], &findings[2]);
+    assert_eq!(list["request"]["action"], "list", "{list}");
+    assert_eq!(list["replacement"], "/api/3.0/fo/scan/", "{list}");
+    // The parameter is placed in the file: the line of its cell's string.
+    let param = &list["request"]["params"][0];
+    assert_eq!(param["name"], "action");
+    assert_eq!(param["line"], 2, "{param}");
+    let at = param["offset"].as_u64().expect("offset") as usize;
+    assert!(
+        nb[at..].starts_with("action\\\": \\\"list"),
+        "{}",
+        &nb[at..]
+    );
+    assert_eq!(launch["request"]["action"], "launch", "{launch}");
+    assert!(launch["replacement"].is_null(), "{launch}");
+    assert!(launch["fix"].is_null(), "{launch}");
+    assert_eq!(curl["request"]["action"], "list", "{curl}");
+    assert_eq!(curl["replacement"], "/api/3.0/fo/scan/", "{curl}");
+}

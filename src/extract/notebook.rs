@@ -126,6 +126,8 @@ pub struct Notebook {
     /// `params={"action": "list"}` is a dict, not JSON escapes.
     python: String,
     shell: String,
+    /// The joined program itself (what a code frame shows: `!curl …`).
+    program: String,
 }
 
 impl Notebook {
@@ -223,10 +225,10 @@ impl Notebook {
         })
     }
 
-    /// The decoded code a request at raw `span` is read in: the Python or
-    /// the shell reading of the program (whichever holds the span), its
-    /// language, and the span in it. `None` outside code cells.
-    pub fn request_source(&self, span: (usize, usize)) -> Option<(&str, Language, (usize, usize))> {
+    /// The decoded code holding raw `span` (where a request is read and a
+    /// code frame is cut): the Python or the shell reading of the program,
+    /// its language, and the span in it. `None` outside code cells.
+    pub fn code_at(&self, span: (usize, usize)) -> Option<(&str, Language, (usize, usize))> {
         let from = self.program_offset(span.0)?;
         let to = self.program_offset(span.1.max(span.0))?.max(from);
         let is_shell = self
@@ -242,9 +244,10 @@ impl Notebook {
     }
 
     /// The Python and shell readings of the program (see
-    /// [`Notebook::request_source`]).
-    pub fn programs(&self) -> (&str, &str) {
-        (&self.python, &self.shell)
+    /// [`Notebook::code_at`]) and the program itself; all three have the
+    /// same offsets and lines.
+    pub fn programs(&self) -> (&str, &str, &str) {
+        (&self.python, &self.shell, &self.program)
     }
 
     /// The cell, line in the cell and column of raw offset `raw`, when it
@@ -332,6 +335,7 @@ pub fn extract_for_scan(text: &str) -> (Extracted, Notebook) {
         code_strings,
         python: String::new(),
         shell: String::new(),
+        program: String::new(),
     };
     // Which lines are Python, shell or neither, by offset in the program.
     let mut python = program.clone().into_bytes();
@@ -414,6 +418,7 @@ pub fn extract_for_scan(text: &str) -> (Extracted, Notebook) {
             value: nb.remap_expr(&program, b.value),
             offset: nb.start(b.offset),
         }));
+    nb.program = program;
     (out, nb)
 }
 

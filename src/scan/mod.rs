@@ -304,11 +304,12 @@ pub fn scan_text(
     // file with thousands of URLs stays linear (the rest: request unknown).
     let mut requests_left = REQUESTS_PER_FILE;
     let notebook_code = notebook.as_ref().map(|nb| {
-        let (python, shell) = nb.programs();
+        let (python, shell, program) = nb.programs();
         NotebookCode {
             nb,
             python: LineIndex::new(python),
             shell: LineIndex::new(shell),
+            program: LineIndex::new(program),
         }
     });
     let mut findings = Vec::new();
@@ -378,8 +379,8 @@ pub fn scan_text(
             findings.push(finding);
         }
     }
-    if let Some(nb) = &notebook {
-        place_in_cells(nb, text, &index, &mut findings);
+    if let Some(code) = &notebook_code {
+        place_in_cells(code, text, &index, &mut findings);
     }
     let mut cross =
         crossfile::FileMaterial::collect(display, text, &index, &extracted, matcher, dialect(lang));
@@ -423,19 +424,24 @@ pub fn scan_text(
 }
 
 /// Gives a notebook's findings (and the definitions they were built from)
-/// their cell positions, and keeps a fix only where its edit stays inside
+/// their cell positions and a code frame cut from the cell's decoded code,
+/// and keeps a fix only where its edit stays inside
 /// the JSON string unchanged in meaning: the edited bytes are verbatim
 /// source (no escapes, which [`extract::notebook`] guarantees by giving
 /// escaped text no `src`) and the new text needs no escaping.
-fn place_in_cells(
-    nb: &extract::notebook::Notebook,
-    text: &str,
-    index: &LineIndex,
-    findings: &mut [Finding],
-) {
+fn place_in_cells(code: &NotebookCode, text: &str, index: &LineIndex, findings: &mut [Finding]) {
+    let nb = code.nb;
     for f in findings {
         if let Some(at) = index.offset(f.line, f.column) {
             f.notebook = nb.position(text, at);
+            // The code frame shows the cell's decoded line, not its JSON
+            // string (a mention in a Markdown cell keeps the JSON line).
+            let end = index.offset(f.end_line, f.end_column).unwrap_or(at);
+            if let Some((_, _, span)) = nb.code_at((at, end)) {
+                let frame = locate(nb.programs().2, &code.program, span);
+                f.snippet = frame.snippet;
+                f.snippet_span = frame.snippet_span;
+            }
         }
         for o in f.origins.iter_mut().filter(|o| o.path.is_none()) {
             o.notebook = nb.position(text, o.offset);
@@ -997,11 +1003,12 @@ fn scan_bytes(path: &Path, bytes: &[u8], opts: &ScanOptions, matcher: &Matcher) 
 }
 
 /// A notebook's decoded code, where its requests are read (see
-/// [`extract::notebook::Notebook::request_source`]).
+/// [`extract::notebook::Notebook::code_at`]).
 struct NotebookCode<'a> {
     nb: &'a extract::notebook::Notebook,
     python: LineIndex<'a>,
     shell: LineIndex<'a>,
+    program: LineIndex<'a>,
 }
 
 /// Reads the request around a match at `span`. In a notebook it is read in
@@ -1016,7 +1023,7 @@ fn read_request(
     notebook: Option<&NotebookCode>,
 ) -> crate::model::request::Request {
     if let Some(code) = notebook {
-        if let Some((program, program_lang, at)) = code.nb.request_source(span) {
+        if let Some((program, program_lang, at)) = code.nb.code_at(span) {
             let program_index = if program_lang == Language::Shell {
                 &code.shell
             } else {

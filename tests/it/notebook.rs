@@ -189,3 +189,29 @@ fn requests_in_code_cells_are_read_in_the_decoded_code() {
     assert_eq!(curl["request"]["action"], "list", "{curl}");
     assert_eq!(curl["replacement"], "/api/3.0/fo/scan/", "{curl}");
 }
+
+/// The code frame of a finding in a code cell is the cell's decoded line
+/// (as written in the notebook's editor), redacted there; a mention in a
+/// Markdown cell keeps its JSON line.
+#[test]
+fn code_frames_show_the_decoded_cell_line_redacted() {
+    let nb = r#"{"cells": [
+{"cell_type": "markdown", "metadata": {}, "source": ["See `/api/2.0/fo/report/` for \"reports\"."]},
+{"cell_type": "code", "metadata": {}, "outputs": [], "source": ["r = requests.get(\"https://qualysapi.qualys.com/api/2.0/fo/report/\", auth=(\"bob\", \"hunter2pass\"))"]}
+], "nbformat": 4}"#;
+    let dir = tree(&[("nb/frame.ipynb", nb)]);
+    let o = run_in(dir.path(), &["audit", "--color", "never", "nb"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("│ r = requests.get(\"https://qualysapi.qualys.com/api/2.0/fo/report/\""),
+        "{out}"
+    );
+    assert!(!out.contains("hunter2pass"), "{out}");
+    assert!(!out.contains("requests.get(\\\""), "{out}");
+    // The Markdown cell is not code: its frame is the file's line.
+    assert!(
+        out.contains("\"See `/api/2.0/fo/report/` for \\\"reports\\\".\""),
+        "{out}"
+    );
+}

@@ -5,7 +5,9 @@
 //!   so files from many repositories or days concatenate into one table;
 //!   then every JSON field, nested objects flattened with dotted names
 //!   (`next_deadline.date`, `source.url`, `suppressed.reason`, …). A null
-//!   is an empty cell; booleans are `true`/`false`.
+//!   is an empty cell; booleans are `true`/`false`. A field added later
+//!   (`notebook.cell`, `notebook.line`, `notebook.column`) is appended
+//!   after the others: no column ever moves.
 //! - RFC 4180: a header row, CRLF line ends, a field holding `,`, `"`, CR or
 //!   LF is quoted and its quotes doubled. The header is written even when
 //!   there are no findings.
@@ -40,7 +42,9 @@ fn num(n: impl ToString) -> Cell {
 
 type Column = (&'static str, fn(&Finding) -> Cell);
 
-/// Every column after `repo` and `as_of`, in JSON field order.
+/// Every column after `repo` and `as_of`, in JSON field order, then the
+/// columns added since (appended, so a column never moves for a sheet or
+/// script that reads them by position).
 const COLUMNS: &[Column] = &[
     ("path", |f| text(&f.path)),
     ("line", |f| num(f.line)),
@@ -151,6 +155,15 @@ const COLUMNS: &[Column] = &[
         opt(f.suppressed.as_ref().map(|s| s.at.as_str()))
     }),
     ("verdict", |f| opt(f.verdict.map(|v| v.as_str()))),
+    ("notebook.cell", |f| {
+        f.notebook.map_or_else(|| text(""), |n| num(n.cell))
+    }),
+    ("notebook.line", |f| {
+        f.notebook.map_or_else(|| text(""), |n| num(n.line))
+    }),
+    ("notebook.column", |f| {
+        f.notebook.map_or_else(|| text(""), |n| num(n.column))
+    }),
 ];
 
 /// Items as compact JSON (keys sorted), `;`-separated.

@@ -215,3 +215,42 @@ fn code_frames_show_the_decoded_cell_line_redacted() {
         "{out}"
     );
 }
+
+/// CSV holds every JSON field: a notebook finding's cell position is in
+/// the last three columns (appended, so no older column moves); a plain
+/// file leaves them empty.
+#[test]
+fn csv_rows_carry_the_cell_position() {
+    let dir = tree(&[
+        ("nb/cells_resolve.ipynb", &fixture("cells_resolve.ipynb")),
+        (
+            "nb/plain.py",
+            "u = 'https://qualysapi.qualys.com/api/2.0/fo/report/'\n",
+        ),
+    ]);
+    let o = run_in(dir.path(), &["audit", "--format", "csv", "nb"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let out = stdout(&o);
+    let mut lines = out.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    assert_eq!(
+        header[header.len() - 3..],
+        ["notebook.cell", "notebook.line", "notebook.column"]
+    );
+    assert_eq!(header[6], "end_column");
+    assert_eq!(header[7], "rule");
+    let tails: Vec<(String, String)> = lines
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            (cells[2].to_string(), cells[cells.len() - 3..].join(","))
+        })
+        .collect();
+    assert!(
+        tails.contains(&("nb/cells_resolve.ipynb".into(), "3,1,34".into())),
+        "{tails:?}"
+    );
+    assert!(
+        tails.contains(&("nb/plain.py".into(), ",,".into())),
+        "{tails:?}"
+    );
+}

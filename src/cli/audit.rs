@@ -63,10 +63,6 @@ pub fn run(args: AuditArgs) -> std::io::Result<ExitStatus> {
         print_error(e);
         return Ok(ExitStatus::Error);
     }
-    if !printer::carries_notices(args.out.format()) {
-        let stderr = std::io::stderr();
-        let color = args.out.color.enabled_for(&stderr);
-        printer::human::render_notices(&report, color, &mut stderr.lock())?;
-    }
+    args.out.notices_to_stderr(&report)?;
     Ok(ExitStatus::Success)
 }

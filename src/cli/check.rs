@@ -210,11 +210,8 @@ fn check(args: CheckArgs) -> Result<ExitStatus, Failed> {
             crate::display::path(file)
         )?;
         printer::human::render_tail(&report, &tail, &mut err)?;
-    } else if !printer::carries_notices(args.out.format()) {
-        // On stdout, the line and row formats have no place for notices.
-        let stderr = std::io::stderr();
-        let color = args.out.color.enabled_for(&stderr);
-        printer::human::render_notices(&report, color, &mut stderr.lock())?;
+    } else {
+        args.out.notices_to_stderr(&report)?;
     }
     let passed = report.gate.as_ref().is_some_and(|g| g.passed);
     Ok(if passed {

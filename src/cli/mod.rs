@@ -338,6 +338,17 @@ impl OutputArgs {
         self.format.into()
     }
 
+    /// The run's notices on stderr, when the format has no place for them
+    /// ([`crate::printer::carries_notices`]), so none is lost.
+    pub fn notices_to_stderr(&self, report: &crate::model::Report) -> std::io::Result<()> {
+        if crate::printer::carries_notices(self.format()) {
+            return Ok(());
+        }
+        let stderr = std::io::stderr();
+        let color = self.color.enabled_for(&stderr);
+        crate::printer::human::render_notices(report, color, &mut stderr.lock())
+    }
+
     /// Human-output options: colour only when writing to a terminal.
     pub fn human(&self) -> HumanOptions {
         HumanOptions {

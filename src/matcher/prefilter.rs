@@ -334,6 +334,13 @@ mod tests {
                 })
                 .collect();
             prop_assert_eq!(Prefilter::new(&lits).hits(&bytes), every.clone());
+            // Split in two groups (as the matcher does: roots, then
+            // relative pieces), the answer is the same.
+            let (roots, relative): (Vec<Literal>, Vec<Literal>) =
+                lits.iter().cloned().partition(|l| !l.text.ends_with('/') || l.next.is_some());
+            let grouped = Prefilter::grouped(&[roots, relative]);
+            prop_assert_eq!(grouped.is_match(&bytes), expected);
+            prop_assert_eq!(grouped.hits(&bytes), every.clone());
             prop_assert_eq!(Prefilter::with_automaton(&lits).hits(&bytes), every);
         }
     }

@@ -155,16 +155,15 @@ const COLUMNS: &[Column] = &[
         opt(f.suppressed.as_ref().map(|s| s.at.as_str()))
     }),
     ("verdict", |f| opt(f.verdict.map(|v| v.as_str()))),
-    ("notebook.cell", |f| {
-        f.notebook.map_or_else(|| text(""), |n| num(n.cell))
-    }),
-    ("notebook.line", |f| {
-        f.notebook.map_or_else(|| text(""), |n| num(n.line))
-    }),
-    ("notebook.column", |f| {
-        f.notebook.map_or_else(|| text(""), |n| num(n.column))
-    }),
+    ("notebook.cell", |f| cell_position(f, |n| n.cell)),
+    ("notebook.line", |f| cell_position(f, |n| n.line)),
+    ("notebook.column", |f| cell_position(f, |n| n.column)),
 ];
+
+/// One number of a notebook finding's cell position; empty elsewhere.
+fn cell_position(f: &Finding, get: fn(crate::model::CellPosition) -> usize) -> Cell {
+    f.notebook.map_or_else(|| text(""), |n| num(get(n)))
+}
 
 /// Items as compact JSON (keys sorted), `;`-separated.
 fn json_list<T: serde::Serialize>(items: &[T]) -> String {

@@ -438,7 +438,8 @@ fn place_in_cells(code: &NotebookCode, text: &str, index: &LineIndex, findings: 
             // string (a mention in a Markdown cell keeps the JSON line).
             let end = index.offset(f.end_line, f.end_column).unwrap_or(at);
             if let Some((_, _, span)) = nb.code_at((at, end)) {
-                let frame = locate(nb.programs().2, &code.program, span);
+                let (_, _, program) = nb.programs();
+                let frame = locate(program, &code.program, span);
                 f.snippet = frame.snippet;
                 f.snippet_span = frame.snippet_span;
             }

@@ -504,7 +504,18 @@ fn second_look(
     if candidates.is_empty() || flows.is_empty() {
         return;
     }
-    let mut done: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+    // Each candidate's directory, as the flow step names directories,
+    // worked out once for all rounds; what was read, by index.
+    let candidate_dirs: Vec<String> = candidates
+        .par_iter()
+        .map(|(path, _)| {
+            let display = display_path(path);
+            display
+                .rsplit_once('/')
+                .map_or(String::new(), |(d, _)| d.to_string())
+        })
+        .collect();
+    let mut done = vec![false; candidates.len()];
     let mut old_names: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut old_holes: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut old_dirs: Vec<(String, bool)> = Vec::new();
@@ -552,25 +563,41 @@ fn second_look(
         let new = finders(&mut names.iter().filter(|n| !old_names.contains(*n)));
         let all_holes = finders(&mut holes.iter());
         let new_holes = finders(&mut holes.iter().filter(|n| !old_holes.contains(*n)));
+        // `dirs` is sorted: a file is under one of them when one of its
+        // ancestors (itself, each parent, the root `""`) is listed.
+        fn entries<'d>(dirs: &'d [(String, bool)], dir: &str) -> &'d [(String, bool)] {
+            let at = dirs.partition_point(|(d, _)| d.as_str() < dir);
+            let n = dirs[at..].iter().take_while(|(d, _)| d == dir).count();
+            &dirs[at..at + n]
+        }
         let under_any = |dirs: &[(String, bool)], file_dir: &str| {
-            dirs.iter().any(|(d, _)| {
-                d.is_empty() || file_dir == d || file_dir.starts_with(&format!("{d}/"))
-            })
+            let mut dir = file_dir;
+            loop {
+                if !entries(dirs, dir).is_empty() {
+                    return true;
+                }
+                match dir.rsplit_once('/') {
+                    Some((parent, _)) => dir = parent,
+                    None if dir.is_empty() => return false,
+                    None => dir = "",
+                }
+            }
         };
         let package_of = |dirs: &[(String, bool)], file_dir: &str| {
-            dirs.iter().any(|(d, pkg)| *pkg && file_dir == d)
+            entries(dirs, file_dir).iter().any(|(_, pkg)| *pkg)
         };
         let budget = MAX_SECOND_LOOK.saturating_sub(unfiltered_read);
         // What each file must be checked for this round: all names where
         // it is new to the search, the new names where it was read before.
-        let matched: Vec<(&PathBuf, Recall, Vec<u8>)> = candidates
+        let matched: Vec<(usize, &PathBuf, Recall, Vec<u8>)> = candidates
             .par_iter()
-            .filter(|(path, recall)| {
-                !done.contains(path.as_path()) && (*recall == Recall::Deferred || budget > 0)
+            .zip(&candidate_dirs)
+            .enumerate()
+            .filter(|(i, ((_, recall), _))| {
+                !done[*i] && (*recall == Recall::Deferred || budget > 0)
             })
-            .filter_map(|(path, recall)| {
-                let display = display_path(path);
-                let file_dir = display.rsplit_once('/').map_or("", |(d, _)| d);
+            .filter_map(|(i, ((path, recall), file_dir))| {
+                let file_dir = file_dir.as_str();
                 let same_package = package_of(&dirs, file_dir);
                 let was_package = package_of(&old_dirs, file_dir);
                 let wanted: Vec<&Vec<memchr::memmem::Finder>> = match recall {
@@ -601,7 +628,7 @@ fn second_look(
                     || wanted
                         .iter()
                         .any(|fs| fs.iter().any(|f| f.find(&bytes).is_some()));
-                named.then_some((path, *recall, bytes))
+                named.then_some((i, path, *recall, bytes))
             })
             .collect();
         old_names.extend(names);
@@ -610,7 +637,7 @@ fn second_look(
         // The budget counts unfiltered files in path order.
         let mut kept = Vec::new();
         for m in matched {
-            if m.1 == Recall::Unfiltered {
+            if m.2 == Recall::Unfiltered {
                 if unfiltered_read >= MAX_SECOND_LOOK {
                     continue;
                 }
@@ -620,7 +647,7 @@ fn second_look(
         }
         let added: Vec<flow::FileFlow> = kept
             .par_iter()
-            .filter_map(|(path, _, bytes)| {
+            .filter_map(|(_, path, _, bytes)| {
                 let display = display_path(path);
                 let decoded = Decoded::new(bytes);
                 let text = decoded.text.as_ref();
@@ -652,7 +679,9 @@ fn second_look(
                 }
             })
             .collect();
-        done.extend(kept.iter().map(|(p, _, _)| (*p).clone()));
+        for (i, ..) in &kept {
+            done[*i] = true;
+        }
         if added.is_empty() {
             return;
         }

@@ -126,6 +126,9 @@ pub struct Item {
     pub repo: Option<String>,
     pub path: String,
     pub line: usize,
+    /// In a notebook: the cell and the line in it (`line` stays the
+    /// file's, which links use).
+    pub notebook: Option<crate::model::CellPosition>,
     pub rule: String,
     pub endpoint: String,
     pub replacement: Option<String>,
@@ -198,11 +201,16 @@ impl FixWay {
 }
 
 impl Item {
-    /// `path:line`, prefixed with the repository in a roll-up.
+    /// `path:line` (in a notebook `path:cell_N:line`, as nbqa names it),
+    /// prefixed with the repository in a roll-up.
     pub fn location(&self) -> String {
-        match &self.repo {
-            Some(repo) => format!("{repo}: {}:{}", self.path, self.line),
+        let at = match self.notebook {
+            Some(n) => format!("{}:cell_{}:{}", self.path, n.cell, n.line),
             None => format!("{}:{}", self.path, self.line),
+        };
+        match &self.repo {
+            Some(repo) => format!("{repo}: {at}"),
+            None => at,
         }
     }
 
@@ -672,6 +680,7 @@ impl Plan {
                     repo: input.repo.clone().filter(|_| options.rollup),
                     path: f.path.clone(),
                     line: f.line,
+                    notebook: f.notebook,
                     rule: f.rule.clone(),
                     endpoint: f.endpoint.clone(),
                     replacement: f.replacement.clone(),

@@ -145,6 +145,14 @@ pub(super) fn message(f: &Finding) -> String {
         FindingKind::Test => text.push_str(" (In a test, fixture or mock.)"),
         FindingKind::Library => text.push_str(" (Through a client library.)"),
     }
+    // CI annotations sit on the notebook's own line (its JSON); the cell
+    // is where the user edits.
+    if let Some(at) = f.notebook {
+        text.push_str(&format!(
+            " (Notebook cell {}, line {}, column {}.)",
+            at.cell, at.line, at.column
+        ));
+    }
     if !f.confirmed {
         text.push_str(" (Unconfirmed: the rule rests on secondary evidence only.)");
     }

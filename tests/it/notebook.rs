@@ -254,3 +254,67 @@ fn csv_rows_carry_the_cell_position() {
         "{tails:?}"
     );
 }
+
+/// CI annotations and the migration report: GitHub and GitLab place a
+/// notebook finding on the file's line (they annotate the file) and say
+/// the cell in the message; the report names the cell and its line as
+/// nbqa does. A plain file's finding says nothing of cells.
+#[test]
+fn ci_formats_and_the_report_name_the_cell() {
+    let dir = tree(&[
+        ("nb/cells_resolve.ipynb", &fixture("cells_resolve.ipynb")),
+        (
+            "nb/plain.py",
+            "u = 'https://qualysapi.qualys.com/api/2.0/fo/report/'\n",
+        ),
+    ]);
+    let as_of = crate::util::AS_OF;
+    let o = run_in(
+        dir.path(),
+        &["audit", "--format", "github", "--as-of", as_of, "nb"],
+    );
+    let out = stdout(&o);
+    let nb_line = out
+        .lines()
+        .find(|l| l.contains("file=nb/cells_resolve.ipynb,line=27,col=46"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        nb_line.contains("(Notebook cell 3, line 1, column 34.)"),
+        "{nb_line}"
+    );
+    let plain = out
+        .lines()
+        .find(|l| l.contains("file=nb/plain.py"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(!plain.contains("Notebook"), "{plain}");
+
+    let o = run_in(
+        dir.path(),
+        &["audit", "--format", "gitlab", "--as-of", as_of, "nb"],
+    );
+    let issues: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("gitlab JSON");
+    let nb = issues
+        .as_array()
+        .expect("issues")
+        .iter()
+        .find(|i| i["location"]["lines"]["begin"] == 27)
+        .expect("the notebook's issue");
+    assert_eq!(nb["location"]["path"], "nb/cells_resolve.ipynb");
+    assert!(
+        nb["description"]
+            .as_str()
+            .expect("description")
+            .contains("(Notebook cell 3, line 1, column 34.)"),
+        "{nb}"
+    );
+
+    let o = run_in(
+        dir.path(),
+        &["report", "--format", "markdown", "--as-of", as_of, "nb"],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let md = stdout(&o);
+    assert!(md.contains("`nb/cells_resolve.ipynb:cell_3:1`"), "{md}");
+    assert!(!md.contains("`nb/cells_resolve.ipynb:27`"), "{md}");
+    assert!(md.contains("`nb/plain.py:1`"), "{md}");
+}

@@ -81,16 +81,19 @@ pub fn classify(prefix: &str) -> HostKind {
         return HostKind::Unknown;
     }
     let host = host.trim_end_matches('.').to_ascii_lowercase();
-    if QUALYS_DOMAINS
-        .iter()
-        .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+    let at_or_under = |d: &str| {
+        host.strip_suffix(d)
+            .is_some_and(|sub| sub.is_empty() || sub.ends_with('.'))
+    };
+    if QUALYS_DOMAINS.iter().any(|d| at_or_under(d))
         || host.split('.').any(|label| label.starts_with("qualys"))
     {
         return HostKind::Qualys;
     }
-    let labels: Vec<&str> = host.split('.').collect();
-    let tld = labels.last().copied().unwrap_or("");
-    if labels.len() == 1 || INTERNAL_TLDS.contains(&tld) || tld.chars().all(|c| c.is_ascii_digit())
+    let tld = host.rsplit('.').next().unwrap_or("");
+    if !host.contains('.')
+        || INTERNAL_TLDS.contains(&tld)
+        || tld.chars().all(|c| c.is_ascii_digit())
     {
         return HostKind::Internal;
     }

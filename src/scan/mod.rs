@@ -1417,8 +1417,23 @@ pub(crate) fn locate(text: &str, index: &LineIndex, span: (usize, usize)) -> Loc
     // still hides its value inside it.
     let cfrom = floor_boundary(text, from.saturating_sub(REDACT_CONTEXT));
     let cto = ceil_boundary(text, (to + REDACT_CONTEXT).min(text.len()));
-    let context = text[cfrom..cto].replace('\r', "");
-    let shift = |o: usize| text[cfrom..o.max(cfrom)].replace('\r', "").len();
+    // Carriage returns are left out of the frame; most files have none,
+    // and their context is borrowed, not copied.
+    let raw = &text[cfrom..cto];
+    let has_cr = memchr::memchr(b'\r', raw.as_bytes()).is_some();
+    let context = if has_cr {
+        std::borrow::Cow::Owned(raw.replace('\r', ""))
+    } else {
+        std::borrow::Cow::Borrowed(raw)
+    };
+    let shift = |o: usize| {
+        let before = &text.as_bytes()[cfrom..o.max(cfrom)];
+        if has_cr {
+            before.iter().filter(|&&b| b != b'\r').count()
+        } else {
+            before.len()
+        }
+    };
     let redacted = redact::redact_window(&context, shift(from)..shift(to));
     let base = shift(from);
     let span_in = (

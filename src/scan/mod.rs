@@ -569,29 +569,6 @@ fn second_look(
         let new = finders(&mut names.iter().filter(|n| !old_names.contains(*n)));
         let all_holes = finders(&mut holes.iter());
         let new_holes = finders(&mut holes.iter().filter(|n| !old_holes.contains(*n)));
-        // `dirs` is sorted: a file is under one of them when one of its
-        // ancestors (itself, each parent, the root `""`) is listed.
-        fn entries<'d>(dirs: &'d [(String, bool)], dir: &str) -> &'d [(String, bool)] {
-            let at = dirs.partition_point(|(d, _)| d.as_str() < dir);
-            let n = dirs[at..].iter().take_while(|(d, _)| d == dir).count();
-            &dirs[at..at + n]
-        }
-        let under_any = |dirs: &[(String, bool)], file_dir: &str| {
-            let mut dir = file_dir;
-            loop {
-                if !entries(dirs, dir).is_empty() {
-                    return true;
-                }
-                match dir.rsplit_once('/') {
-                    Some((parent, _)) => dir = parent,
-                    None if dir.is_empty() => return false,
-                    None => dir = "",
-                }
-            }
-        };
-        let package_of = |dirs: &[(String, bool)], file_dir: &str| {
-            entries(dirs, file_dir).iter().any(|(_, pkg)| *pkg)
-        };
         let budget = MAX_SECOND_LOOK.saturating_sub(unfiltered_read);
         // What each file must be checked for this round: all names where
         // it is new to the search, the new names where it was read before.
@@ -693,6 +670,35 @@ fn second_look(
         }
         flows.extend(added);
     }
+}
+
+/// The entries of the sorted directory list `dirs` naming `dir` exactly.
+fn listed<'d>(dirs: &'d [(String, bool)], dir: &str) -> &'d [(String, bool)] {
+    let at = dirs.partition_point(|(d, _)| d.as_str() < dir);
+    let n = dirs[at..].iter().take_while(|(d, _)| d == dir).count();
+    &dirs[at..at + n]
+}
+
+/// Whether `file_dir` is one of the sorted `dirs` or below one: one of
+/// its ancestors (itself, each parent, the root `""`) is listed.
+fn under_any(dirs: &[(String, bool)], file_dir: &str) -> bool {
+    let mut dir = file_dir;
+    loop {
+        if !listed(dirs, dir).is_empty() {
+            return true;
+        }
+        match dir.rsplit_once('/') {
+            Some((parent, _)) => dir = parent,
+            None if dir.is_empty() => return false,
+            None => dir = "",
+        }
+    }
+}
+
+/// Whether `file_dir` is listed in the sorted `dirs` as a template's
+/// package directory.
+fn package_of(dirs: &[(String, bool)], file_dir: &str) -> bool {
+    listed(dirs, file_dir).iter().any(|(_, pkg)| *pkg)
 }
 
 /// Most literals of one file given a location for the flow step.
@@ -1434,8 +1440,8 @@ pub(crate) fn locate(text: &str, index: &LineIndex, span: (usize, usize)) -> Loc
             before.len()
         }
     };
-    let redacted = redact::redact_window(&context, shift(from)..shift(to));
     let base = shift(from);
+    let redacted = redact::redact_window(&context, base..shift(to));
     let span_in = (
         redacted.map_offset(shift(start) - base),
         redacted.map_offset(shift(end) - base),

@@ -23,6 +23,18 @@ fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
+/// The resolving notebook fixture beside a plain file with a legacy URL:
+/// what a notebook's finding carries, the plain file's must not.
+fn notebook_and_plain_file() -> tempfile::TempDir {
+    tree(&[
+        ("nb/cells_resolve.ipynb", &fixture("cells_resolve.ipynb")),
+        (
+            "nb/plain.py",
+            "u = 'https://qualysapi.qualys.com/api/2.0/fo/report/'\n",
+        ),
+    ])
+}
+
 #[test]
 fn json_keeps_file_lines_and_adds_the_cell_position() {
     let dir = tree(&[("nb/cells_resolve.ipynb", &fixture("cells_resolve.ipynb"))]);
@@ -221,13 +233,7 @@ fn code_frames_show_the_decoded_cell_line_redacted() {
 /// file leaves them empty.
 #[test]
 fn csv_rows_carry_the_cell_position() {
-    let dir = tree(&[
-        ("nb/cells_resolve.ipynb", &fixture("cells_resolve.ipynb")),
-        (
-            "nb/plain.py",
-            "u = 'https://qualysapi.qualys.com/api/2.0/fo/report/'\n",
-        ),
-    ]);
+    let dir = notebook_and_plain_file();
     let o = run_in(dir.path(), &["audit", "--format", "csv", "nb"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let out = stdout(&o);
@@ -261,13 +267,7 @@ fn csv_rows_carry_the_cell_position() {
 /// nbqa does. A plain file's finding says nothing of cells.
 #[test]
 fn ci_formats_and_the_report_name_the_cell() {
-    let dir = tree(&[
-        ("nb/cells_resolve.ipynb", &fixture("cells_resolve.ipynb")),
-        (
-            "nb/plain.py",
-            "u = 'https://qualysapi.qualys.com/api/2.0/fo/report/'\n",
-        ),
-    ]);
+    let dir = notebook_and_plain_file();
     let as_of = crate::util::AS_OF;
     let o = run_in(
         dir.path(),
